@@ -1,0 +1,40 @@
+/**
+ * What every connector declares about itself: the facts `--about` prints and the settings schema the
+ * CLI validates config against before anything runs.
+ */
+import type { JSONSchema } from './schema/json-schema.js';
+
+export type ConnectorKind = 'tap' | 'target' | 'mapper';
+
+/** Capability names as Meltano's `--about` reports them. */
+export type Capability =
+  | 'catalog'
+  | 'properties'
+  | 'discover'
+  | 'state'
+  | 'about'
+  | 'stream-maps'
+  | 'schema-flattening'
+  | 'batch'
+  | 'activate-version'
+  | 'soft-delete'
+  | 'hard-delete'
+  | 'datatype-failsafe'
+  | 'validate-records'
+  | 'target-schema';
+
+export interface ConnectorInfo {
+  /** The executable's name, for example `tap-zendesk`; also the prefix of its env vars. */
+  name: string;
+  version: string;
+  description: string;
+  kind: ConnectorKind;
+  capabilities: Capability[];
+  /** JSON Schema of type object; a property with `secret: true` is never printed. */
+  settings: JSONSchema;
+}
+
+/** The env var prefix for a connector: `tap-zendesk` → `TAP_ZENDESK_`. */
+export function envPrefix(name: string): string {
+  return `${name.replace(/[^A-Za-z0-9]+/g, '_').toUpperCase()}_`;
+}

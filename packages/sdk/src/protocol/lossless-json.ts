@@ -1,0 +1,67 @@
+/**
+ * Numbers that a JS double cannot hold exactly (integers beyond 2^53, decimals with many digits)
+ * travel as ExactNumber, which keeps the source text. Parsing and serializing take a fast path through
+ * the engine's JSON and fall back to lossless-json only for the rare line or value that needs it.
+ */
+import {
+  isSafeNumber,
+  LosslessNumber,
+  parse as parseLossless,
+  stringify as stringifyLossless,
+} from 'lossless-json';
+
+let exactNumberSerialized = false;
+
+export class ExactNumber extends LosslessNumber {
+  /** Signals the fast serializer that this value needs the lossless path. */
+  toJSON(): string {
+    exactNumberSerialized = true;
+    return this.value;
+  }
+
+  override toString(): string {
+    return this.value;
+  }
+}
+
+export function isExactNumber(value: unknown): value is LosslessNumber {
+  return typeof value === 'object' && value !== null && (value as LosslessNumber).isLosslessNumber === true;
+}
+
+/**
+ * A run of 16 digits or dots, or a three-digit exponent, is the only way a JSON text can hold a
+ * number that a double would change. Strings can match too; that only costs the slower parse.
+ */
+const MAY_HOLD_UNSAFE_NUMBER = /[0-9.]{16}|[0-9][eE][+-]?[0-9]{3}/;
+
+function parseNumber(text: string): number | ExactNumber {
+  return isSafeNumber(text) ? Number(text) : new ExactNumber(text);
+}
+
+/** JSON.parse that never rounds a number. */
+export function parseJson(text: string): unknown {
+  if (!MAY_HOLD_UNSAFE_NUMBER.test(text)) return JSON.parse(text);
+  return parseLossless(text, null, parseNumber);
+}
+
+/** JSON.stringify that writes ExactNumber, LosslessNumber and bigint values as bare numbers. */
+export function serializeJson(value: unknown): string {
+  exactNumberSerialized = false;
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(value);
+  } catch (error) {
+    if (error instanceof TypeError && /BigInt/i.test(error.message))
+      return stringifyLossless(value) as string;
+    throw error;
+  }
+  if (exactNumberSerialized || text === undefined) return stringifyLossless(value) as string;
+  return text;
+}
+
+/** A number as exact decimal text, whatever form it arrived in. */
+export function numberText(value: number | bigint | LosslessNumber): string {
+  if (typeof value === 'number')
+    return Number.isInteger(value) && !Number.isSafeInteger(value) ? BigInt(value).toString() : String(value);
+  return value.toString();
+}

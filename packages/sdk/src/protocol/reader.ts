@@ -1,0 +1,173 @@
+/**
+ * Streaming reader of Singer JSON lines. Splits raw bytes on LF (CRLF and a leading UTF-8 BOM are
+ * tolerated, blank lines skipped), never holds more than one line plus one chunk, and names the line
+ * number in every error.
+ */
+import { ProtocolError } from '../errors.js';
+import { parseJson } from './lossless-json.js';
+import type { SingerMessage } from './messages.js';
+
+export interface ReadOptions {
+  /** Longest line accepted, in bytes; a longer one is reported instead of exhausting memory. */
+  maxLineBytes?: number;
+}
+
+export interface ReadMessage {
+  message: SingerMessage;
+  /** 1-based line number in the input. */
+  line: number;
+  /** Size of the line in bytes, for batching by bytes. */
+  bytes: number;
+}
+
+const DEFAULT_MAX_LINE_BYTES = 256 * 1024 * 1024;
+const NEWLINE = 0x0a;
+const CARRIAGE_RETURN = 0x0d;
+
+/** Yields each non-blank line of a byte stream with its 1-based number. */
+export async function* readLines(
+  input: AsyncIterable<Buffer | string | Uint8Array>,
+  options: ReadOptions = {},
+): AsyncGenerator<{ text: string; line: number; bytes: number }> {
+  const maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+  let pending: Buffer[] = [];
+  let pendingBytes = 0;
+  let lineNumber = 0;
+  let first = true;
+
+  const finishLine = (buffer: Buffer): { text: string; line: number; bytes: number } | undefined => {
+    lineNumber += 1;
+    let end = buffer.length;
+    if (end > 0 && buffer[end - 1] === CARRIAGE_RETURN) end -= 1;
+    let start = 0;
+    if (first) {
+      first = false;
+      if (buffer[0] === 0xef && buffer[1] === 0xbb && buffer[2] === 0xbf) start = 3;
+    }
+    const text = buffer.toString('utf8', start, end);
+    if (text.trim() === '') return undefined;
+    return { text, line: lineNumber, bytes: end - start };
+  };
+
+  for await (const piece of input) {
+    const chunk =
+      typeof piece === 'string'
+        ? Buffer.from(piece, 'utf8')
+        : Buffer.isBuffer(piece)
+          ? piece
+          : Buffer.from(piece);
+    let offset = 0;
+    while (offset < chunk.length) {
+      const newline = chunk.indexOf(NEWLINE, offset);
+      if (newline === -1) {
+        pending.push(offset === 0 ? chunk : chunk.subarray(offset));
+        pendingBytes += chunk.length - offset;
+        if (pendingBytes > maxLineBytes) {
+          throw new ProtocolError(
+            `line is longer than ${maxLineBytes} bytes; split the record or raise the line limit`,
+            { line: lineNumber + 1 },
+          );
+        }
+        break;
+      }
+      let lineBuffer: Buffer;
+      if (pending.length > 0) {
+        pending.push(chunk.subarray(offset, newline));
+        lineBuffer = Buffer.concat(pending);
+        pending = [];
+        pendingBytes = 0;
+      } else {
+        lineBuffer = chunk.subarray(offset, newline);
+      }
+      offset = newline + 1;
+      const line = finishLine(lineBuffer);
+      if (line !== undefined) yield line;
+    }
+  }
+  if (pending.length > 0) {
+    const line = finishLine(Buffer.concat(pending));
+    if (line !== undefined) yield line;
+  }
+}
+
+/** Parses one line into a checked Singer message, or throws a ProtocolError naming the line. */
+export function parseMessage(text: string, line: number): SingerMessage {
+  let value: unknown;
+  try {
+    value = parseJson(text);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new ProtocolError(`not valid JSON (${reason}): ${preview(text)}`, { line });
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new ProtocolError(`expected a JSON object, got ${preview(text)}`, { line });
+  }
+  return checkMessage(value as Record<string, unknown>, line);
+}
+
+function checkMessage(value: Record<string, unknown>, line: number): SingerMessage {
+  const type = value.type;
+  const requireStream = (): string => {
+    if (typeof value.stream !== 'string' || value.stream === '') {
+      throw new ProtocolError(`${String(type)} message has no "stream" name`, { line });
+    }
+    return value.stream;
+  };
+  switch (type) {
+    case 'RECORD': {
+      const stream = requireStream();
+      if (typeof value.record !== 'object' || value.record === null || Array.isArray(value.record)) {
+        throw new ProtocolError('RECORD message needs a "record" object', { line, stream });
+      }
+      return value as unknown as SingerMessage;
+    }
+    case 'SCHEMA': {
+      const stream = requireStream();
+      if (typeof value.schema !== 'object' || value.schema === null || Array.isArray(value.schema)) {
+        throw new ProtocolError('SCHEMA message needs a "schema" object', { line, stream });
+      }
+      if (value.key_properties === undefined || value.key_properties === null) value.key_properties = [];
+      if (!Array.isArray(value.key_properties) || !value.key_properties.every((k) => typeof k === 'string')) {
+        throw new ProtocolError('"key_properties" must be an array of property names', { line, stream });
+      }
+      return value as unknown as SingerMessage;
+    }
+    case 'STATE':
+      if (!('value' in value)) throw new ProtocolError('STATE message needs a "value"', { line });
+      return value as unknown as SingerMessage;
+    case 'ACTIVATE_VERSION': {
+      const stream = requireStream();
+      if (typeof value.version !== 'number' && typeof value.version !== 'object') {
+        throw new ProtocolError('ACTIVATE_VERSION message needs a numeric "version"', { line, stream });
+      }
+      value.version = Number(value.version);
+      return value as unknown as SingerMessage;
+    }
+    case 'BATCH': {
+      const stream = requireStream();
+      if (!Array.isArray(value.manifest) || typeof value.encoding !== 'object' || value.encoding === null) {
+        throw new ProtocolError('BATCH message needs "encoding" and a "manifest" array', { line, stream });
+      }
+      return value as unknown as SingerMessage;
+    }
+    default:
+      throw new ProtocolError(
+        `unknown message type ${JSON.stringify(type)}; expected SCHEMA, RECORD, STATE, ACTIVATE_VERSION or BATCH`,
+        { line },
+      );
+  }
+}
+
+function preview(text: string): string {
+  return text.length > 80 ? `${text.slice(0, 80)}…` : text;
+}
+
+/** Reads Singer messages from a byte stream (stdin, a file, a socket). */
+export async function* readMessages(
+  input: AsyncIterable<Buffer | string | Uint8Array>,
+  options: ReadOptions = {},
+): AsyncGenerator<ReadMessage> {
+  for await (const { text, line, bytes } of readLines(input, options)) {
+    yield { message: parseMessage(text, line), line, bytes };
+  }
+}

@@ -1,0 +1,3 @@
+// Placeholder until this connector's own issue lands; fails clearly instead of pretending to work.
+process.stderr.write('tap-zuora: not implemented yet in singer-ts; see the project issues\n');
+process.exitCode = 1;
