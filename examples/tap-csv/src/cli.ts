@@ -1,1 +1,4 @@
-process.exitCode = 1;
+import { runCli } from '@singer-ts/sdk';
+import { TapCsv } from './tap.js';
+
+await runCli(TapCsv);

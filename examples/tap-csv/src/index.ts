@@ -1,1 +1,2 @@
-export const placeholder = 'tap-csv';
+export type { TapCsvConfig } from './tap.js';
+export { CsvStream, MalformedCsvError, TapCsv } from './tap.js';

@@ -35,56 +35,56 @@ export class SingerError extends Error {
 
 /** Bad command-line usage. */
 export class UsageError extends SingerError {
-  override readonly code = 'SINGER_USAGE';
+  override readonly code: string = 'SINGER_USAGE';
   override readonly exitCode = 2;
 }
 
 /** Config missing, unreadable or failing its settings schema. */
 export class ConfigError extends SingerError {
-  override readonly code = 'SINGER_CONFIG_INVALID';
+  override readonly code: string = 'SINGER_CONFIG_INVALID';
   override readonly exitCode = 2;
 }
 
 /** A catalog or state file that cannot be used. */
 export class CatalogError extends SingerError {
-  override readonly code = 'SINGER_CATALOG_INVALID';
+  override readonly code: string = 'SINGER_CATALOG_INVALID';
   override readonly exitCode = 2;
 }
 
 export class StateError extends SingerError {
-  override readonly code = 'SINGER_STATE_INVALID';
+  override readonly code: string = 'SINGER_STATE_INVALID';
   override readonly exitCode = 2;
 }
 
 /** An input line that is not a valid Singer message. */
 export class ProtocolError extends SingerError {
-  override readonly code = 'SINGER_PROTOCOL';
+  override readonly code: string = 'SINGER_PROTOCOL';
 }
 
 /** A RECORD that arrives for a stream whose SCHEMA has not been seen. */
 export class RecordBeforeSchemaError extends SingerError {
-  override readonly code = 'SINGER_RECORD_BEFORE_SCHEMA';
+  override readonly code: string = 'SINGER_RECORD_BEFORE_SCHEMA';
 }
 
 /** A SCHEMA message whose schema is not usable JSON Schema. */
 export class InvalidSchemaError extends SingerError {
-  override readonly code = 'SINGER_SCHEMA_INVALID';
+  override readonly code: string = 'SINGER_SCHEMA_INVALID';
 }
 
 /** A record that does not match its stream's schema. */
 export class RecordValidationError extends SingerError {
-  override readonly code = 'SINGER_RECORD_INVALID';
+  override readonly code: string = 'SINGER_RECORD_INVALID';
 }
 
 /** The downstream closed its end of the pipe (`tap | head`): not a failure. */
 export class BrokenPipeError extends SingerError {
-  override readonly code = 'SINGER_EPIPE';
+  override readonly code: string = 'SINGER_EPIPE';
   override readonly exitCode = 0;
 }
 
 /** A stream-map or pseudonymization configuration or expression that cannot be applied. */
 export class MapperError extends SingerError {
-  override readonly code = 'SINGER_MAPPER';
+  override readonly code: string = 'SINGER_MAPPER';
   override readonly exitCode = 2;
 }
 
@@ -103,12 +103,12 @@ export class HttpError extends SingerError {
 }
 
 export class AuthenticationError extends HttpError {
-  override readonly code = 'SINGER_AUTH';
+  override readonly code: string = 'SINGER_AUTH';
 }
 
 /** Loading into a destination failed; names the stream, the batch and the column when known. */
 export class LoadError extends SingerError {
-  override readonly code = 'SINGER_LOAD';
+  override readonly code: string = 'SINGER_LOAD';
 }
 
 export function isSingerError(error: unknown): error is SingerError {

@@ -103,9 +103,15 @@ export class MessageWriter {
   }
 }
 
-/** Writes one message to a stream, for simple scripts. */
+const sharedWriters = new WeakMap<Writable, MessageWriter>();
+
+/** Writes one message to a stream, for simple scripts; one writer is kept per stream. */
 export async function writeMessage(message: SingerMessage, output: Writable = process.stdout): Promise<void> {
-  const writer = new MessageWriter(output, { maxDelayMs: 0 });
+  let writer = sharedWriters.get(output);
+  if (!writer) {
+    writer = new MessageWriter(output, { maxDelayMs: 0 });
+    sharedWriters.set(output, writer);
+  }
   await writer.write(message);
   await writer.flush();
 }

@@ -1,0 +1,84 @@
+/**
+ * Shapes a record to its (selected) schema before it is emitted: properties the schema does not
+ * declare are removed, recursively, so deselected fields never travel, and date-time values are
+ * normalized to UTC. Compiled once per schema.
+ */
+import type { JSONSchema } from './json-schema.js';
+import { normalizeTimestamp } from './timestamps.js';
+
+export type RecordConformer = (record: Record<string, unknown>) => Record<string, unknown>;
+
+type Shape = (value: unknown) => unknown;
+
+function isType(schema: JSONSchema, type: string): boolean {
+  if (schema.type === type) return true;
+  if (Array.isArray(schema.type)) return schema.type.includes(type as never);
+  return (schema.anyOf ?? []).some((option) => isType(option, type));
+}
+
+function objectProperties(schema: JSONSchema): Record<string, JSONSchema> | undefined {
+  if (schema.properties && Object.keys(schema.properties).length > 0) return schema.properties;
+  for (const option of schema.anyOf ?? []) {
+    const found = objectProperties(option);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+function compileShape(schema: JSONSchema): Shape | undefined {
+  if (
+    isType(schema, 'string') &&
+    (schema.format === 'date-time' || schema.anyOf?.some((o) => o.format === 'date-time'))
+  ) {
+    return normalizeTimestamp;
+  }
+  const properties = objectProperties(schema);
+  if (properties) {
+    const shapeObject = compileObject(properties);
+    return (value) =>
+      value !== null && typeof value === 'object' && !Array.isArray(value)
+        ? shapeObject(value as Record<string, unknown>)
+        : value;
+  }
+  const items = Array.isArray(schema.items) ? undefined : schema.items;
+  if (items) {
+    const shapeItem = compileShape(items);
+    if (shapeItem) return (value) => (Array.isArray(value) ? value.map(shapeItem) : value);
+  }
+  return undefined;
+}
+
+function compileObject(properties: Record<string, JSONSchema>): RecordConformer {
+  const plain: string[] = [];
+  const shaped: [string, Shape][] = [];
+  for (const [name, schema] of Object.entries(properties)) {
+    const shape = compileShape(schema);
+    if (shape) shaped.push([name, shape]);
+    else plain.push(name);
+  }
+  return (record) => {
+    const out: Record<string, unknown> = {};
+    for (const name of plain) {
+      const value = record[name];
+      if (value !== undefined) out[name] = value;
+    }
+    for (const [name, shape] of shaped) {
+      const value = record[name];
+      if (value !== undefined) out[name] = shape(value);
+    }
+    return out;
+  };
+}
+
+export function compileConformer(schema: JSONSchema): RecordConformer {
+  const properties = objectProperties(schema);
+  if (!properties) return (record) => record;
+  return compileObject(properties);
+}
+
+/** Properties present in a record but not declared by the schema (for a one-time warning). */
+export function undeclaredProperties(schema: JSONSchema, record: Record<string, unknown>): string[] {
+  const properties = objectProperties(schema);
+  if (!properties) return [];
+  return Object.keys(record).filter((name) => !(name in properties));
+}

@@ -1,0 +1,305 @@
+/**
+ * The Tap runs discovery and sync: it picks the selected streams from the catalog, resumes each from
+ * its bookmark, shapes records to the selected schema, and emits SCHEMA, RECORD, STATE (and
+ * ACTIVATE_VERSION) in an order every Singer target relies on.
+ */
+import type { ConnectorInfo } from '../connector.js';
+import { CatalogError, SingerError } from '../errors.js';
+import type { Logger } from '../logging.js';
+import type { RecordMessage, SchemaMessage, SingerMessage } from '../protocol/messages.js';
+import type { MessageWriter } from '../protocol/writer.js';
+import { compileConformer, type RecordConformer } from '../schema/conform.js';
+import type { JSONSchema } from '../schema/json-schema.js';
+import { toUtcTimestamp } from '../schema/timestamps.js';
+import { Catalog, type CatalogDocument, describeStream, selectSchema } from './catalog.js';
+import { type Context, compareBookmarkValues, StateManager } from './state.js';
+import type { Stream } from './stream.js';
+
+export interface TapOptions<C> {
+  config: C;
+  logger: Logger;
+}
+
+/** A message rewrite applied just before emission (stream maps, pseudonymization). */
+export interface MessageTransform {
+  mapSchema(message: SchemaMessage): SchemaMessage[];
+  mapRecord(message: RecordMessage): RecordMessage[];
+  checkStreams?(streamNames: string[]): void;
+}
+
+export interface SyncOptions {
+  catalog?: Catalog | undefined;
+  state?: unknown;
+  writer: MessageWriter;
+  signal?: AbortSignal;
+  /** Records between STATE messages (default 10,000). */
+  stateIntervalRows?: number;
+  /** Longest time between STATE messages while records flow (default 30 s). */
+  stateIntervalMs?: number;
+}
+
+export interface SyncSummary {
+  recordCounts: Record<string, number>;
+  state: unknown;
+}
+
+export class UnknownStreamError extends CatalogError {
+  override readonly code: string = 'SINGER_CATALOG_UNKNOWN_STREAM';
+}
+
+export class StreamSyncError extends SingerError {
+  override readonly code: string = 'SINGER_STREAM_FAILED';
+}
+
+interface StreamPlan {
+  stream: Stream<Record<string, unknown>, unknown>;
+  selected: boolean;
+  schema: JSONSchema;
+  conformer: RecordConformer;
+  children: StreamPlan[];
+  schemaSent: boolean;
+}
+
+export abstract class Tap<C = Record<string, unknown>> {
+  static info: ConnectorInfo;
+  readonly config: C;
+  readonly logger: Logger;
+  /** Set by the CLI when stream maps or pseudonymization are configured. */
+  transform: MessageTransform | undefined;
+  private streamsCache: Stream<Record<string, unknown>, C>[] | undefined;
+
+  constructor(options: TapOptions<C>) {
+    this.config = options.config;
+    this.logger = options.logger;
+  }
+
+  /** The streams this tap offers. */
+  abstract discoverStreams():
+    | Stream<Record<string, unknown>, C>[]
+    | Promise<Stream<Record<string, unknown>, C>[]>;
+
+  async streams(): Promise<Stream<Record<string, unknown>, C>[]> {
+    this.streamsCache ??= await this.discoverStreams();
+    return this.streamsCache;
+  }
+
+  async discover(): Promise<CatalogDocument> {
+    const streams = await this.streams();
+    return {
+      streams: streams.map((stream) => {
+        const entry = describeStream({
+          name: stream.name,
+          schema: stream.schema,
+          keyProperties: stream.primaryKeys,
+          replicationKey: stream.replicationKey,
+          replicationMethod: stream.replicationMethod,
+          selectedByDefault: stream.selectedByDefault,
+          extraMetadata: {
+            ...(stream.parentStreamName ? { 'parent-tap-stream-id': stream.parentStreamName } : {}),
+            ...stream.discoveryMetadata,
+          },
+        });
+        return entry;
+      }),
+    };
+  }
+
+  async sync(options: SyncOptions): Promise<SyncSummary> {
+    const streams = await this.streams();
+    const catalog = options.catalog ?? new Catalog((await this.discover()).streams);
+    const byName = new Map(streams.map((stream) => [stream.name, stream]));
+    for (const entry of catalog.streams) {
+      if (!byName.has(entry.tap_stream_id)) {
+        throw new UnknownStreamError(
+          `catalog names stream '${entry.tap_stream_id}', which this tap does not have; run --discover for the list`,
+          { stream: entry.tap_stream_id },
+        );
+      }
+    }
+    const state = new StateManager(options.state);
+    const run = new SyncRun(this, catalog, state, options);
+    const plans = run.plan(streams);
+    this.transform?.checkStreams?.(streams.map((stream) => stream.name));
+    for (const plan of plans) {
+      if (options.signal?.aborted) break;
+      await run.syncStream(plan, undefined);
+    }
+    await run.emitState();
+    return { recordCounts: run.recordCounts, state: state.snapshot() };
+  }
+}
+
+/** One sync's moving parts, kept out of Tap so the base class stays a small public surface. */
+class SyncRun {
+  readonly recordCounts: Record<string, number> = {};
+  private readonly startedAt = new Date().toISOString();
+  private rowsSinceState = 0;
+  private lastStateAt = Date.now();
+  private readonly stateIntervalRows: number;
+  private readonly stateIntervalMs: number;
+  private readonly signal: AbortSignal;
+
+  constructor(
+    private readonly tap: Tap<unknown>,
+    private readonly catalog: Catalog,
+    private readonly state: StateManager,
+    private readonly options: SyncOptions,
+  ) {
+    this.stateIntervalRows = options.stateIntervalRows ?? 10_000;
+    this.stateIntervalMs = options.stateIntervalMs ?? 30_000;
+    this.signal = options.signal ?? new AbortController().signal;
+  }
+
+  plan(streams: Stream<Record<string, unknown>, unknown>[]): StreamPlan[] {
+    const build = (stream: Stream<Record<string, unknown>, unknown>): StreamPlan => {
+      const selected = this.catalog.isStreamSelected(stream.name);
+      const entry = this.catalog.get(stream.name);
+      const schema = selectSchema(this.catalog, stream.name, entry?.schema ?? stream.schema);
+      const children = streams.filter((child) => child.parentStreamName === stream.name).map(build);
+      return { stream, selected, schema, conformer: compileConformer(schema), children, schemaSent: false };
+    };
+    const needed = (plan: StreamPlan): boolean => plan.selected || plan.children.some(needed);
+    return streams
+      .filter((stream) => !stream.parentStreamName)
+      .map(build)
+      .filter(needed);
+  }
+
+  async emit(message: SingerMessage): Promise<void> {
+    const pending = this.options.writer.write(message);
+    if (pending) await pending;
+  }
+
+  async emitState(): Promise<void> {
+    this.rowsSinceState = 0;
+    this.lastStateAt = Date.now();
+    await this.emit({ type: 'STATE', value: this.state.snapshot() });
+  }
+
+  private async emitSchema(plan: StreamPlan): Promise<void> {
+    if (plan.schemaSent || !plan.selected) return;
+    plan.schemaSent = true;
+    const { stream } = plan;
+    const message: SchemaMessage = {
+      type: 'SCHEMA',
+      stream: stream.name,
+      schema: plan.schema,
+      key_properties: stream.primaryKeys,
+      ...(stream.replicationKey ? { bookmark_properties: [stream.replicationKey] } : {}),
+    };
+    const transform = this.tap.transform;
+    for (const out of transform ? transform.mapSchema(message) : [message]) await this.emit(out);
+  }
+
+  async syncStream(plan: StreamPlan, parentContext: Context | undefined): Promise<void> {
+    const partitions = parentContext ? [parentContext] : (plan.stream.partitions() ?? [undefined]);
+    for (const context of partitions) {
+      if (this.signal.aborted) return;
+      await this.syncPartition(plan, context);
+    }
+  }
+
+  private async syncPartition(plan: StreamPlan, context: Context | undefined): Promise<void> {
+    const { stream } = plan;
+    const replicationKey = stream.replicationKey;
+    await this.emitSchema(plan);
+    // Full-table children keep no per-parent bookmark: a million tickets must not mean a million partitions.
+    const bookmark = replicationKey || !context ? this.state.bookmark(stream.name, context) : {};
+    const startingValue = replicationKey
+      ? (this.state.startingValue(stream.name, replicationKey, context) ?? stream.defaultStartingValue())
+      : undefined;
+    const version = plan.selected && stream.activateVersion && !replicationKey ? Date.now() : undefined;
+    if (version !== undefined && bookmark.version === undefined) {
+      await this.emit({ type: 'ACTIVATE_VERSION', stream: stream.name, version });
+    }
+    const transform = this.tap.transform;
+    let count = 0;
+    let latest: unknown;
+    const started = Date.now();
+    try {
+      for await (const record of stream.getRecords({
+        config: stream.config,
+        logger: stream.logger,
+        ...(context ? { context } : {}),
+        ...(startingValue !== undefined ? { startingValue } : {}),
+        bookmark,
+        signal: this.signal,
+      })) {
+        if (plan.selected) {
+          const message: RecordMessage = {
+            type: 'RECORD',
+            stream: stream.name,
+            record: plan.conformer(record),
+            time_extracted: new Date().toISOString(),
+            ...(version !== undefined ? { version } : {}),
+          };
+          for (const out of transform ? transform.mapRecord(message) : [message]) await this.emit(out);
+          count += 1;
+          this.rowsSinceState += 1;
+        }
+        if (replicationKey) latest = this.advanceBookmark(plan, record[replicationKey], latest, context);
+        for (const child of plan.children) {
+          const childContext = stream.getChildContext(record);
+          if (childContext) await this.syncStream(child, childContext);
+        }
+        if (
+          this.rowsSinceState >= this.stateIntervalRows ||
+          Date.now() - this.lastStateAt >= this.stateIntervalMs
+        ) {
+          await this.emitState();
+        }
+        if (this.signal.aborted) return;
+      }
+    } catch (error) {
+      if (error instanceof SingerError) {
+        if (error.context.stream === undefined) error.context.stream = stream.name;
+        throw error;
+      }
+      throw new StreamSyncError(
+        `sync failed: ${(error as Error).message ?? String(error)}`,
+        { stream: stream.name },
+        { cause: error },
+      );
+    }
+    if (replicationKey) this.state.finalize(stream.name, context);
+    if (version !== undefined) {
+      bookmark.version = version;
+      await this.emit({ type: 'ACTIVATE_VERSION', stream: stream.name, version });
+    }
+    this.recordCounts[stream.name] = (this.recordCounts[stream.name] ?? 0) + count;
+    if (plan.selected && (!context || count > 0)) {
+      this.tap.logger.metric({
+        type: 'counter',
+        metric: 'record_count',
+        value: count,
+        tags: { stream: stream.name, ...(context ? { context } : {}), duration_ms: Date.now() - started },
+      });
+    }
+    if (!context) await this.emitState();
+  }
+
+  /**
+   * Moves the bookmark forward, never backward and never past the run's start (the signpost), so a
+   * record changed during the run is picked up by the next one.
+   */
+  private advanceBookmark(
+    plan: StreamPlan,
+    value: unknown,
+    latest: unknown,
+    context: Context | undefined,
+  ): unknown {
+    if (value === undefined || value === null) return latest;
+    let candidate = value;
+    if (typeof candidate === 'string') {
+      const utc = toUtcTimestamp(candidate);
+      if (utc !== undefined)
+        candidate = compareBookmarkValues(utc, this.startedAt) > 0 ? this.startedAt : utc;
+    }
+    if (latest !== undefined && compareBookmarkValues(candidate, latest) <= 0) return latest;
+    this.state.advance(plan.stream.name, plan.stream.replicationKey!, candidate, {
+      sorted: plan.stream.isSorted,
+      ...(context ? { context } : {}),
+    });
+    return candidate;
+  }
+}

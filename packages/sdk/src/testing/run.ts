@@ -1,0 +1,127 @@
+/**
+ * Run a connector the way a user does (through `runCli`, in-process, or as a child process) and
+ * collect what it printed as parsed Singer messages.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough, Readable } from 'node:stream';
+import { type ConnectorClass, runCli } from '../cli/run-cli.js';
+import type { Config } from '../config.js';
+import { parseJson } from '../protocol/lossless-json.js';
+import type { RecordMessage, SchemaMessage, SingerMessage, StateMessage } from '../protocol/messages.js';
+import { parseMessage } from '../protocol/reader.js';
+
+export interface RunResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+  messages: SingerMessage[];
+  /** Records of one stream, in order. */
+  records(stream: string): Record<string, unknown>[];
+  schemas(stream?: string): SchemaMessage[];
+  states(): unknown[];
+  lastState(): unknown;
+}
+
+export interface RunOptions {
+  config?: Config;
+  catalog?: unknown;
+  state?: unknown;
+  /** Singer lines for a target or mapper. */
+  input?: string | SingerMessage[];
+  args?: string[];
+  env?: NodeJS.ProcessEnv;
+}
+
+/** Parses Singer output; lines that are not messages (for example --discover JSON) make `messages` empty. */
+export function collectResult(exitCode: number, stdout: string, stderr: string): RunResult {
+  const messages: SingerMessage[] = [];
+  const lines = stdout.split('\n').filter((line) => line.trim() !== '');
+  try {
+    lines.forEach((line, index) => {
+      messages.push(parseMessage(line, index + 1));
+    });
+  } catch {
+    messages.length = 0;
+  }
+  return {
+    exitCode,
+    stdout,
+    stderr,
+    messages,
+    records: (stream) =>
+      messages
+        .filter((m): m is RecordMessage => m.type === 'RECORD' && m.stream === stream)
+        .map((m) => m.record as Record<string, unknown>),
+    schemas: (stream) =>
+      messages.filter((m): m is SchemaMessage => m.type === 'SCHEMA' && (!stream || m.stream === stream)),
+    states: () => messages.filter((m): m is StateMessage => m.type === 'STATE').map((m) => m.value),
+    lastState: () => messages.filter((m): m is StateMessage => m.type === 'STATE').at(-1)?.value,
+  };
+}
+
+function inputText(input: RunOptions['input']): string {
+  if (input === undefined) return '';
+  if (typeof input === 'string') return input;
+  return `${input.map((message) => JSON.stringify(message)).join('\n')}\n`;
+}
+
+/** Writes config/catalog/state to temp files and returns the CLI arguments naming them. */
+export function argsFor(options: RunOptions): string[] {
+  const dir = mkdtempSync(join(tmpdir(), 'singer-ts-run-'));
+  const args: string[] = [];
+  const put = (name: string, value: unknown, flag: string): void => {
+    const path = join(dir, name);
+    writeFileSync(path, JSON.stringify(value));
+    args.push(flag, path);
+  };
+  if (options.config !== undefined) put('config.json', options.config, '--config');
+  if (options.catalog !== undefined) put('catalog.json', options.catalog, '--catalog');
+  if (options.state !== undefined) put('state.json', options.state, '--state');
+  return [...args, ...(options.args ?? [])];
+}
+
+/** Runs a connector class in this process through the real CLI path. */
+export async function runConnector(Connector: ConnectorClass, options: RunOptions = {}): Promise<RunResult> {
+  const stdout = new PassThrough();
+  const chunks: Buffer[] = [];
+  stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
+  const stderr: string[] = [];
+  const exitCode = await runCli(Connector, {
+    argv: argsFor(options),
+    stdin: Readable.from([inputText(options.input)]),
+    stdout,
+    stderr: (line) => stderr.push(line),
+    env: options.env ?? {},
+    setExitCode: false,
+  });
+  return collectResult(exitCode, Buffer.concat(chunks).toString('utf8'), stderr.join('\n'));
+}
+
+/** Spawns a connector's bin with Node, as a user would run it. */
+export async function runConnectorProcess(
+  binPath: string,
+  options: RunOptions & { timeoutMs?: number } = {},
+): Promise<RunResult> {
+  const child = spawn(process.execPath, [binPath, ...argsFor(options)], {
+    env: { ...process.env, ...options.env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
+  child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
+  child.stdin.on('error', () => undefined);
+  child.stdin.end(inputText(options.input));
+  const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
+  const exitCode = await new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? 137)));
+  clearTimeout(timer);
+  return collectResult(exitCode, Buffer.concat(out).toString('utf8'), Buffer.concat(err).toString('utf8'));
+}
+
+/** Parses `--discover` output. */
+export function parseCatalog(result: RunResult): { streams: Array<Record<string, unknown>> } {
+  return parseJson(result.stdout) as { streams: Array<Record<string, unknown>> };
+}

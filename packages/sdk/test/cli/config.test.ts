@@ -1,0 +1,63 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { type ConnectorInfo, loadConfig, parseDotenv, redactConfig } from '../../src/index.js';
+
+const info: ConnectorInfo = {
+  name: 'tap-demo',
+  version: '0',
+  description: '',
+  kind: 'tap',
+  capabilities: [],
+  settings: {
+    type: 'object',
+    properties: {
+      api_token: { type: 'string', secret: true },
+      page_size: { type: 'integer', default: 100 },
+      verbose: { type: 'boolean' },
+      streams: { type: 'array', items: { type: 'string' } },
+    },
+  },
+};
+
+describe('config', () => {
+  it('reads a .env file, with real environment variables taking precedence', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dotenv-'));
+    writeFileSync(
+      join(dir, '.env'),
+      '# comment\nexport TAP_DEMO_API_TOKEN="from-dotenv"\nTAP_DEMO_PAGE_SIZE=50\n',
+    );
+    const config = loadConfig(info, {
+      files: [],
+      env: { TAP_DEMO_PAGE_SIZE: '25', TAP_DEMO_VERBOSE: 'true' },
+      cwd: dir,
+    });
+    expect(config).toEqual({ api_token: 'from-dotenv', page_size: 25, verbose: true });
+  });
+
+  it('parses arrays from env as JSON or comma lists, and applies defaults', () => {
+    expect(
+      loadConfig(info, { files: [], env: { TAP_DEMO_STREAMS: '["a","b"]' }, cwd: '/nonexistent' }).streams,
+    ).toEqual(['a', 'b']);
+    expect(loadConfig(info, { files: [], env: { TAP_DEMO_STREAMS: 'a, b' }, cwd: '/nonexistent' })).toEqual({
+      page_size: 100,
+      streams: ['a', 'b'],
+    });
+  });
+
+  it('redacts secret settings', () => {
+    expect(redactConfig(info.settings, { api_token: 'x', page_size: 1 })).toEqual({
+      api_token: '***',
+      page_size: 1,
+    });
+  });
+
+  it('parses quoted, commented and exported .env lines', () => {
+    expect(parseDotenv('A=1 # note\nexport B=\'two words\'\nC="line\\nbreak"\nnot a line\n')).toEqual({
+      A: '1',
+      B: 'two words',
+      C: 'line\nbreak',
+    });
+  });
+});

@@ -1,0 +1,60 @@
+import { spawn } from 'node:child_process';
+import { Writable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { MessageWriter } from '../../src/index.js';
+
+describe('MessageWriter', () => {
+  it('waits for a slow consumer instead of buffering without bound', async () => {
+    const received: string[] = [];
+    let maxQueued = 0;
+    const slow = new Writable({
+      highWaterMark: 1024,
+      write(chunk: Buffer, _encoding, callback) {
+        received.push(chunk.toString());
+        setTimeout(callback, 2);
+      },
+    });
+    const writer = new MessageWriter(slow, { chunkBytes: 512 });
+    for (let i = 0; i < 2000; i += 1) {
+      const pending = writer.write({ type: 'RECORD', stream: 's', record: { i, pad: 'x'.repeat(50) } });
+      if (pending) await pending;
+      maxQueued = Math.max(maxQueued, slow.writableLength);
+    }
+    await writer.flush();
+    await new Promise<void>((resolve) => slow.end(resolve));
+    const lines = received.join('').trim().split('\n');
+    expect(lines).toHaveLength(2000);
+    expect(JSON.parse(lines[1999]!).record.i).toBe(1999);
+    expect(maxQueued).toBeLessThan(4096);
+  });
+
+  it('flushes STATE messages at once so the consumer sees them', async () => {
+    const chunks: string[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, callback) {
+        chunks.push(chunk.toString());
+        callback();
+      },
+    });
+    const writer = new MessageWriter(sink, { maxDelayMs: 60_000 });
+    writer.write({ type: 'RECORD', stream: 's', record: { a: 1 } });
+    expect(chunks).toHaveLength(0);
+    await writer.write({ type: 'STATE', value: { bookmarks: {} } });
+    expect(chunks.join('')).toContain('"STATE"');
+  });
+
+  it('ends quietly with exit code 0 when the reader closes the pipe (tap | head)', async () => {
+    const script = fileURLToPath(new URL('../fixtures/endless-writer.mjs', import.meta.url));
+    const child = spawn(process.execPath, [script], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
+    child.stdout.destroy();
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(code).toBe(0);
+    expect(stderr).toBe('');
+  });
+});
