@@ -1,0 +1,31 @@
+// Shared helpers for benchmark scripts: child-process runs with peak RSS, medians, table output.
+import { spawn } from 'node:child_process';
+
+/** Runs `node script args`, expecting one JSON line of results on stdout; adds peak RSS in MB. */
+export async function runWorker(script, args) {
+  const child = spawn(process.execPath, ['--max-old-space-size=4096', script, ...args], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let out = '';
+  child.stdout.on('data', (chunk) => {
+    out += chunk;
+  });
+  const code = await new Promise((resolve) => child.on('close', resolve));
+  if (code !== 0) throw new Error(`${script} ${args.join(' ')} exited ${code}`);
+  return JSON.parse(out.trim().split('\n').at(-1));
+}
+
+export function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** Peak resident set size of this process so far, in MB. */
+export function peakRssMb() {
+  return Math.round(process.resourceUsage().maxRSS / 1024);
+}
+
+export function fmt(n) {
+  return Math.round(n).toLocaleString('en-US');
+}
