@@ -30,3 +30,4 @@ export type { ReplicationMethod, StreamContext } from './tap/stream.js';
 export { Stream } from './tap/stream.js';
 export type { MessageTransform, SyncOptions, SyncSummary } from './tap/tap.js';
 export { StreamSyncError, Tap, UnknownStreamError } from './tap/tap.js';
+export * from './sources/index.js';

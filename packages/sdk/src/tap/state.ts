@@ -6,7 +6,9 @@
  * killed half way resumes from the last finished bookmark and loses nothing.
  */
 import { readFileSync } from 'node:fs';
+import { compareLosslessNumber, LosslessNumber } from 'lossless-json';
 import { StateError } from '../errors.js';
+import { isExactNumber } from '../protocol/lossless-json.js';
 
 export type Context = Record<string, unknown>;
 
@@ -48,7 +50,7 @@ export class StateManager {
     if (typeof initial !== 'object' || Array.isArray(initial)) {
       throw new StateError('state must be a JSON object');
     }
-    const value = structuredClone(initial) as StateValue;
+    const value = cloneState(initial) as StateValue;
     // Some orchestrators wrap the state in {"value": …} as it appeared in the STATE message.
     const unwrapped = (
       value.bookmarks === undefined && typeof value.value === 'object' ? value.value : value
@@ -145,7 +147,7 @@ export class StateManager {
 
   /** A snapshot for a STATE message. */
   snapshot(): StateValue {
-    return structuredClone(this.value);
+    return cloneState(this.value) as StateValue;
   }
 }
 
@@ -154,6 +156,9 @@ export class StateManager {
  * by string order.
  */
 export function compareBookmarkValues(a: unknown, b: unknown): number {
+  if (isExactNumber(a) || isExactNumber(b)) {
+    return compareLosslessNumber(new LosslessNumber(String(a)), new LosslessNumber(String(b)));
+  }
   if (typeof a === 'number' && typeof b === 'number') return a - b;
   if (typeof a === 'string' && typeof b === 'string') {
     const ta = Date.parse(a);
@@ -172,4 +177,13 @@ export function compareBookmarkValues(a: unknown, b: unknown): number {
   const nb = Number(b);
   if (!Number.isNaN(na) && !Number.isNaN(nb)) return na - nb;
   return String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0;
+}
+
+/** A deep copy that keeps ExactNumber values (structuredClone would turn them into plain objects). */
+function cloneState(value: unknown): unknown {
+  if (value === null || typeof value !== 'object' || isExactNumber(value)) return value;
+  if (Array.isArray(value)) return value.map(cloneState);
+  const copy: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) copy[key] = cloneState(item);
+  return copy;
 }

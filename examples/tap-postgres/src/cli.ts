@@ -1,0 +1,4 @@
+import { runCli } from '@singer-ts/sdk';
+import { TapPostgres } from './tap.js';
+
+await runCli(TapPostgres);

@@ -1,0 +1,2 @@
+export type { TapPostgresConfig } from './tap.js';
+export { TapPostgres } from './tap.js';

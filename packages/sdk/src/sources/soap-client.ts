@@ -1,0 +1,294 @@
+/**
+ * One SOAP client per tap, built from a WSDL file or URL on first use and shared by every stream.
+ * An optional login operation (Salesforce and Zuora style) yields a session id that travels in a
+ * SOAP header on every later call; an expired session is renewed once. Faults become SoapFaultError
+ * with the fault code; secrets (login arguments, the session id) never appear in an error message.
+ */
+import { type Client, createClientAsync, type IOptions } from 'soap';
+import { type ErrorContext, SingerError } from '../errors.js';
+import type { Logger } from '../logging.js';
+import { exactNumber } from './exact-number.js';
+
+/** The server answered with a SOAP fault. */
+export class SoapFaultError extends SingerError {
+  override readonly code: string = 'SINGER_SOAP_FAULT';
+  readonly faultCode: string;
+  readonly operation: string;
+
+  constructor(
+    message: string,
+    context: ErrorContext & { faultCode: string; operation: string },
+    options?: { cause?: unknown },
+  ) {
+    super(message, context, options);
+    this.faultCode = context.faultCode;
+    this.operation = context.operation;
+  }
+}
+
+/** The login operation failed (bad credentials, locked user): nothing else can run. */
+export class SoapLoginError extends SoapFaultError {
+  override readonly code: string = 'SINGER_SOAP_LOGIN';
+}
+
+/** The call never produced a SOAP answer: connection refused, timeout, an HTTP error without a fault. */
+export class SoapRequestError extends SingerError {
+  override readonly code: string = 'SINGER_SOAP_REQUEST';
+  readonly status: number | undefined;
+  constructor(
+    message: string,
+    context: ErrorContext & { status?: number } = {},
+    options?: { cause?: unknown },
+  ) {
+    super(message, context, options);
+    this.status = context.status;
+  }
+}
+
+/** The WSDL could not be read or parsed. */
+export class SoapWsdlError extends SingerError {
+  override readonly code: string = 'SINGER_SOAP_WSDL';
+  override readonly exitCode = 2;
+}
+
+export interface SoapSession {
+  sessionId: string;
+  /** A new service address returned by login (Salesforce's `serverUrl`, Zuora's `ServerUrl`). */
+  serverUrl?: string | undefined;
+}
+
+export interface SoapLoginOptions {
+  /** Operation name; `login` by default. */
+  operation?: string;
+  /** Its arguments, e.g. `{ username, password }`; every string value is treated as a secret. */
+  args: Record<string, unknown>;
+  /** Reads the session out of the login result; Salesforce's and Zuora's shapes by default. */
+  session?: (result: unknown) => SoapSession | undefined;
+  /**
+   * The SOAP header carrying the session: an XML string or an object for the soap package.
+   * By default `<SessionHeader xmlns="<WSDL target namespace>"><sessionId>…</sessionId></SessionHeader>`.
+   */
+  header?: (sessionId: string, targetNamespace: string) => string | Record<string, unknown>;
+  /** Whether a fault means the session expired (then login runs again once); INVALID_SESSION by default. */
+  isSessionExpired?: (fault: SoapFaultError) => boolean;
+}
+
+export interface SoapConnectionOptions {
+  /** A WSDL file path or http(s) URL. */
+  wsdl: string;
+  /** Overrides the service address the WSDL names. */
+  endpoint?: string | undefined;
+  login?: SoapLoginOptions | undefined;
+  /** Per-call timeout in milliseconds (default 120,000). */
+  timeoutMs?: number;
+  /** Extra options for the soap package's client. */
+  clientOptions?: IOptions;
+  logger?: Logger;
+}
+
+export interface CallOptions {
+  /** Named in errors. */
+  stream?: string;
+}
+
+function xmlEscape(text: string): string {
+  return text.replace(/[<>&'"]/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+function textOf(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  if (value && typeof value === 'object' && '$value' in value)
+    return String((value as { $value: unknown }).$value);
+  return value === undefined || value === null ? undefined : String(value);
+}
+
+function defaultSession(result: unknown): SoapSession | undefined {
+  const body = ((result as Record<string, unknown> | undefined)?.result ?? result) as
+    | Record<string, unknown>
+    | undefined;
+  const sessionId = textOf(body?.sessionId ?? body?.Session);
+  if (!sessionId) return undefined;
+  return { sessionId, serverUrl: textOf(body?.serverUrl ?? body?.ServerUrl) };
+}
+
+const defaultHeader = (sessionId: string, namespace: string): string =>
+  `<SessionHeader xmlns="${xmlEscape(namespace)}"><sessionId>${xmlEscape(sessionId)}</sessionId></SessionHeader>`;
+
+const defaultExpired = (fault: SoapFaultError): boolean => /INVALID_SESSION/i.test(fault.faultCode);
+
+/**
+ * xsd numbers through ExactNumber rather than parseFloat, and dates as their text (microseconds and
+ * offsets intact, normalized to UTC when the record is emitted) rather than a Date.
+ */
+const EXACT_DESERIALIZERS: Record<string, (text: string) => unknown> = {
+  decimal: exactNumber,
+  long: exactNumber,
+  integer: exactNumber,
+  unsignedLong: exactNumber,
+  double: (text) => (Number.isFinite(Number(text)) ? Number(text) : null),
+  dateTime: (text) => text,
+  date: (text) => text,
+};
+
+interface SoapErrorShape extends Error {
+  root?: { Envelope?: { Body?: { Fault?: Record<string, unknown> } } };
+  response?: { status?: number };
+  code?: string;
+}
+
+export class SoapConnection {
+  private clientPromise: Promise<Client> | undefined;
+  private session: SoapSession | undefined;
+  private headerIndex: number | undefined;
+  private readonly secrets: string[];
+
+  constructor(readonly options: SoapConnectionOptions) {
+    this.secrets = Object.values(options.login?.args ?? {}).filter(
+      (value): value is string => typeof value === 'string' && value.length > 0,
+    );
+  }
+
+  /** The shared client, created (and logged in) on first use. */
+  client(): Promise<Client> {
+    this.clientPromise ??= this.createClient();
+    // A failed start is not cached, so a later call may try again.
+    this.clientPromise.catch(() => {
+      this.clientPromise = undefined;
+    });
+    return this.clientPromise;
+  }
+
+  /** Calls an operation; a session that expired is renewed once and the call repeated. */
+  async call<T = unknown>(
+    operation: string,
+    args: Record<string, unknown>,
+    options: CallOptions = {},
+  ): Promise<T> {
+    const client = await this.client();
+    try {
+      return (await this.invoke(client, operation, args, options)) as T;
+    } catch (error) {
+      const login = this.options.login;
+      const expired = login?.isSessionExpired ?? defaultExpired;
+      if (!(login && error instanceof SoapFaultError && expired(error))) throw error;
+      this.options.logger?.info(
+        'SOAP session expired; logging in again',
+        options.stream ? { stream: options.stream } : {},
+      );
+      await this.login(client);
+      return (await this.invoke(client, operation, args, options)) as T;
+    }
+  }
+
+  /** Hides the login arguments and the session id in text that may reach a log or an error. */
+  redact(text: string): string {
+    let out = text;
+    for (const secret of [...this.secrets, ...(this.session ? [this.session.sessionId] : [])]) {
+      if (secret.length >= 4) out = out.split(secret).join('***');
+    }
+    return out;
+  }
+
+  private async createClient(): Promise<Client> {
+    let client: Client;
+    try {
+      client = await createClientAsync(
+        this.options.wsdl,
+        {
+          ...this.options.clientOptions,
+          customDeserializer: { ...EXACT_DESERIALIZERS, ...this.options.clientOptions?.customDeserializer },
+        },
+        this.options.endpoint,
+      );
+    } catch (error) {
+      throw new SoapWsdlError(
+        `cannot load the WSDL ${this.options.wsdl}: ${this.redact((error as Error).message ?? String(error))}`,
+        {},
+        { cause: error },
+      );
+    }
+    if (this.options.login) await this.login(client);
+    return client;
+  }
+
+  private async login(client: Client): Promise<void> {
+    const login = this.options.login!;
+    const operation = login.operation ?? 'login';
+    if (this.headerIndex !== undefined) {
+      client.clearSoapHeaders();
+      this.headerIndex = undefined;
+    }
+    let result: unknown;
+    try {
+      result = await this.invoke(client, operation, login.args, {});
+    } catch (error) {
+      if (error instanceof SoapFaultError) {
+        throw new SoapLoginError(
+          `login failed: ${error.message}; check the credentials in the config`,
+          { faultCode: error.faultCode, operation },
+          { cause: error },
+        );
+      }
+      throw error;
+    }
+    const session = (login.session ?? defaultSession)(result);
+    if (!session) {
+      throw new SoapLoginError(`login (${operation}) returned no session id`, {
+        faultCode: 'NO_SESSION',
+        operation,
+      });
+    }
+    this.session = session;
+    this.options.logger?.addSecrets([session.sessionId]);
+    if (session.serverUrl && !this.options.endpoint) client.setEndpoint(session.serverUrl);
+    const namespace = String(
+      (client.wsdl.definitions as { $targetNamespace?: string }).$targetNamespace ?? '',
+    );
+    this.headerIndex = client.addSoapHeader((login.header ?? defaultHeader)(session.sessionId, namespace));
+  }
+
+  private async invoke(
+    client: Client,
+    operation: string,
+    args: Record<string, unknown>,
+    options: CallOptions,
+  ): Promise<unknown> {
+    const method = (client as unknown as Record<string, unknown>)[`${operation}Async`];
+    const context = options.stream !== undefined ? { stream: options.stream } : {};
+    if (typeof method !== 'function') {
+      throw new SoapWsdlError(`the WSDL ${this.options.wsdl} has no operation '${operation}'`, context);
+    }
+    try {
+      const [result] = (await method.call(client, args, { timeout: this.options.timeoutMs ?? 120_000 })) as [
+        unknown,
+      ];
+      return result;
+    } catch (error) {
+      throw this.toError(error as SoapErrorShape, operation, context);
+    }
+  }
+
+  private toError(error: SoapErrorShape, operation: string, context: ErrorContext): SingerError {
+    const fault = error.root?.Envelope?.Body?.Fault;
+    if (fault) {
+      const faultCode =
+        textOf(fault.faultcode) ??
+        textOf((fault.Code as { Value?: unknown } | undefined)?.Value) ??
+        'UNKNOWN';
+      const faultString =
+        textOf(fault.faultstring) ?? textOf((fault.Reason as { Text?: unknown } | undefined)?.Text) ?? '';
+      return new SoapFaultError(
+        this.redact(`${operation} returned SOAP fault ${faultCode}: ${faultString}`),
+        { ...context, faultCode, operation },
+        { cause: error },
+      );
+    }
+    const status = error.response?.status;
+    const reason = status !== undefined ? `HTTP ${status}` : (error.code ?? error.message ?? String(error));
+    return new SoapRequestError(
+      this.redact(`${operation} failed: ${reason}`),
+      { ...context, ...(status !== undefined ? { status } : {}), operation },
+      { cause: error },
+    );
+  }
+}
