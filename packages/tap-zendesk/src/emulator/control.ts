@@ -1,0 +1,113 @@
+/** Emulator clock: frozen at a given time, or following a source with an adjustable offset. */
+export class Clock {
+  private fixed: number | null;
+  private offset = 0;
+  private readonly source: () => number;
+
+  constructor(now?: number | string | Date | (() => number)) {
+    if (typeof now === 'function') {
+      this.source = now;
+      this.fixed = null;
+    } else if (now === undefined) {
+      this.source = Date.now;
+      this.fixed = null;
+    } else {
+      this.source = Date.now;
+      this.fixed = now instanceof Date ? now.getTime() : typeof now === 'string' ? Date.parse(now) : now;
+      if (Number.isNaN(this.fixed)) throw new Error(`invalid now: ${String(now)}`);
+    }
+  }
+
+  nowMs(): number {
+    return this.fixed ?? this.source() + this.offset;
+  }
+
+  /** Moves the clock forward (or back, with a negative value) by `seconds`. */
+  advance(seconds: number): void {
+    if (this.fixed !== null) this.fixed += seconds * 1000;
+    else this.offset += seconds * 1000;
+  }
+
+  /** Freezes the clock at `ms` (epoch milliseconds). */
+  set(ms: number): void {
+    this.fixed = ms;
+  }
+
+  get frozen(): boolean {
+    return this.fixed !== null;
+  }
+}
+
+/** A fault to inject into the next matching API requests. */
+export interface Fault {
+  /**
+   * - `status`: answer with `status` (default 503) and a body typical for it (`body`/`contentType` override).
+   * - `reset`: destroy the connection before any response.
+   * - `truncate`: send the real response's headers and about half its body, then destroy the connection.
+   * - `delay`: wait `delayMs`, then answer normally.
+   */
+  kind?: 'status' | 'reset' | 'truncate' | 'delay';
+  status?: number;
+  /** Seconds for a `Retry-After` header (429 always gets one; default 1). */
+  retryAfter?: number;
+  body?: string;
+  contentType?: string;
+  delayMs?: number;
+  /** How many matching requests it affects (default 1). */
+  times?: number;
+  /** Only requests whose path (with query) contains this string, or matches it as /regex/. */
+  path?: string;
+}
+
+export interface ActiveFault extends Fault {
+  remaining: number;
+}
+
+export function faultMatches(f: ActiveFault, pathAndQuery: string): boolean {
+  if (f.remaining <= 0) return false;
+  if (!f.path) return true;
+  if (f.path.length > 2 && f.path.startsWith('/') && f.path.endsWith('/')) {
+    return new RegExp(f.path.slice(1, -1)).test(pathAndQuery);
+  }
+  return pathAndQuery.includes(f.path);
+}
+
+/** Default bodies of injected statuses, shaped like what Zendesk and its CDN send. */
+export function faultBody(status: number): { body: string; contentType: string } {
+  const html = (title: string) => ({
+    body: `<html><head><title>${title}</title></head><body><h1>${title}</h1></body></html>`,
+    contentType: 'text/html; charset=utf-8',
+  });
+  switch (status) {
+    case 429:
+      return {
+        body: 'Number of allowed API requests per minute exceeded',
+        contentType: 'text/plain; charset=utf-8',
+      };
+    case 409:
+      return {
+        body: JSON.stringify({
+          error: 'ConflictError',
+          description: 'The request conflicts with a concurrent operation',
+        }),
+        contentType: 'application/json; charset=utf-8',
+      };
+    case 500:
+      return html('500 Internal Server Error');
+    case 502:
+      return html('502 Bad Gateway');
+    case 503:
+      return { body: 'Service Unavailable', contentType: 'text/plain; charset=utf-8' };
+    case 504:
+      return html('504 Gateway Time-out');
+    case 520:
+      return html('520: Web server is returning an unknown error');
+    case 524:
+      return html('524: A timeout occurred');
+    default:
+      return {
+        body: JSON.stringify({ error: `Error${status}` }),
+        contentType: 'application/json; charset=utf-8',
+      };
+  }
+}
