@@ -4,6 +4,7 @@ export type { Config } from './config.js';
 export { loadConfig, parseDotenv, redactConfig, secretValues, validateConfig } from './config.js';
 export * from './connector.js';
 export * from './errors.js';
+export * from './http/index.js';
 export * from './logging.js';
 export {
   ExactNumber,
@@ -22,6 +23,7 @@ export type { JSONSchema, JSONSchemaType } from './schema/json-schema.js';
 export { normalizeTimestamp, toUtcTimestamp } from './schema/timestamps.js';
 export type { RecordValidator } from './schema/validator.js';
 export { compileSchema, compileValidator } from './schema/validator.js';
+export * from './sources/index.js';
 export type { Breadcrumb, CatalogDocument, CatalogEntry, MetadataEntry } from './tap/catalog.js';
 export { Catalog, describeStream, selectSchema } from './tap/catalog.js';
 export type { Bookmark, Context, StateValue } from './tap/state.js';
@@ -30,4 +32,3 @@ export type { ReplicationMethod, StreamContext } from './tap/stream.js';
 export { Stream } from './tap/stream.js';
 export type { MessageTransform, SyncOptions, SyncSummary } from './tap/tap.js';
 export { StreamSyncError, Tap, UnknownStreamError } from './tap/tap.js';
-export * from './sources/index.js';

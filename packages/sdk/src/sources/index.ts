@@ -1,6 +1,8 @@
 export { exactNumber } from './exact-number.js';
 export type { ColumnType } from './pg-types.js';
 export { columnSchema, pgTimestamp, SESSION_SETTINGS, singerTypeParsers } from './pg-types.js';
+export type { HttpSettings, RESTStreamOptions } from './rest-stream.js';
+export { createHttpClient, httpSettingsSchema, RESTStream } from './rest-stream.js';
 export type {
   CallOptions,
   SoapConnectionOptions,

@@ -1,0 +1,127 @@
+/**
+ * Turning what went wrong into the public error: the class (and so the stable code) from the kind
+ * of failure, a message naming the method and the path (never the query), secrets masked.
+ */
+import { AuthenticationError, type ErrorContext, HttpError, SingerError } from '../errors.js';
+import {
+  HttpBodyInterruptedError,
+  HttpClientError,
+  HttpConnectionError,
+  HttpInvalidBodyError,
+  HttpRateLimitedError,
+  HttpServerError,
+  HttpTimeoutError,
+  VendorApiError,
+} from './errors.js';
+import { AttemptFailure, classifyNetworkError } from './retry.js';
+import type { RequestContext } from './types.js';
+
+export interface FailurePlace {
+  method: string;
+  /** URL path without the query. */
+  path: string;
+  context: RequestContext;
+  attempts: number;
+}
+
+export type Redact = (text: string) => string;
+
+export function toPublicError(
+  error: unknown,
+  place: FailurePlace,
+  redact: Redact,
+  maxTotalWaitMs: number,
+): Error {
+  const { method, path, context, attempts } = place;
+  if (error instanceof SingerError) {
+    for (const [key, value] of Object.entries(context)) error.context[key] ??= value;
+    return error;
+  }
+  const failure = error instanceof AttemptFailure ? error : classifyNetworkError(error);
+  if (failure === undefined) {
+    const code = error instanceof Error ? (error as Error & { code?: unknown }).code : undefined;
+    if (typeof code === 'string' && code.startsWith('UND_ERR'))
+      return new HttpError(
+        redact(`${method} ${path}: ${(error as Error).message}`),
+        { ...context, method, path },
+        {
+          cause: error,
+        },
+      );
+    return error instanceof Error ? error : new Error(String(error));
+  }
+  let message = `${method} ${path}: ${failure.message}`;
+  if (failure.exhaustedWaitMs !== undefined)
+    message += `; the server asked to wait ${formatSeconds(failure.exhaustedWaitMs)}, beyond the retry budget (maxTotalWaitMs ${formatSeconds(maxTotalWaitMs)})`;
+  else if (attempts > 1 && failure.kind !== 'auth') message += ` (gave up after ${attempts} attempts)`;
+  const fields: ErrorContext = {
+    ...context,
+    method,
+    path,
+    attempts,
+    ...(failure.status === undefined ? {} : { status: failure.status }),
+    ...(failure.vendorCode === undefined ? {} : { vendorCode: failure.vendorCode }),
+  };
+  const text = redact(message);
+  const options = { cause: failure.cause ?? failure };
+  switch (failure.kind) {
+    case 'rate_limited':
+      return new HttpRateLimitedError(text, fields, options);
+    case 'timeout':
+      return new HttpTimeoutError(text, fields, options);
+    case 'connection':
+      return new HttpConnectionError(text, fields, options);
+    case 'invalid_body':
+      return new HttpInvalidBodyError(text, fields, options);
+    case 'vendor':
+      return new VendorApiError(text, fields, options);
+    case 'auth':
+      return new AuthenticationError(`${text}; check the credentials`, fields, options);
+    case 'interrupted':
+      return new HttpBodyInterruptedError(text, fields, options);
+    default:
+      return failure.status !== undefined && failure.status >= 500
+        ? new HttpServerError(text, fields, options)
+        : new HttpClientError(text, fields, options);
+  }
+}
+
+/** A failure after records of the page were handed out: never retried, since that would repeat them. */
+export function interruptedError(
+  error: unknown,
+  handedOut: number,
+  place: FailurePlace,
+  redact: Redact,
+): Error {
+  const emitted = `after ${handedOut} records of the page were emitted`;
+  let failure: AttemptFailure;
+  if (error instanceof AttemptFailure) {
+    failure = new AttemptFailure(
+      error.kind,
+      `${error.message}, ${emitted} (set bufferPage to check the whole page before emitting)`,
+      {
+        retryable: false,
+        ...(error.status === undefined ? {} : { status: error.status }),
+        ...(error.vendorCode === undefined ? {} : { vendorCode: error.vendorCode }),
+      },
+    );
+  } else if (error instanceof SyntaxError) {
+    failure = new AttemptFailure('invalid_body', `response is not valid ${emitted}: ${error.message}`, {
+      retryable: false,
+      cause: error,
+    });
+  } else {
+    const network = classifyNetworkError(error);
+    if (network === undefined) return error instanceof Error ? error : new Error(String(error));
+    failure = new AttemptFailure(
+      'interrupted',
+      `${network.message} ${emitted}; the page is not retried because that would emit them twice, a rerun resumes from the last bookmark`,
+      { retryable: false, cause: error },
+    );
+  }
+  return toPublicError(failure, place, redact, 0);
+}
+
+export function formatSeconds(ms: number): string {
+  return ms < 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms / 1000)} s`;
+}
