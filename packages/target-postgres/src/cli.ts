@@ -1,3 +1,4 @@
-// Entry point; the CLI lands with this connector's issue.
-process.stderr.write('target-postgres: not implemented yet\n');
-process.exitCode = 1;
+import { runCli } from '@singer-ts/sdk';
+import { TargetPostgres } from './target.js';
+
+await runCli(TargetPostgres);

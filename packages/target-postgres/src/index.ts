@@ -1,1 +1,3 @@
-export const placeholder = 'target-postgres';
+export { postgresSettingsFrom, SETTINGS } from './settings.js';
+export { PostgresSink } from './sink.js';
+export { TargetPostgres } from './target.js';

@@ -23,7 +23,6 @@ export { discoverTables } from './sql-discovery.js';
 export type { SQLStreamOptions } from './sql-stream.js';
 export {
   connectPostgres,
-  quoteIdentifier,
   SQLConnectionError,
   SQLError,
   SQLStream,

@@ -8,6 +8,7 @@ import pg from 'pg';
 import { type ErrorContext, SingerError } from '../errors.js';
 import { isExactNumber } from '../protocol/lossless-json.js';
 import type { JSONSchema } from '../schema/json-schema.js';
+import { quoteIdentifier } from '../sql/identifiers.js';
 import { Stream, type StreamContext, type StreamOptions } from '../tap/stream.js';
 import { isArrayColumn, SESSION_SETTINGS, singerTypeParsers } from './pg-types.js';
 import type { TableInfo } from './sql-discovery.js';
@@ -47,10 +48,6 @@ export function toSQLError(error: unknown, what: string, context: ErrorContext =
 }
 
 /** `"name"` with embedded quotes doubled: the only way identifiers enter SQL here. */
-export function quoteIdentifier(name: string): string {
-  if (name.includes('\u0000')) throw new SQLError(`identifier ${JSON.stringify(name)} holds a NUL character`);
-  return `"${name.replaceAll('"', '""')}"`;
-}
 
 /**
  * A connected client whose values come out exact (see pg-types.ts) and whose session prints

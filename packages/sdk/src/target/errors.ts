@@ -1,0 +1,30 @@
+/** Failures specific to loading: each names the stream, and the batch and column when known. */
+import { LoadError, SingerError } from '../errors.js';
+
+/** A RECORD whose key property is missing or null: it could not be upserted or de-duplicated. */
+export class MissingKeyPropertiesError extends SingerError {
+  override readonly code = 'SINGER_RECORD_MISSING_KEY';
+}
+
+/** A SCHEMA that changes a stream's key properties, or a table whose primary key differs from them. */
+export class KeyPropertiesChangedError extends SingerError {
+  override readonly code = 'SINGER_KEY_PROPERTIES_CHANGED';
+}
+
+/** A message type this target does not load (BATCH files). */
+export class UnsupportedMessageError extends SingerError {
+  override readonly code = 'SINGER_UNSUPPORTED_MESSAGE';
+}
+
+/** The database rejected a batch; `context` holds stream, batch, column and the input line. */
+export class BatchLoadError extends LoadError {
+  override describe(): string {
+    const { stream, batch, column, line } = this.context;
+    const where: string[] = [];
+    if (stream !== undefined) where.push(`stream '${stream}'`);
+    if (batch !== undefined) where.push(`batch ${String(batch)}`);
+    if (column !== undefined) where.push(`column '${String(column)}'`);
+    if (line !== undefined) where.push(`line ${line}`);
+    return `${this.code}: ${where.length > 0 ? `${where.join(', ')}: ` : ''}${this.message}`;
+  }
+}

@@ -1,0 +1,80 @@
+/**
+ * SQL naming rules shared by SQL targets: table names from stream names, snake_case column names
+ * from property names, truncation to the identifier limit with a hash suffix so that two long names
+ * never collide, and quoting of every identifier.
+ */
+import { createHash } from 'node:crypto';
+import { quoteIdentifier } from '../sql/identifiers.js';
+
+export { quoteIdentifier };
+
+/** PostgreSQL's NAMEDATALEN - 1; other databases pass their own limit. */
+export const DEFAULT_MAX_IDENTIFIER_BYTES = 63;
+
+/** `Tickets-Audit:v2` → `tickets_audit_v2`: lowercased, anything outside `[a-z0-9_]` becomes `_`. */
+export function tableNameFor(stream: string, maxBytes = DEFAULT_MAX_IDENTIFIER_BYTES): string {
+  return truncateIdentifier(stream.toLowerCase().replace(/[^a-z0-9_]/g, '_') || '_', maxBytes);
+}
+
+/** `firstName` → `first_name`, `HTTPStatus` → `http_status`, `agent:os` → `agent_os`. */
+export function snakeCase(name: string): string {
+  const words = name
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')
+    .toLowerCase()
+    .replace(/[^a-z0-9_]/g, '_');
+  return words === '' ? '_' : words;
+}
+
+export function columnNameFor(property: string, maxBytes = DEFAULT_MAX_IDENTIFIER_BYTES): string {
+  return truncateIdentifier(snakeCase(property), maxBytes);
+}
+
+/**
+ * Names longer than the limit keep their first bytes and end in `_` plus 8 hex digits of a hash of
+ * the whole name, so two long names sharing a prefix stay distinct.
+ */
+export function truncateIdentifier(name: string, maxBytes = DEFAULT_MAX_IDENTIFIER_BYTES): string {
+  if (Buffer.byteLength(name, 'utf8') <= maxBytes) return name;
+  const suffix = `_${shortHash(name)}`;
+  let prefix = '';
+  for (const char of name) {
+    if (Buffer.byteLength(prefix + char, 'utf8') > maxBytes - suffix.length) break;
+    prefix += char;
+  }
+  return prefix + suffix;
+}
+
+export function shortHash(text: string): string {
+  return createHash('sha1').update(text).digest('hex').slice(0, 8);
+}
+
+/**
+ * Column names for a list of properties, in order. Two properties that map to the same column
+ * (`firstName` and `first_name`) cannot share it: the later one gets a hash suffix.
+ */
+export function columnNamesFor(
+  properties: readonly string[],
+  reserved: Iterable<string> = [],
+  maxBytes = DEFAULT_MAX_IDENTIFIER_BYTES,
+): Map<string, string> {
+  const taken = new Set(reserved);
+  const result = new Map<string, string>();
+  for (const property of properties) {
+    let column = columnNameFor(property, maxBytes);
+    if (taken.has(column)) {
+      const suffix = `_${shortHash(property)}`;
+      column = truncateIdentifier(column, maxBytes - suffix.length) + suffix;
+    }
+    taken.add(column);
+    result.set(property, column);
+  }
+  return result;
+}
+
+/** Double-quotes an identifier; NUL cannot appear in one, so it is dropped. */
+
+/** `schema.table`, both parts quoted. */
+export function qualifiedName(schema: string, table: string): string {
+  return `${quoteIdentifier(schema)}.${quoteIdentifier(table)}`;
+}

@@ -1,0 +1,249 @@
+/**
+ * The Target routes Singer messages to one Sink per stream, drains sinks by size, age and total
+ * memory, runs loads of different streams in parallel (each stream's loads in order), and writes a
+ * STATE to its output only once every record read before it is committed.
+ */
+import type { Writable } from 'node:stream';
+import type { ConnectorInfo } from '../connector.js';
+import { InvalidSchemaError, ProtocolError, RecordBeforeSchemaError } from '../errors.js';
+import type { Logger } from '../logging.js';
+import type { RecordMessage, SchemaMessage, SingerMessage } from '../protocol/messages.js';
+import { readMessages } from '../protocol/reader.js';
+import { MessageWriter } from '../protocol/writer.js';
+import type { JSONSchema } from '../schema/json-schema.js';
+import { UnsupportedMessageError } from './errors.js';
+import { TARGET_SETTINGS, type TargetSettings, targetSettingsFrom } from './settings.js';
+import type { Sink } from './sink.js';
+import { StateWatermark } from './watermark.js';
+
+export type TargetConfig = Record<string, unknown>;
+
+export interface TargetOptions {
+  config: TargetConfig;
+  logger: Logger;
+}
+
+export interface TargetRunSummary {
+  records: number;
+  batches: number;
+  statesEmitted: number;
+  streams: string[];
+}
+
+export abstract class Target {
+  /** What `--about` prints; kind 'target'. Subclasses set it. */
+  static info: ConnectorInfo;
+  /** Settings every target accepts; the CLI merges them into `info.settings`. */
+  static sharedSettings: JSONSchema = TARGET_SETTINGS;
+
+  readonly config: TargetConfig;
+  readonly logger: Logger;
+  readonly settings: TargetSettings;
+  private readonly sinks = new Map<string, Sink>();
+  private readonly watermark = new StateWatermark();
+  private readonly loading = new Set<Promise<void>>();
+  private writer: MessageWriter | undefined;
+  private failure: { error: unknown } | undefined;
+  private running = 0;
+  private readonly waiting: (() => void)[] = [];
+  private batches = 0;
+  private statesEmitted = 0;
+
+  constructor(options: TargetOptions) {
+    this.config = options.config;
+    this.logger = options.logger;
+    this.settings = targetSettingsFrom(options.config);
+  }
+
+  /** Builds the sink for a stream's first SCHEMA. */
+  protected abstract createSink(message: SchemaMessage): Sink | Promise<Sink>;
+
+  /**
+   * Hook for stream maps: each SCHEMA and RECORD passes through here before reaching a sink;
+   * return undefined to drop the message.
+   */
+  protected transform(message: SchemaMessage | RecordMessage): SchemaMessage | RecordMessage | undefined {
+    return message;
+  }
+
+  /** Releases connections and other resources; called once at the end, failed or not. */
+  protected async dispose(): Promise<void> {}
+
+  async run(input: AsyncIterable<Buffer | string | Uint8Array>, output: Writable): Promise<TargetRunSummary> {
+    this.writer = new MessageWriter(output);
+    let records = 0;
+    const timer = setInterval(() => this.drainExpired(), Math.min(1000, this.settings.batchMaxAgeMs));
+    timer.unref();
+    try {
+      for await (const { message: raw, line, bytes } of readMessages(input)) {
+        if (this.failure) throw this.failure.error;
+        const message = raw.type === 'SCHEMA' || raw.type === 'RECORD' ? this.transform(raw) : raw;
+        if (message === undefined) continue;
+        switch (message.type) {
+          case 'RECORD': {
+            const sink = this.sinks.get(message.stream);
+            if (sink === undefined) {
+              throw new RecordBeforeSchemaError('RECORD arrived before any SCHEMA for its stream', {
+                stream: message.stream,
+                line,
+              });
+            }
+            sink.write(message.record, {
+              line,
+              bytes,
+              version: message.version,
+              timeExtracted: message.time_extracted,
+              receivedAt: Date.now(),
+            });
+            records += 1;
+            if (sink.isFull()) await this.startDrain(sink);
+            else if ((records & 0x3ff) === 0) await this.limitMemory();
+            break;
+          }
+          case 'SCHEMA':
+            await this.onSchema(message, line);
+            break;
+          case 'STATE':
+            this.watermark.push(line, message.value);
+            await this.releaseStates();
+            break;
+          case 'ACTIVATE_VERSION': {
+            const sink = this.sinks.get(message.stream);
+            if (sink === undefined) {
+              throw new RecordBeforeSchemaError('ACTIVATE_VERSION arrived before any SCHEMA for its stream', {
+                stream: message.stream,
+                line,
+              });
+            }
+            await this.drainAndWait(sink);
+            await sink.activateVersion(message.version);
+            break;
+          }
+          case 'BATCH':
+            throw new UnsupportedMessageError('BATCH messages are not supported by this target', {
+              stream: message.stream,
+              line,
+            });
+          default:
+            throw new ProtocolError(`unexpected message ${(message as SingerMessage).type}`, { line });
+        }
+      }
+      for (const sink of this.sinks.values()) await this.startDrain(sink);
+      await this.waitForLoads();
+      if (this.failure) throw this.failure.error;
+      for (const sink of this.sinks.values()) await sink.close();
+      await this.releaseStates();
+      await this.writer.flush();
+      return {
+        records,
+        batches: this.batches,
+        statesEmitted: this.statesEmitted,
+        streams: [...this.sinks.keys()],
+      };
+    } catch (error) {
+      // Let loads already running finish or roll back; no STATE is released after a failure.
+      this.failure ??= { error };
+      await Promise.allSettled([...this.loading]);
+      await this.writer.flush().catch(() => undefined);
+      throw this.failure.error;
+    } finally {
+      clearInterval(timer);
+      await this.dispose();
+    }
+  }
+
+  private async onSchema(message: SchemaMessage, line: number): Promise<void> {
+    const properties = message.schema.properties;
+    if (typeof properties !== 'object' || properties === null || Array.isArray(properties)) {
+      throw new InvalidSchemaError('SCHEMA has no "properties" object, so no columns can be derived', {
+        stream: message.stream,
+        line,
+      });
+    }
+    const existing = this.sinks.get(message.stream);
+    if (existing === undefined) {
+      const sink = await this.createSink(message);
+      await sink.start();
+      this.sinks.set(message.stream, sink);
+      return;
+    }
+    if (existing.hasSchema(message)) return;
+    await this.drainAndWait(existing);
+    await existing.changeSchema(message);
+  }
+
+  /** Runs `task` once fewer than `parallelism` loads are running. */
+  private readonly limit = async <T>(task: () => Promise<T>): Promise<T> => {
+    while (this.running >= this.settings.parallelism) {
+      await new Promise<void>((resolve) => this.waiting.push(resolve));
+    }
+    this.running += 1;
+    try {
+      return await task();
+    } finally {
+      this.running -= 1;
+      this.waiting.shift()?.();
+    }
+  };
+
+  /** Starts loading a sink's buffer; waits while too many batches are queued (backpressure). */
+  private async startDrain(sink: Sink): Promise<void> {
+    const loading = sink.drain(this.limit);
+    if (loading === undefined) return;
+    this.batches += 1;
+    const tracked: Promise<void> = loading.then(
+      () => {
+        this.loading.delete(tracked);
+        return this.releaseStates();
+      },
+      (error: unknown) => {
+        this.loading.delete(tracked);
+        this.failure ??= { error };
+      },
+    );
+    this.loading.add(tracked);
+    // Loads of one stream run in order, so more than one queued behind a running one only costs memory.
+    while ((this.loading.size > this.settings.parallelism || sink.batchesInFlight > 1) && !this.failure) {
+      await Promise.race(this.loading);
+    }
+    if (this.failure) throw this.failure.error;
+  }
+
+  private async drainAndWait(sink: Sink): Promise<void> {
+    await this.startDrain(sink);
+    await this.waitForLoads();
+    if (this.failure) throw this.failure.error;
+  }
+
+  private async waitForLoads(): Promise<void> {
+    while (this.loading.size > 0) await Promise.race(this.loading);
+  }
+
+  /** Keeps the rows buffered across all streams under twice one batch's byte limit. */
+  private async limitMemory(): Promise<void> {
+    let total = 0;
+    let largest: Sink | undefined;
+    for (const sink of this.sinks.values()) {
+      total += sink.bufferedBytes;
+      if (largest === undefined || sink.bufferedBytes > largest.bufferedBytes) largest = sink;
+    }
+    if (largest !== undefined && total > 2 * this.settings.batchSizeBytes) await this.startDrain(largest);
+  }
+
+  private drainExpired(): void {
+    const now = Date.now();
+    for (const sink of this.sinks.values()) {
+      if (sink.isExpired(now)) this.startDrain(sink).catch(() => undefined);
+    }
+  }
+
+  private async releaseStates(): Promise<void> {
+    if (this.failure || this.writer === undefined) return;
+    let lowWater = Number.POSITIVE_INFINITY;
+    for (const sink of this.sinks.values()) lowWater = Math.min(lowWater, sink.oldestUncommittedLine);
+    const state = this.watermark.release(lowWater);
+    if (state === undefined) return;
+    this.statesEmitted += 1;
+    await this.writer.write({ type: 'STATE', value: state.value });
+  }
+}

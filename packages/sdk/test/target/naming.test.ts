@@ -1,0 +1,44 @@
+import { describe, expect, test } from 'vitest';
+import {
+  columnNamesFor,
+  quoteIdentifier,
+  snakeCase,
+  tableNameFor,
+  truncateIdentifier,
+} from '../../src/target/naming.js';
+
+describe('SQL naming', () => {
+  test('table names are lowercased with anything outside [a-z0-9_] replaced', () => {
+    expect(tableNameFor('test:SpecialChars!in?attributes')).toBe('test_specialchars_in_attributes');
+    expect(tableNameFor('Account')).toBe('account');
+  });
+
+  test('column names are snake_case', () => {
+    expect(snakeCase('firstName')).toBe('first_name');
+    expect(snakeCase('HTTPStatus')).toBe('http_status');
+    expect(snakeCase('agent:os:version')).toBe('agent_os_version');
+    expect(snakeCase('_id')).toBe('_id');
+    expect(snakeCase('Id')).toBe('id');
+  });
+
+  test('names over 63 bytes are truncated with a hash suffix and never collide', () => {
+    const a = truncateIdentifier(`${'x'.repeat(70)}a`);
+    const b = truncateIdentifier(`${'x'.repeat(70)}b`);
+    expect(Buffer.byteLength(a)).toBeLessThanOrEqual(63);
+    expect(a).not.toBe(b);
+    const multibyte = truncateIdentifier('é'.repeat(40));
+    expect(Buffer.byteLength(multibyte)).toBeLessThanOrEqual(63);
+  });
+
+  test('two properties mapping to the same column get distinct names', () => {
+    const names = columnNamesFor(['firstName', 'first_name', '_sdc_sequence'], ['_sdc_sequence']);
+    expect(names.get('firstName')).toBe('first_name');
+    expect(names.get('first_name')).toMatch(/^first_name_[0-9a-f]{8}$/);
+    expect(names.get('_sdc_sequence')).not.toBe('_sdc_sequence');
+  });
+
+  test('identifiers are always quoted with embedded quotes doubled', () => {
+    expect(quoteIdentifier('select')).toBe('"select"');
+    expect(quoteIdentifier('a"b')).toBe('"a""b"');
+  });
+});

@@ -1,0 +1,51 @@
+/** TargetPostgres: the SDK Target with one PostgresSink per stream sharing one connection pool. */
+import { type ConnectorInfo, type SchemaMessage, Target, type TargetOptions } from '@singer-ts/sdk';
+import pg from 'pg';
+import { postgresSettingsFrom, SETTINGS } from './settings.js';
+import { PostgresSink } from './sink.js';
+
+export class TargetPostgres extends Target {
+  static override info: ConnectorInfo = {
+    name: 'target-postgres',
+    version: '0.1.0',
+    description: 'Loads Singer streams into PostgreSQL with COPY, schema evolution and STATE after commit',
+    kind: 'target',
+    capabilities: [
+      'about',
+      'stream-maps',
+      'validate-records',
+      'activate-version',
+      'soft-delete',
+      'hard-delete',
+      'target-schema',
+    ],
+    settings: SETTINGS,
+  };
+
+  readonly pool: pg.Pool;
+  readonly schemaName: string;
+
+  constructor(options: TargetOptions) {
+    super(options);
+    const { pool, schema } = postgresSettingsFrom(options.config, this.settings.parallelism + 1);
+    this.schemaName = schema;
+    this.pool = new pg.Pool(pool);
+    // An idle connection dropped by the server must not crash the process; the next query reports it.
+    this.pool.on('error', (error) =>
+      this.logger.warn('idle database connection failed', { error: error.message }),
+    );
+  }
+
+  protected createSink(message: SchemaMessage): PostgresSink {
+    return new PostgresSink(message, {
+      logger: this.logger,
+      settings: this.settings,
+      pool: this.pool,
+      schemaName: this.schemaName,
+    });
+  }
+
+  protected override async dispose(): Promise<void> {
+    await this.pool.end();
+  }
+}

@@ -1,0 +1,97 @@
+import { randomBytes } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { PassThrough, Readable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { Logger, type TargetRunSummary } from '@singer-ts/sdk';
+import pg from 'pg';
+import { TargetPostgres } from '../src/target.js';
+
+export const CONFORMANCE = fileURLToPath(new URL('../../../../shared/conformance/', import.meta.url));
+
+export interface TargetRun {
+  states: unknown[];
+  logs: string[];
+  summary?: TargetRunSummary;
+  error?: unknown;
+}
+
+/** Runs target-postgres in-process over `input` (lines, text, or a file path) and collects STATE output. */
+export async function runTarget(
+  config: Record<string, unknown>,
+  input: string | string[] | { file: string },
+): Promise<TargetRun> {
+  const logs: string[] = [];
+  const logger = new Logger({ name: 'target-postgres', sink: (line) => logs.push(line), level: 'info' });
+  const target = new TargetPostgres({ config, logger });
+  const source =
+    typeof input === 'object' && !Array.isArray(input)
+      ? createReadStream(input.file)
+      : Readable.from([Array.isArray(input) ? `${input.join('\n')}\n` : input]);
+  const output = new PassThrough();
+  const chunks: Buffer[] = [];
+  output.on('data', (chunk: Buffer) => chunks.push(chunk));
+  const run: TargetRun = { states: [], logs };
+  try {
+    run.summary = await target.run(source, output);
+  } catch (error) {
+    run.error = error;
+  }
+  for (const line of Buffer.concat(chunks).toString('utf8').split('\n')) {
+    if (line.trim() === '') continue;
+    const message = JSON.parse(line) as { type: string; value: unknown };
+    if (message.type === 'STATE') run.states.push(message.value);
+  }
+  return run;
+}
+
+/** Runs and throws the target's error, if any. */
+export async function load(
+  config: Record<string, unknown>,
+  input: string | string[] | { file: string },
+): Promise<TargetRun> {
+  const run = await runTarget(config, input);
+  if (run.error !== undefined) throw run.error;
+  return run;
+}
+
+export function uniqueSchema(prefix = 't'): string {
+  return `${prefix}_${randomBytes(4).toString('hex')}`;
+}
+
+export async function query<T extends pg.QueryResultRow = Record<string, unknown>>(
+  url: string,
+  sql: string,
+  params: unknown[] = [],
+): Promise<T[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query<T>(sql, params)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+export async function columnTypes(
+  url: string,
+  schema: string,
+  table: string,
+): Promise<Record<string, string>> {
+  const rows = await query<{ column_name: string; data_type: string }>(
+    url,
+    `SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2`,
+    [schema, table],
+  );
+  return Object.fromEntries(rows.map((row) => [row.column_name, row.data_type]));
+}
+
+export const schemaMessage = (stream: string, properties: Record<string, unknown>, keys: string[] = ['id']) =>
+  JSON.stringify({ type: 'SCHEMA', stream, schema: { type: 'object', properties }, key_properties: keys });
+
+export const recordMessage = (
+  stream: string,
+  record: Record<string, unknown>,
+  extra: Record<string, unknown> = {},
+) => JSON.stringify({ type: 'RECORD', stream, record, ...extra });
+
+export const stateMessage = (value: unknown) => JSON.stringify({ type: 'STATE', value });

@@ -1,0 +1,302 @@
+import { startTestDatabase, type TestDatabase } from '@singer-ts/sdk/testing/postgres';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import {
+  columnTypes,
+  load,
+  query,
+  recordMessage,
+  runTarget,
+  schemaMessage,
+  stateMessage,
+  uniqueSchema,
+} from './helpers.js';
+
+let db: TestDatabase;
+beforeAll(async () => {
+  db = await startTestDatabase();
+});
+afterAll(async () => db?.stop());
+
+const config = (schema: string, extra: Record<string, unknown> = {}) => ({
+  url: db.url,
+  default_target_schema: schema,
+  ...extra,
+});
+
+describe('STATE after commit', () => {
+  test('emits each STATE only after the records before it are committed, and the last one at end of input', async () => {
+    const schema = uniqueSchema();
+    const lines = [
+      schemaMessage('a', { id: { type: 'integer' } }),
+      schemaMessage('b', { id: { type: 'integer' } }),
+    ];
+    for (let i = 1; i <= 25; i += 1) {
+      lines.push(recordMessage(i % 2 === 0 ? 'a' : 'b', { id: i }));
+      if (i % 5 === 0) lines.push(stateMessage({ upTo: i }));
+    }
+    const run = await load(config(schema, { batch_size_rows: 4 }), lines);
+    expect(run.states.at(-1)).toEqual({ upTo: 25 });
+    // States come out in order and never skip past uncommitted data.
+    const seen = (run.states as { upTo: number }[]).map((state) => state.upTo);
+    expect([...seen].sort((x, y) => x - y)).toEqual(seen);
+    const [counts] = await query(
+      db.url,
+      `SELECT (SELECT count(*) FROM ${schema}.a)::int AS a, (SELECT count(*) FROM ${schema}.b)::int AS b`,
+    );
+    expect(counts).toEqual({ a: 12, b: 13 });
+  });
+
+  test('a failing batch stops the run without emitting a STATE past the last committed batch', async () => {
+    const schema = uniqueSchema();
+    const run = await runTarget(config(schema, { batch_size_rows: 2, validate_records: false }), [
+      schemaMessage('s', { id: { type: 'integer' }, amount: { type: 'integer' } }),
+      recordMessage('s', { id: 1, amount: 1 }),
+      recordMessage('s', { id: 2, amount: 2 }),
+      stateMessage({ at: 2 }),
+      recordMessage('s', { id: 3, amount: 3 }),
+      recordMessage('s', { id: 4, amount: 'not a number' }),
+      stateMessage({ at: 4 }),
+      recordMessage('s', { id: 5, amount: 5 }),
+    ]);
+    expect(run.states).toEqual([{ at: 2 }]);
+    const error = run.error as { code: string; context: Record<string, unknown>; describe(): string };
+    expect(error.code).toBe('SINGER_LOAD');
+    expect(error.context).toMatchObject({ stream: 's', batch: 2, column: 'amount', line: 6 });
+    expect(error.describe()).toContain("stream 's', batch 2, column 'amount', line 6");
+    expect(await query(db.url, `SELECT id FROM ${schema}.s ORDER BY id`)).toEqual([{ id: '1' }, { id: '2' }]);
+  });
+
+  test('a STATE that arrives while nothing is buffered is emitted at once', async () => {
+    const run = await load(config(uniqueSchema()), [stateMessage({ first: true })]);
+    expect(run.states).toEqual([{ first: true }]);
+  });
+});
+
+describe('types', () => {
+  test('maps JSON Schema types to PostgreSQL columns and loads values exactly', async () => {
+    const schema = uniqueSchema();
+    await load(config(schema), [
+      schemaMessage('t', {
+        id: { type: 'integer' },
+        amount: { type: ['number', 'null'] },
+        flag: { type: 'boolean' },
+        at: { type: 'string', format: 'date-time' },
+        day: { type: 'string', format: 'date' },
+        clock: { type: 'string', format: 'time' },
+        tags: { type: 'array', items: { type: 'string' } },
+        meta: { type: 'object' },
+        either: { type: ['string', 'integer'] },
+      }),
+      `{"type":"RECORD","stream":"t","record":{"id":1,"amount":12345678901234567890.123456789,"flag":true,"at":"2024-03-01T10:00:00+02:00","day":"2024-03-01","clock":"10:11:12","tags":["a","b\\"c"],"meta":{"big":123456789012345678901234567890},"either":7}}`,
+      recordMessage('t', { id: 2, amount: null, flag: false, at: '2024-03-01T10:00:00', either: 'x' }),
+    ]);
+    expect(await columnTypes(db.url, schema, 't')).toMatchObject({
+      id: 'bigint',
+      amount: 'numeric',
+      flag: 'boolean',
+      at: 'timestamp with time zone',
+      day: 'date',
+      clock: 'time without time zone',
+      tags: 'jsonb',
+      meta: 'jsonb',
+      either: 'text',
+    });
+    const rows = await query(
+      db.url,
+      `SELECT id, amount::text, flag, at, day::text, clock::text, tags, meta::text, either FROM ${schema}.t ORDER BY id`,
+    );
+    expect(rows[0]).toEqual({
+      id: '1',
+      amount: '12345678901234567890.123456789',
+      flag: true,
+      at: new Date('2024-03-01T08:00:00Z'),
+      day: '2024-03-01',
+      clock: '10:11:12',
+      tags: ['a', 'b"c'],
+      meta: '{"big": 123456789012345678901234567890}',
+      either: '7',
+    });
+    expect(rows[1]).toMatchObject({
+      amount: null,
+      flag: false,
+      at: new Date('2024-03-01T10:00:00Z'),
+      either: 'x',
+    });
+  });
+
+  test('an integer beyond bigint widens the column to numeric and loads exactly', async () => {
+    const schema = uniqueSchema();
+    await load(config(schema), [
+      schemaMessage('n', { id: { type: 'integer' }, v: { type: 'integer' } }),
+      recordMessage('n', { id: 1, v: 5 }),
+      '{"type":"RECORD","stream":"n","record":{"id":2,"v":123456789012345678901234567890}}',
+    ]);
+    expect((await columnTypes(db.url, schema, 'n')).v).toBe('numeric');
+    const rows = await query(db.url, `SELECT v::text FROM ${schema}.n ORDER BY id`);
+    expect(rows).toEqual([{ v: '5' }, { v: '123456789012345678901234567890' }]);
+  });
+
+  test('NUL characters are removed from text and jsonb; a 2 MB record loads', async () => {
+    const schema = uniqueSchema();
+    const huge = 'x'.repeat(2 * 1024 * 1024);
+    await load(config(schema), [
+      schemaMessage('s', { id: { type: 'integer' }, text: { type: 'string' }, doc: { type: 'object' } }),
+      recordMessage('s', { id: 1, text: 'a\u0000b', doc: { k: 'c\u0000d' } }),
+      recordMessage('s', { id: 2, text: huge, doc: { huge } }),
+    ]);
+    const rows = await query(
+      db.url,
+      `SELECT id, text, doc->>'k' AS k, length(text) AS n FROM ${schema}.s ORDER BY id`,
+    );
+    expect(rows[0]).toMatchObject({ text: 'ab', k: 'cd' });
+    expect(rows[1]).toMatchObject({ n: 2 * 1024 * 1024 });
+  });
+
+  test('widens integer to numeric to text when the schema widens, never narrowing or dropping', async () => {
+    const schema = uniqueSchema();
+    const base = config(schema);
+    await load(base, [
+      schemaMessage('w', { id: { type: 'integer' }, v: { type: 'integer' }, gone: { type: 'string' } }),
+      recordMessage('w', { id: 1, v: 1, gone: 'kept' }),
+    ]);
+    await load(base, [
+      schemaMessage('w', { id: { type: 'integer' }, v: { type: 'number' } }),
+      recordMessage('w', { id: 2, v: 2.5 }),
+    ]);
+    expect((await columnTypes(db.url, schema, 'w')).v).toBe('numeric');
+    await load(base, [
+      schemaMessage('w', { id: { type: 'integer' }, v: { type: 'string' } }),
+      recordMessage('w', { id: 3, v: 'three' }),
+    ]);
+    await load(base, [
+      schemaMessage('w', { id: { type: 'integer' }, v: { type: 'integer' } }),
+      recordMessage('w', { id: 4, v: 4 }),
+    ]);
+    expect((await columnTypes(db.url, schema, 'w')).v).toBe('text');
+    expect(await query(db.url, `SELECT id, v, gone FROM ${schema}.w ORDER BY id`)).toEqual([
+      { id: '1', v: '1', gone: 'kept' },
+      { id: '2', v: '2.5', gone: null },
+      { id: '3', v: 'three', gone: null },
+      { id: '4', v: '4', gone: null },
+    ]);
+  });
+});
+
+describe('names', () => {
+  test('long property names are truncated to 63 bytes with a hash so they never collide', async () => {
+    const schema = uniqueSchema();
+    const long = 'a'.repeat(70);
+    await load(config(schema), [
+      schemaMessage('l', {
+        id: { type: 'integer' },
+        [`${long}One`]: { type: 'string' },
+        [`${long}Two`]: { type: 'string' },
+        firstName: { type: 'string' },
+        first_name: { type: 'string' },
+      }),
+      recordMessage('l', {
+        id: 1,
+        [`${long}One`]: '1',
+        [`${long}Two`]: '2',
+        firstName: 'camel',
+        first_name: 'snake',
+      }),
+    ]);
+    const columns = Object.keys(await columnTypes(db.url, schema, 'l'));
+    const longColumns = columns.filter((name) => name.startsWith('aaaa'));
+    expect(longColumns).toHaveLength(2);
+    for (const name of longColumns) expect(Buffer.byteLength(name)).toBeLessThanOrEqual(63);
+    const [row] = await query<Record<string, unknown>>(db.url, `SELECT * FROM ${schema}.l`);
+    expect(new Set(longColumns.map((name) => row?.[name]))).toEqual(new Set(['1', '2']));
+    expect(row?.first_name).toBe('camel');
+    expect(Object.values(row ?? {})).toContain('snake');
+  });
+});
+
+describe('load methods and keys', () => {
+  test('append-only keeps every record', async () => {
+    const schema = uniqueSchema();
+    await load(config(schema, { load_method: 'append-only' }), [
+      schemaMessage('e', { id: { type: 'integer' } }),
+      recordMessage('e', { id: 1 }),
+      recordMessage('e', { id: 1 }),
+    ]);
+    expect(await query(db.url, `SELECT id FROM ${schema}.e`)).toHaveLength(2);
+  });
+
+  test('overwrite replaces the rows of earlier runs', async () => {
+    const schema = uniqueSchema();
+    const lines = (ids: number[]) => [
+      schemaMessage('o', { id: { type: 'integer' } }),
+      ...ids.map((id) => recordMessage('o', { id })),
+    ];
+    await load(config(schema), lines([1, 2, 3]));
+    await load(config(schema, { load_method: 'overwrite' }), lines([4]));
+    expect(await query(db.url, `SELECT id FROM ${schema}.o`)).toEqual([{ id: '4' }]);
+  });
+
+  test('a SCHEMA that changes the key properties fails with a named error', async () => {
+    const schema = uniqueSchema();
+    const run = await runTarget(config(schema), [
+      schemaMessage('k', { id: { type: 'integer' }, email: { type: 'string' } }, ['id']),
+      recordMessage('k', { id: 1, email: 'a' }),
+      schemaMessage('k', { id: { type: 'integer' }, email: { type: 'string' } }, ['email']),
+    ]);
+    expect((run.error as { code: string }).code).toBe('SINGER_KEY_PROPERTIES_CHANGED');
+    expect(await query(db.url, `SELECT id FROM ${schema}.k`)).toEqual([{ id: '1' }]);
+  });
+
+  test('a record carrying _sdc_deleted_at is deleted with hard_delete', async () => {
+    const schema = uniqueSchema();
+    await load(config(schema, { hard_delete: true }), [
+      schemaMessage('d', {
+        id: { type: 'integer' },
+        _sdc_deleted_at: { type: ['string', 'null'], format: 'date-time' },
+      }),
+      recordMessage('d', { id: 1 }),
+      recordMessage('d', { id: 2 }),
+    ]);
+    await load(config(schema, { hard_delete: true }), [
+      schemaMessage('d', {
+        id: { type: 'integer' },
+        _sdc_deleted_at: { type: ['string', 'null'], format: 'date-time' },
+      }),
+      recordMessage('d', { id: 2, _sdc_deleted_at: '2024-01-01T00:00:00Z' }),
+    ]);
+    expect(await query(db.url, `SELECT id FROM ${schema}.d`)).toEqual([{ id: '1' }]);
+  });
+});
+
+describe('connection failures', () => {
+  test('a connection killed mid-run rolls back the batch and emits no later STATE', async () => {
+    const schema = uniqueSchema();
+    const lines = [schemaMessage('c', { id: { type: 'integer' }, pad: { type: 'string' } })];
+    for (let i = 1; i <= 3000; i += 1) {
+      lines.push(recordMessage('c', { id: i, pad: 'p'.repeat(500) }));
+      if (i % 1000 === 0) lines.push(stateMessage({ at: i }));
+    }
+    // Terminate the target's connections once the first batch has committed.
+    const killer = setInterval(() => {
+      query(db.url, `SELECT count(*)::int AS n FROM ${schema}.c`)
+        .then(async ([row]) => {
+          if ((row?.n as number) >= 1000) {
+            clearInterval(killer);
+            await query(
+              db.url,
+              `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'target-postgres'`,
+            );
+          }
+        })
+        .catch(() => undefined);
+    }, 5);
+    const run = await runTarget(config(schema, { batch_size_rows: 1000, parallelism: 1 }), lines);
+    clearInterval(killer);
+    const [row] = await query(db.url, `SELECT count(*)::int AS n FROM ${schema}.c`);
+    const committed = row?.n as number;
+    expect(committed % 1000).toBe(0);
+    const last = (run.states.at(-1) as { at: number } | undefined)?.at ?? 0;
+    expect(last).toBeLessThanOrEqual(committed);
+    if (run.error === undefined) expect(committed).toBe(3000);
+    else expect((run.error as { code?: string }).code).toBe('SINGER_LOAD');
+  });
+});
