@@ -56,7 +56,8 @@ export function ticket(i) {
   };
 }
 
-async function writeInput(path, count) {
+/** Writes a SCHEMA, `count` ticket RECORDs and a STATE as Singer lines to `path`. */
+export async function writeInput(path, count) {
   const out = createWriteStream(path);
   const write = (text) =>
     out.write(text) ? undefined : new Promise((resolve) => out.once('drain', resolve));

@@ -36,24 +36,24 @@ export class SingerError extends Error {
 /** Bad command-line usage. */
 export class UsageError extends SingerError {
   override readonly code: string = 'SINGER_USAGE';
-  override readonly exitCode = 2;
+  override readonly exitCode: number = 2;
 }
 
 /** Config missing, unreadable or failing its settings schema. */
 export class ConfigError extends SingerError {
   override readonly code: string = 'SINGER_CONFIG_INVALID';
-  override readonly exitCode = 2;
+  override readonly exitCode: number = 2;
 }
 
 /** A catalog or state file that cannot be used. */
 export class CatalogError extends SingerError {
   override readonly code: string = 'SINGER_CATALOG_INVALID';
-  override readonly exitCode = 2;
+  override readonly exitCode: number = 2;
 }
 
 export class StateError extends SingerError {
   override readonly code: string = 'SINGER_STATE_INVALID';
-  override readonly exitCode = 2;
+  override readonly exitCode: number = 2;
 }
 
 /** An input line that is not a valid Singer message. */
@@ -79,13 +79,13 @@ export class RecordValidationError extends SingerError {
 /** The downstream closed its end of the pipe (`tap | head`): not a failure. */
 export class BrokenPipeError extends SingerError {
   override readonly code: string = 'SINGER_EPIPE';
-  override readonly exitCode = 0;
+  override readonly exitCode: number = 0;
 }
 
 /** A stream-map or pseudonymization configuration or expression that cannot be applied. */
 export class MapperError extends SingerError {
   override readonly code: string = 'SINGER_MAPPER';
-  override readonly exitCode = 2;
+  override readonly exitCode: number = 2;
 }
 
 /** Talking to a vendor API failed after retries, or failed in a way retries cannot fix. */

@@ -1,11 +1,13 @@
 export type { CliIo, ConnectorClass, MessageProcessor } from './cli/run-cli.js';
 export { runCli, settingsOf } from './cli/run-cli.js';
+export { SingerMap } from './cli/singer-map.js';
 export type { Config } from './config.js';
 export { loadConfig, parseDotenv, redactConfig, secretValues, validateConfig } from './config.js';
 export * from './connector.js';
 export * from './errors.js';
 export * from './http/index.js';
 export * from './logging.js';
+export * from './maps/index.js';
 export {
   ExactNumber,
   isExactNumber,
@@ -31,6 +33,6 @@ export type { Bookmark, Context, StateValue } from './tap/state.js';
 export { compareBookmarkValues, StateManager } from './tap/state.js';
 export type { ReplicationMethod, StreamContext } from './tap/stream.js';
 export { Stream } from './tap/stream.js';
-export type { MessageTransform, SyncOptions, SyncSummary } from './tap/tap.js';
+export type { SyncOptions, SyncSummary } from './tap/tap.js';
 export { StreamSyncError, Tap, UnknownStreamError } from './tap/tap.js';
 export * from './target/index.js';

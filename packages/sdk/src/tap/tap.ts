@@ -6,6 +6,8 @@
 import type { ConnectorInfo } from '../connector.js';
 import { CatalogError, SingerError } from '../errors.js';
 import type { Logger } from '../logging.js';
+import { createStreamMapper, type StreamMapper } from '../maps/mapper.js';
+import { mapperSettingsSchema } from '../maps/settings.js';
 import type { RecordMessage, SchemaMessage, SingerMessage } from '../protocol/messages.js';
 import type { MessageWriter } from '../protocol/writer.js';
 import { compileConformer, type RecordConformer } from '../schema/conform.js';
@@ -18,13 +20,6 @@ import type { Stream } from './stream.js';
 export interface TapOptions<C> {
   config: C;
   logger: Logger;
-}
-
-/** A message rewrite applied just before emission (stream maps, pseudonymization). */
-export interface MessageTransform {
-  mapSchema(message: SchemaMessage): SchemaMessage[];
-  mapRecord(message: RecordMessage): RecordMessage[];
-  checkStreams?(streamNames: string[]): void;
 }
 
 export interface SyncOptions {
@@ -62,15 +57,22 @@ interface StreamPlan {
 
 export abstract class Tap<C = Record<string, unknown>> {
   static info: ConnectorInfo;
+  /** Settings every tap accepts besides its own: stream maps and pseudonymization. */
+  static sharedSettings = mapperSettingsSchema;
   readonly config: C;
   readonly logger: Logger;
-  /** Set by the CLI when stream maps or pseudonymization are configured. */
-  transform: MessageTransform | undefined;
+  /** Stream maps, pseudonymization, nulling and dropping, applied just before emission. */
+  readonly transform: StreamMapper | undefined;
   private streamsCache: Stream<Record<string, unknown>, C>[] | undefined;
 
   constructor(options: TapOptions<C>) {
     this.config = options.config;
     this.logger = options.logger;
+    // Compiled here so a bad expression fails before discovery or any request.
+    const mapper = createStreamMapper((options.config ?? {}) as Record<string, unknown>, {
+      logger: options.logger,
+    });
+    this.transform = mapper.isIdentity ? undefined : mapper;
   }
 
   /** The streams this tap offers. */
@@ -119,11 +121,12 @@ export abstract class Tap<C = Record<string, unknown>> {
     const state = new StateManager(options.state);
     const run = new SyncRun(this, catalog, state, options);
     const plans = run.plan(streams);
-    this.transform?.checkStreams?.(streams.map((stream) => stream.name));
+    this.transform?.checkStreams(streams.map((stream) => stream.name));
     for (const plan of plans) {
       if (options.signal?.aborted) break;
       await run.syncStream(plan, undefined);
     }
+    this.transform?.flushMetrics();
     await run.emitState();
     return { recordCounts: run.recordCounts, state: state.snapshot() };
   }
@@ -176,6 +179,12 @@ class SyncRun {
     await this.emit({ type: 'STATE', value: this.state.snapshot() });
   }
 
+  private async emitActivateVersion(stream: string, version: number): Promise<void> {
+    const message = { type: 'ACTIVATE_VERSION', stream, version } as const;
+    const transform = this.tap.transform;
+    for (const out of transform ? transform.mapActivateVersion(message) : [message]) await this.emit(out);
+  }
+
   private async emitSchema(plan: StreamPlan): Promise<void> {
     if (plan.schemaSent || !plan.selected) return;
     plan.schemaSent = true;
@@ -209,9 +218,8 @@ class SyncRun {
       ? (this.state.startingValue(stream.name, replicationKey, context) ?? stream.defaultStartingValue())
       : undefined;
     const version = plan.selected && stream.activateVersion && !replicationKey ? Date.now() : undefined;
-    if (version !== undefined && bookmark.version === undefined) {
-      await this.emit({ type: 'ACTIVATE_VERSION', stream: stream.name, version });
-    }
+    if (version !== undefined && bookmark.version === undefined)
+      await this.emitActivateVersion(stream.name, version);
     const transform = this.tap.transform;
     let count = 0;
     let latest: unknown;
@@ -264,7 +272,7 @@ class SyncRun {
     if (replicationKey) this.state.finalize(stream.name, context);
     if (version !== undefined) {
       bookmark.version = version;
-      await this.emit({ type: 'ACTIVATE_VERSION', stream: stream.name, version });
+      await this.emitActivateVersion(stream.name, version);
     }
     this.recordCounts[stream.name] = (this.recordCounts[stream.name] ?? 0) + count;
     if (plan.selected && (!context || count > 0)) {
