@@ -8,7 +8,7 @@ import type { Readable, Writable } from 'node:stream';
 import { loadConfig, secretValues } from '../config.js';
 import type { ConnectorInfo } from '../connector.js';
 import { BrokenPipeError, SingerError } from '../errors.js';
-import { type LogFormat, Logger } from '../logging.js';
+import { type LogFormat, Logger, parseLevel } from '../logging.js';
 import { MessageWriter } from '../protocol/writer.js';
 import { Catalog } from '../tap/catalog.js';
 import { StateManager } from '../tap/state.js';
@@ -59,14 +59,15 @@ export async function runCli(Connector: ConnectorClass, io: CliIo = {}): Promise
   const writeErr = io.stderr ?? ((line: string) => process.stderr.write(`${line}\n`));
   const info = Connector.info;
   const settings = settingsOf(Connector);
-  let logger = new Logger({ name: info.name, sink: writeErr });
+  const level = parseLevel((io.env ?? process.env).LOG_LEVEL) ?? 'info';
+  let logger = new Logger({ name: info.name, sink: writeErr, level });
   const finish = (code: number): number => {
     if (io.setExitCode ?? true) process.exitCode = code;
     return code;
   };
   try {
     const args = parseCliArgs(io.argv ?? process.argv.slice(2));
-    logger = new Logger({ name: info.name, sink: writeErr, format: args.logFormat as LogFormat });
+    logger = new Logger({ name: info.name, sink: writeErr, level, format: args.logFormat as LogFormat });
     if (args.help) {
       await writeText(stdout, `${usage(info.name, info.kind)}\n`);
       return finish(0);

@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { SingerMap } from '../../src/index.js';
 import { runConnector } from '../../src/testing/index.js';
 import { EventsTap } from '../fixtures/events-tap.js';
 
@@ -92,5 +93,31 @@ describe('runCli', () => {
     });
     expect(result.exitCode).toBe(1);
     expect(result.stderr).not.toContain('tok_9f8e7d6c');
+  });
+
+  it('writes logs as JSON lines with --log-format json, METRIC lines included, and honours LOG_LEVEL', async () => {
+    const result = await runConnector(EventsTap, { config: { count: 2 }, args: ['--log-format', 'json'] });
+    const lines = result.stderr
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line));
+    expect(
+      lines.some((line) => line.message === 'METRIC' && line.metric_json.metric === 'record_count'),
+    ).toBe(true);
+    expect(lines.every((line) => typeof line.time === 'string' && typeof line.level === 'string')).toBe(true);
+    const quiet = await runConnector(EventsTap, { config: { count: 2 }, env: { LOG_LEVEL: 'error' } });
+    expect(quiet.stderr).toBe('');
+  });
+
+  it("reads a target's input from --input FILE instead of stdin", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cli-'));
+    const input = join(dir, 'in.singer');
+    writeFileSync(
+      input,
+      '{"type":"SCHEMA","stream":"s","schema":{"type":"object"},"key_properties":[]}\n{"type":"STATE","value":{"n":1}}\n',
+    );
+    const result = await runConnector(SingerMap, { config: {}, args: ['--input', input] });
+    expect(result.exitCode).toBe(0);
+    expect(result.states()).toEqual([{ n: 1 }]);
   });
 });
