@@ -48,6 +48,11 @@ const OPEN_ARRAY = 0x5b;
 const CLOSE_ARRAY = 0x5d;
 const COMMA = 0x2c;
 const COLON = 0x3a;
+const DIGIT_0 = 0x30;
+const DIGIT_9 = 0x39;
+const DOT = 0x2e;
+const LOWER_E = 0x65;
+const UPPER_E = 0x45;
 
 /** What the envelope expects next. */
 const EXPECT_VALUE = 0;
@@ -80,8 +85,6 @@ const WHITESPACE = new Uint8Array(256);
 for (const ch of ' \t\n\r') WHITESPACE[ch.charCodeAt(0)] = 1;
 
 const JSON_NUMBER = /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?$/;
-/** The same test parseJson makes before it takes the slower lossless path. */
-const MAY_HOLD_UNSAFE_NUMBER = /[0-9.]{16}|[0-9][eE][+-]?[0-9]{3}/;
 /** A "__proto__" key, maybe spelled with escapes. */
 const MAY_HOLD_PROTO_KEY = /__proto__|\\u/;
 
@@ -126,6 +129,10 @@ export class JsonRecordParser {
   private depth = 0;
   private inString = false;
   private escaped = false;
+  /** Digits (and dots) in a row so far, outside strings. */
+  private digits = 0;
+  /** The value holds a number that JSON.parse might round. */
+  private mayBeInexact = false;
   private pieces: Buffer[] = [];
   private valueStart = 0;
 
@@ -182,12 +189,11 @@ export class JsonRecordParser {
   }
 
   /**
-   * A whole object or array: parseJson (JSON.parse, or lossless-json when a number may need it).
-   * lossless-json assigns keys plainly, so a text taking that path that may hold a "__proto__" key is
-   * assembled by a parser of this kind instead, which keeps every key as data.
+   * An object or array holding a number JSON.parse may round: parseJson (which tests it again, then
+   * takes lossless-json when needed). lossless-json assigns keys plainly, so a text on that path that
+   * may hold a "__proto__" key is assembled by a parser of this kind instead, keeping every key as data.
    */
   private static parseWhole(text: string): unknown {
-    if (!MAY_HOLD_UNSAFE_NUMBER.test(text)) return JSON.parse(text);
     if (!MAY_HOLD_PROTO_KEY.test(text)) return parseJson(text);
     const parser = new JsonRecordParser('$');
     parser.hasRecords = false;
@@ -282,6 +288,8 @@ export class JsonRecordParser {
     this.depth = 0;
     this.inString = false;
     this.escaped = false;
+    this.digits = 0;
+    this.mayBeInexact = false;
     this.valueStart = this.consumed + i;
     const end = this.delimit(chunk, i);
     if (end < 0) {
@@ -300,11 +308,17 @@ export class JsonRecordParser {
     return i < chunk.length ? i : -1;
   }
 
+  /**
+   * Finds where an object or array ends. Strings are skipped with indexOf; between them every byte is
+   * looked at, which also notes a number that may need the lossless parse: a run of 16 digits or
+   * dots, or an exponent (the same numbers parseJson's test catches, without a second pass).
+   */
   private delimitContainer(buf: Buffer, from: number): number {
     const n = buf.length;
     let i = from;
     let depth = this.depth;
     let inString = this.inString;
+    let digits = this.digits;
     if (this.escaped) {
       // The chunk before ended in a backslash: this first byte is the escaped one.
       this.escaped = false;
@@ -323,6 +337,13 @@ export class JsonRecordParser {
       }
       const c = buf[i]!;
       i += 1;
+      if ((c >= DIGIT_0 && c <= DIGIT_9) || c === DOT) {
+        digits += 1;
+        if (digits >= 16) this.mayBeInexact = true;
+        continue;
+      }
+      if ((c === LOWER_E || c === UPPER_E) && digits > 0) this.mayBeInexact = true;
+      digits = 0;
       if (c === QUOTE) inString = true;
       else if (c === OPEN_OBJECT || c === OPEN_ARRAY) depth += 1;
       else if (c === CLOSE_OBJECT || c === CLOSE_ARRAY) {
@@ -332,6 +353,7 @@ export class JsonRecordParser {
     }
     this.depth = depth;
     this.inString = inString;
+    this.digits = digits;
     return -1;
   }
 
@@ -366,6 +388,7 @@ export class JsonRecordParser {
     try {
       if (kind === BARE) value = parseBare(text);
       else if (kind === STRING) value = JSON.parse(text);
+      else if (!this.mayBeInexact) value = JSON.parse(text);
       else value = JsonRecordParser.parseWhole(text);
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);

@@ -7,8 +7,45 @@ const TIMESTAMP =
 
 const pad = (value: number, width = 2): string => String(value).padStart(width, '0');
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** The number at text[at, at + width) when those are all ASCII digits, else -1. */
+function digitsAt(text: string, at: number, width: number): number {
+  let value = 0;
+  for (let i = at; i < at + width; i += 1) {
+    const digit = text.charCodeAt(i) - 48;
+    if (digit < 0 || digit > 9) return -1;
+    value = value * 10 + digit;
+  }
+  return value;
+}
+
+/**
+ * `YYYY-MM-DDTHH:MM:SS[.fraction]Z` with every field in range: exactly what toUtcTimestamp returns
+ * for it, found without the regex and the Date round trip (most API timestamps look like this).
+ */
+function isCanonicalUtc(text: string): boolean {
+  const n = text.length;
+  if (n < 20 || text.charCodeAt(n - 1) !== 90 /* Z */) return false;
+  if (text[4] !== '-' || text[7] !== '-' || text[10] !== 'T' || text[13] !== ':' || text[16] !== ':')
+    return false;
+  if (n > 20 && (text[19] !== '.' || n === 21 || digitsAt(text, 20, n - 21) < 0)) return false;
+  const year = digitsAt(text, 0, 4);
+  const month = digitsAt(text, 5, 2);
+  const day = digitsAt(text, 8, 2);
+  const hour = digitsAt(text, 11, 2);
+  const minute = digitsAt(text, 14, 2);
+  const second = digitsAt(text, 17, 2);
+  // Date.UTC reads years 0-99 as 1900-1999: those take the slow path, to come out the same.
+  if (year < 100 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23) return false;
+  if (minute < 0 || minute > 59 || second < 0 || second > 59) return false;
+  const leap = month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  return day <= DAYS_IN_MONTH[month - 1]! + (leap ? 1 : 0);
+}
+
 /** The same instant in UTC, or undefined when the text is not an ISO-8601 timestamp. */
 export function toUtcTimestamp(text: string): string | undefined {
+  if (isCanonicalUtc(text)) return text;
   const match = TIMESTAMP.exec(text.trim());
   if (!match) return undefined;
   const [, year, month, day, hour = '00', minute = '00', second = '00', fraction, zone] = match;

@@ -128,9 +128,12 @@ export abstract class RESTStream<
       context: { stream: this.name },
       ...(paginator ? { paginator } : {}),
     })) {
-      for await (const raw of page) {
-        const record = this.postProcess(raw, context);
-        if (record !== undefined) yield record;
+      // Whole batches, then their records: one async step per batch rather than one more per record.
+      for await (const batch of page.batches()) {
+        for (const raw of batch) {
+          const record = this.postProcess(raw, context);
+          if (record !== undefined) yield record;
+        }
       }
       await page.drain();
       this.afterPage(page, context);

@@ -132,11 +132,28 @@ export abstract class Tap<C = Record<string, unknown>> {
   }
 }
 
+/** The newest replication-key value of a partition so far; `latestIsUtc` when toUtcTimestamp wrote it. */
+interface Progress {
+  latest: unknown;
+  latestIsUtc: boolean;
+}
+
+/**
+ * Orders two timestamps written by toUtcTimestamp (or toISOString): fixed-width fields, so at equal
+ * length their text order is their instant order, as compareBookmarkValues finds it more slowly.
+ */
+function compareUtc(a: string, b: string): number {
+  if (a.length !== b.length) return compareBookmarkValues(a, b);
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 /** One sync's moving parts, kept out of Tap so the base class stays a small public surface. */
 class SyncRun {
   readonly recordCounts: Record<string, number> = {};
   private readonly startedAt = new Date().toISOString();
   private rowsSinceState = 0;
+  private extractedAt = '';
+  private extractedAtMs = -1;
   private lastStateAt = Date.now();
   private readonly stateIntervalRows: number;
   private readonly stateIntervalMs: number;
@@ -222,7 +239,7 @@ class SyncRun {
       await this.emitActivateVersion(stream.name, version);
     const transform = this.tap.transform;
     let count = 0;
-    let latest: unknown;
+    const progress: Progress = { latest: undefined, latestIsUtc: false };
     const started = Date.now();
     try {
       for await (const record of stream.getRecords({
@@ -238,14 +255,19 @@ class SyncRun {
             type: 'RECORD',
             stream: stream.name,
             record: plan.conformer(record),
-            time_extracted: new Date().toISOString(),
+            time_extracted: this.timeExtracted(),
             ...(version !== undefined ? { version } : {}),
           };
-          for (const out of transform ? transform.mapRecord(message) : [message]) await this.emit(out);
+          if (transform) for (const out of transform.mapRecord(message)) await this.emit(out);
+          else {
+            // No async call per record: wait only when the writer asks to (backpressure).
+            const pending = this.options.writer.write(message);
+            if (pending) await pending;
+          }
           count += 1;
           this.rowsSinceState += 1;
         }
-        if (replicationKey) latest = this.advanceBookmark(plan, record[replicationKey], latest, context);
+        if (replicationKey) this.advanceBookmark(plan, record[replicationKey], progress, context);
         for (const child of plan.children) {
           const childContext = stream.getChildContext(record);
           if (childContext) await this.syncStream(child, childContext);
@@ -293,21 +315,42 @@ class SyncRun {
   private advanceBookmark(
     plan: StreamPlan,
     value: unknown,
-    latest: unknown,
+    progress: Progress,
     context: Context | undefined,
-  ): unknown {
-    if (value === undefined || value === null) return latest;
+  ): void {
+    if (value === undefined || value === null) return;
     let candidate = value;
+    let isUtc = false;
     if (typeof candidate === 'string') {
       const utc = toUtcTimestamp(candidate);
-      if (utc !== undefined)
-        candidate = compareBookmarkValues(utc, this.startedAt) > 0 ? this.startedAt : utc;
+      if (utc !== undefined) {
+        candidate = compareUtc(utc, this.startedAt) > 0 ? this.startedAt : utc;
+        isUtc = true;
+      }
     }
-    if (latest !== undefined && compareBookmarkValues(candidate, latest) <= 0) return latest;
+    const latest = progress.latest;
+    if (latest !== undefined) {
+      const order =
+        isUtc && progress.latestIsUtc
+          ? compareUtc(candidate as string, latest as string)
+          : compareBookmarkValues(candidate, latest);
+      if (order <= 0) return;
+    }
+    progress.latest = candidate;
+    progress.latestIsUtc = isUtc;
     this.state.advance(plan.stream.name, plan.stream.replicationKey!, candidate, {
       sorted: plan.stream.isSorted,
       ...(context ? { context } : {}),
     });
-    return candidate;
+  }
+
+  /** `new Date().toISOString()`, made once per millisecond rather than once per record. */
+  private timeExtracted(): string {
+    const now = Date.now();
+    if (now !== this.extractedAtMs) {
+      this.extractedAtMs = now;
+      this.extractedAt = new Date(now).toISOString();
+    }
+    return this.extractedAt;
   }
 }

@@ -138,6 +138,15 @@ export abstract class Sink<Row = unknown> {
     return this.batcher.isExpired(now);
   }
 
+  /**
+   * Hands over the buffered rows as the next batch (undefined when none are buffered). A sink that
+   * keeps data beside its rows (an encoded byte buffer, a key index) extends this to seal that data
+   * with the batch; it runs synchronously, before the next record is written.
+   */
+  protected takeBatch(): Batch<Row> | undefined {
+    return this.batcher.take();
+  }
+
   /** Batches taken for loading and not yet committed. */
   get batchesInFlight(): number {
     return this.inFlight.length;
@@ -153,7 +162,7 @@ export abstract class Sink<Row = unknown> {
    * bounds loads running at once across sinks). Resolves when committed; undefined if nothing buffered.
    */
   drain(limit: <T>(task: () => Promise<T>) => Promise<T>): Promise<void> | undefined {
-    const batch = this.batcher.take();
+    const batch = this.takeBatch();
     if (batch === undefined) return undefined;
     this.inFlight.push(batch.firstLine);
     const previous = this.tail;

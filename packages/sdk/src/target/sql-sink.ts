@@ -43,6 +43,9 @@ export abstract class SQLSink<Row = unknown> extends Sink<Row> {
   readonly tableName: string;
   columns: SQLColumn[];
   keyColumns: string[];
+  /** `_sdc_received_at` of the last record and its text: records of the same millisecond share it. */
+  private receivedAtMs = Number.NaN;
+  private receivedAtText = '';
 
   constructor(message: SchemaMessage, options: SinkOptions) {
     super(message, options);
@@ -102,7 +105,11 @@ export abstract class SQLSink<Row = unknown> extends Sink<Row> {
       case '_sdc_extracted_at':
         return context.timeExtracted;
       case '_sdc_received_at':
-        return new Date(context.receivedAt).toISOString();
+        if (context.receivedAt !== this.receivedAtMs) {
+          this.receivedAtText = new Date(context.receivedAt).toISOString();
+          this.receivedAtMs = context.receivedAt;
+        }
+        return this.receivedAtText;
       case '_sdc_sequence':
         return RUN_EPOCH_MICROS + context.line;
       case '_sdc_table_version':
