@@ -46,6 +46,11 @@ export abstract class Stream<
   readonly selectedByDefault: boolean = true;
   /** Extra stream-level metadata for discovery (for example `{"plan-gated": "Enterprise"}`). */
   readonly discoveryMetadata: Record<string, unknown> = {};
+  /**
+   * How many parent records may have their child streams fetched at once (each parent's children are
+   * held in memory until emitted in order); 1 syncs children one parent at a time.
+   */
+  readonly childConcurrency: number = 1;
   /** Emit ACTIVATE_VERSION around full-table syncs so targets can remove rows the source dropped. */
   readonly activateVersion: boolean = false;
 

@@ -15,7 +15,7 @@ import type { JSONSchema } from '../schema/json-schema.js';
 import { toUtcTimestamp } from '../schema/timestamps.js';
 import { Catalog, type CatalogDocument, describeStream, selectSchema } from './catalog.js';
 import { type Context, compareBookmarkValues, StateManager } from './state.js';
-import type { Stream } from './stream.js';
+import type { Stream, StreamContext } from './stream.js';
 
 export interface TapOptions<C> {
   config: C;
@@ -44,6 +44,12 @@ export class UnknownStreamError extends CatalogError {
 
 export class StreamSyncError extends SingerError {
   override readonly code: string = 'SINGER_STREAM_FAILED';
+}
+
+interface PrefetchedChild {
+  child: StreamPlan;
+  context: Context;
+  records: Record<string, unknown>[];
 }
 
 interface StreamPlan {
@@ -225,15 +231,65 @@ class SyncRun {
     }
   }
 
-  private async syncPartition(plan: StreamPlan, context: Context | undefined): Promise<void> {
+  /** What `getRecords` gets for one partition: its bookmark and where to resume. */
+  private streamContext(plan: StreamPlan, context: Context | undefined): StreamContext<unknown> {
     const { stream } = plan;
     const replicationKey = stream.replicationKey;
-    await this.emitSchema(plan);
     // Full-table children keep no per-parent bookmark: a million tickets must not mean a million partitions.
     const bookmark = replicationKey || !context ? this.state.bookmark(stream.name, context) : {};
     const startingValue = replicationKey
       ? (this.state.startingValue(stream.name, replicationKey, context) ?? stream.defaultStartingValue())
       : undefined;
+    return {
+      config: stream.config,
+      logger: stream.logger,
+      ...(context ? { context } : {}),
+      ...(startingValue !== undefined ? { startingValue } : {}),
+      bookmark,
+      signal: this.signal,
+    };
+  }
+
+  /**
+   * Starts fetching the children of one parent record into memory, so that up to
+   * `childConcurrency` parents' children download at once while output stays in order.
+   */
+  private prefetchChildren(plan: StreamPlan, record: Record<string, unknown>): Promise<PrefetchedChild[]> {
+    const fetches = plan.children.map(async (child): Promise<PrefetchedChild | undefined> => {
+      const context = plan.stream.getChildContext(record);
+      if (!context) return undefined;
+      const records: Record<string, unknown>[] = [];
+      for await (const item of child.stream.getRecords(this.streamContext(child, context)))
+        records.push(item);
+      return { child, context, records };
+    });
+    const all = Promise.all(fetches).then((results) =>
+      results.filter((r): r is PrefetchedChild => r !== undefined),
+    );
+    // Failures surface when the parent's turn comes; until then they must not count as unhandled.
+    all.catch(() => undefined);
+    return all;
+  }
+
+  private async syncPartition(
+    plan: StreamPlan,
+    context: Context | undefined,
+    prefetched?: Record<string, unknown>[],
+  ): Promise<void> {
+    const { stream } = plan;
+    const replicationKey = stream.replicationKey;
+    await this.emitSchema(plan);
+    const streamContext = this.streamContext(plan, context);
+    const bookmark = streamContext.bookmark;
+    const childConcurrency = plan.children.length > 0 ? Math.max(1, stream.childConcurrency) : 1;
+    const waiting: { record: Record<string, unknown>; children: Promise<PrefetchedChild[]> }[] = [];
+    const completeOldest = async (): Promise<void> => {
+      const oldest = waiting.shift()!;
+      for (const { child, context: childContext, records } of await oldest.children) {
+        await this.syncPartition(child, childContext, records);
+      }
+      if (replicationKey) this.advanceBookmark(plan, oldest.record[replicationKey], progress, context);
+    };
     const version = plan.selected && stream.activateVersion && !replicationKey ? Date.now() : undefined;
     if (version !== undefined && bookmark.version === undefined)
       await this.emitActivateVersion(stream.name, version);
@@ -242,14 +298,7 @@ class SyncRun {
     const progress: Progress = { latest: undefined, latestIsUtc: false };
     const started = Date.now();
     try {
-      for await (const record of stream.getRecords({
-        config: stream.config,
-        logger: stream.logger,
-        ...(context ? { context } : {}),
-        ...(startingValue !== undefined ? { startingValue } : {}),
-        bookmark,
-        signal: this.signal,
-      })) {
+      for await (const record of prefetched ?? stream.getRecords(streamContext)) {
         if (plan.selected) {
           const message: RecordMessage = {
             type: 'RECORD',
@@ -267,10 +316,16 @@ class SyncRun {
           count += 1;
           this.rowsSinceState += 1;
         }
-        if (replicationKey) this.advanceBookmark(plan, record[replicationKey], progress, context);
-        for (const child of plan.children) {
-          const childContext = stream.getChildContext(record);
-          if (childContext) await this.syncStream(child, childContext);
+        if (childConcurrency > 1) {
+          // The parent's bookmark moves only once its children are out, so STATE never runs ahead of them.
+          waiting.push({ record, children: this.prefetchChildren(plan, record) });
+          if (waiting.length >= childConcurrency) await completeOldest();
+        } else {
+          if (replicationKey) this.advanceBookmark(plan, record[replicationKey], progress, context);
+          for (const child of plan.children) {
+            const childContext = stream.getChildContext(record);
+            if (childContext) await this.syncStream(child, childContext);
+          }
         }
         if (
           this.rowsSinceState >= this.stateIntervalRows ||
@@ -280,6 +335,7 @@ class SyncRun {
         }
         if (this.signal.aborted) return;
       }
+      while (waiting.length > 0) await completeOldest();
     } catch (error) {
       if (error instanceof SingerError) {
         if (error.context.stream === undefined) error.context.stream = stream.name;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runConnector } from '../../src/testing/index.js';
-import { EventsTap, eventAt } from '../fixtures/events-tap.js';
+import { childFetches, EventsTap, eventAt } from '../fixtures/events-tap.js';
 
 const discover = async (config: Record<string, unknown>) =>
   JSON.parse((await runConnector(EventsTap, { config, args: ['--discover'] })).stdout);
@@ -87,6 +87,18 @@ describe('sync', () => {
     expect(result.records('comments').map((r) => r.id)).toEqual(['0-0', '0-1', '1-0', '1-1', '2-0', '2-1']);
     const state = result.lastState() as { bookmarks: Record<string, unknown> };
     expect(state.bookmarks.comments ?? {}).not.toHaveProperty('partitions');
+  });
+
+  it('fetches children of several parents at once with childConcurrency, emitting them in order', async () => {
+    childFetches.max = 0;
+    const config = { count: 12, comments_for_all: true, child_delay_ms: 5 };
+    const sequential = await runConnector(EventsTap, { config });
+    expect(childFetches.max).toBe(1);
+    const parallel = await runConnector(EventsTap, { config: { ...config, child_concurrency: 4 } });
+    expect(childFetches.max).toBe(4);
+    expect(parallel.records('comments')).toEqual(sequential.records('comments'));
+    expect(parallel.records('events')).toEqual(sequential.records('events'));
+    expect(parallel.lastState()).toEqual(sequential.lastState());
   });
 
   it('names the stream when a source fails, exits 1 and emits no STATE past the failure', async () => {
