@@ -7,7 +7,7 @@ const benches = [
   ['codec', 'packages/sdk/bench/codec.mjs'],
   ['http', 'packages/sdk/bench/http.mjs'],
   ['singer-map', 'packages/sdk/bench/map.mjs'],
-  ['target-postgres', 'packages/target-postgres/bench/load.mjs'],
+  ['target-postgres', 'packages/target-postgres/bench/bench.mjs'],
   ['tap-zendesk', 'packages/tap-zendesk/bench/extract.mjs'],
 ];
 const only = process.env.BENCH_ONLY?.split(',');

@@ -2,7 +2,9 @@
 /**
  * Loads N realistic ~1 KB Zendesk-ticket-like records through the built target-postgres and, in the
  * same run and database, times a bare `COPY FROM STDIN` of the equivalent CSV into the same table
- * shape. Prints records/s for both, the ratio and the target's peak RSS; medians of several runs.
+ * shape. Prints records/s for both, the ratio and the target's peak RSS (VmHWM of the spawned bin, run
+ * as a user runs it) as a markdown table of medians over the runs. The target runs with its default
+ * settings (so `validate_records` is on) unless BENCH_TARGET_CONFIG (JSON) overrides some.
  *
  *   node packages/target-postgres/bench/bench.mjs [--sizes 100000,1000000] [--runs 3]
  */
@@ -185,6 +187,7 @@ async function copyBaseline(url, schema, csvFile) {
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
+const overrides = JSON.parse(process.env.BENCH_TARGET_CONFIG ?? '{}');
 const db = await startTestDatabase();
 const dir = mkdtempSync(join(tmpdir(), 'target-postgres-bench-'));
 const results = [];
@@ -194,6 +197,7 @@ try {
     const target = [];
     const copy = [];
     const rss = [];
+    const ratios = [];
     for (let run = 0; run < RUNS; run += 1) {
       const schema = `bench_${n}_${run}`;
       const configFile = join(dir, `config-${schema}.json`);
@@ -202,13 +206,15 @@ try {
         JSON.stringify({
           url: db.url,
           default_target_schema: schema,
-          ...JSON.parse(process.env.BENCH_TARGET_CONFIG ?? '{}'),
+          ...overrides,
         }),
       );
       const { seconds, peakMb } = await runTarget(configFile, singer);
       target.push(n / seconds);
       rss.push(peakMb);
       copy.push(n / (await copyBaseline(db.url, schema, csv)));
+      // Each run's ratio pairs the target with the COPY timed right after it, on the same machine load.
+      ratios.push((target.at(-1) ?? 0) / (copy.at(-1) ?? 1));
       const client = new pg.Client({ connectionString: db.url });
       await client.connect();
       await client.query(`DROP SCHEMA ${schema} CASCADE`);
@@ -216,15 +222,31 @@ try {
     }
     const row = {
       records: n,
-      target_records_per_s: Math.round(median(target)),
-      copy_records_per_s: Math.round(median(copy)),
-      ratio: Number((median(target) / median(copy)).toFixed(2)),
-      target_peak_rss_mb: Math.round(Math.max(...rss)),
+      target: median(target),
+      copy: median(copy),
+      ratio: median(ratios),
+      rss: median(rss),
+      rssMax: Math.max(...rss),
     };
     results.push(row);
-    console.log(JSON.stringify(row));
+    console.log(
+      `${n} records: target ${target.map(Math.round).join(', ')} rec/s; COPY ${copy.map(Math.round).join(', ')} rec/s; ` +
+        `peak RSS ${rss.map(Math.round).join(', ')} MB`,
+    );
   }
-  console.table(results);
+  const settings = Object.keys(overrides).length === 0 ? 'defaults' : JSON.stringify(overrides);
+  console.log(
+    `\ntarget-postgres settings: ${settings} (validate_records ${overrides.validate_records ?? true}); ` +
+      `medians of ${RUNS} run(s); ratio = median of each run's target/COPY\n`,
+  );
+  console.log('| records | target rec/s | COPY rec/s | ratio | peak RSS MB (max) |');
+  console.log('| ---: | ---: | ---: | ---: | ---: |');
+  for (const row of results) {
+    console.log(
+      `| ${row.records} | ${Math.round(row.target)} | ${Math.round(row.copy)} | ${row.ratio.toFixed(2)} | ` +
+        `${Math.round(row.rss)} (${Math.round(row.rssMax)}) |`,
+    );
+  }
 } finally {
   if (process.env.BENCH_KEEP) console.log('inputs kept in', dir);
   else rmSync(dir, { recursive: true, force: true });

@@ -75,3 +75,73 @@ export function encoderFor(kind: ColumnClass, onOverflow: () => void): Encoder {
 function onOverflowIfOutside(value: bigint, onOverflow: () => void): void {
   if (value > INT64_MAX || value < INT64_MIN) onOverflow();
 }
+
+/** A loaded column as the row encoder sees it. */
+export interface RowColumn {
+  /** The record property read directly; undefined for columns whose value comes from `metadataValue`. */
+  property: string | undefined;
+  kind: ColumnClass;
+  encode: Encoder;
+}
+
+/** Record → one COPY text line (with its newline), fields in column order. */
+export type RowEncoder = (record: Record<string, unknown>, context: unknown) => string;
+
+/**
+ * Compiles the row encoder of a column list once per schema: one straight-line function that reads
+ * each property by name (monomorphic property access) and handles the common value of each column
+ * class inline, falling back to the column's encoder for anything else. `metadataValue(index, record,
+ * context)` gives the value of columns without a direct property (metadata); `suffix` ends every line.
+ */
+export function compileRowEncoder(
+  columns: readonly RowColumn[],
+  metadataValue: (index: number, record: Record<string, unknown>, context: unknown) => unknown,
+  suffix: string,
+): RowEncoder {
+  const body: string[] = ['let v; let s = "";'];
+  columns.forEach((column, index) => {
+    body.push(
+      column.property === undefined
+        ? `v = metadataValue(${index}, r, c);`
+        : `v = r[${JSON.stringify(column.property)}];`,
+    );
+    let field: string;
+    switch (column.kind) {
+      case 'bigint':
+        field = `typeof v === "number" && Number.isSafeInteger(v) ? "" + v : E[${index}](v)`;
+        break;
+      case 'boolean':
+        field = `v === true ? "t" : v === false ? "f" : E[${index}](v)`;
+        break;
+      case 'jsonb':
+        field = `E[${index}](v)`;
+        break;
+      default:
+        field = `typeof v === "string" ? (NEEDS_ESCAPE.test(v) ? escapeText(v) : v) : E[${index}](v)`;
+    }
+    const separator = index === 0 ? '' : '"\\t" + ';
+    body.push(`s += ${separator}(v === undefined || v === null ? NULL : ${field});`);
+  });
+  body.push(`return s + ${JSON.stringify(suffix)};`);
+  const factory = new Function(
+    'E',
+    'metadataValue',
+    'NEEDS_ESCAPE',
+    'escapeText',
+    'NULL',
+    `"use strict"; return function encodeRow(r, c) { ${body.join('\n')} };`,
+  ) as (
+    encoders: readonly Encoder[],
+    get: typeof metadataValue,
+    needsEscape: RegExp,
+    escapeText: (text: string) => string,
+    nullText: string,
+  ) => RowEncoder;
+  return factory(
+    columns.map((column) => column.encode),
+    metadataValue,
+    NEEDS_ESCAPE,
+    escapeCopyText,
+    NULL_TEXT,
+  );
+}

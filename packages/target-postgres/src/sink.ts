@@ -1,8 +1,10 @@
 /**
- * One stream → one table. Records are encoded to COPY text as they arrive (so a batch costs about
- * its size in memory), and each batch is loaded in one transaction: COPY into a temporary staging
- * table, then one INSERT … ON CONFLICT DO UPDATE into the target (keys de-duplicated in the batch,
- * last record wins). Tables are created and widened from the stream's SCHEMA; nothing is dropped.
+ * One stream → one table. Records are encoded to COPY text as they arrive, straight into byte buffers
+ * (so a batch costs its size in memory, outside the V8 heap), and each batch is loaded in one
+ * transaction. Keys are de-duplicated in the batch (the last record wins) as records arrive. A batch
+ * is first COPied straight into the table; if a key is already there (a unique violation), or deletes
+ * must be applied, it is loaded through a temporary staging table and one INSERT … ON CONFLICT DO
+ * UPDATE instead. Tables are created and widened from the stream's SCHEMA; nothing is dropped.
  */
 import { pipeline } from 'node:stream/promises';
 import {
@@ -20,7 +22,8 @@ import {
 } from '@singer-ts/sdk';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { type Encoder, encoderFor, NULL_TEXT } from './encode.js';
+import { compileRowEncoder, type Encoder, encoderFor, NULL_TEXT, type RowEncoder } from './encode.js';
+import { type EncodedRows, RowWriter } from './rows.js';
 import { type ColumnClass, classOfLogical, classOfPgType, PG_TYPE, widenTo } from './types.js';
 
 export interface PostgresSinkOptions extends SinkOptions {
@@ -28,10 +31,13 @@ export interface PostgresSinkOptions extends SinkOptions {
   schemaName: string;
 }
 
-/** A batch row: its COPY line and, for keyed streams, its key for de-duplication. */
-export interface PgRow {
-  text: string;
-  key: string | undefined;
+/** A batch row: the end offset of its COPY line in the batch's bytes (see rows.ts). */
+export type PgRow = number;
+
+/** What a batch holds beside its rows: the encoded bytes and the rows a later one of the same key replaced. */
+interface SealedBatch {
+  rows: EncodedRows;
+  superseded: number[];
 }
 
 interface LoadedColumn {
@@ -41,7 +47,14 @@ interface LoadedColumn {
 }
 
 const STAGE = quoteIdentifier('_singer_stage');
-const COPY_CHUNK_BYTES = 256 * 1024;
+const BATCHED_AT = '_sdc_batched_at';
+/** `_sdc_batched_at` is written as the load transaction's now() in this fixed-width form. */
+const STAMP_SQL = `SELECT to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS stamp`;
+const STAMP_PLACEHOLDER = '0000-00-00T00:00:00.000000Z';
+/** SQLSTATE unique_violation: a COPY straight into the table met a key already there. */
+const UNIQUE_VIOLATION = '23505';
+/** After the n-th batch whose direct COPY met an existing key, the next 2^n batches go through staging. */
+const MAX_DIRECT_BACKOFF = 64;
 
 export class PostgresSink extends SQLSink<PgRow> {
   private readonly pool: pg.Pool;
@@ -53,6 +66,19 @@ export class PostgresSink extends SQLSink<PgRow> {
   private readonly overflowed = new Set<string>();
   private truncated = false;
   private hasDeletes = false;
+  private encodeRow: RowEncoder = () => '';
+  /** The key of a record as text, for keyed (upserting) streams. */
+  private keyOf: ((record: Record<string, unknown>, context: RecordContext) => string) | undefined;
+  /** Whether rows end with a `_sdc_batched_at` field, stamped when the batch is loaded. */
+  private stamped = false;
+  private writer = new RowWriter();
+  /** Key → index of its last row in the open batch, and the indexes of rows replaced since. */
+  private keys = new Map<string, number>();
+  private superseded: number[] = [];
+  private readonly sealed = new WeakMap<Batch<PgRow>, SealedBatch>();
+  /** Batches to load through staging before trying a direct COPY again, and failures so far. */
+  private stagedBatches = 0;
+  private directFailures = 0;
 
   constructor(message: SchemaMessage, options: PostgresSinkOptions) {
     super(message, options);
@@ -188,7 +214,7 @@ export class PostgresSink extends SQLSink<PgRow> {
   /** Decides the loaded columns and their encoders from the table's actual column types. */
   private plan(types: Map<string, string>): void {
     this.loaded = this.columns
-      .filter((column) => column.metadata !== '_sdc_batched_at')
+      .filter((column) => column.metadata !== BATCHED_AT)
       .map((column) => {
         const type = types.get(column.name);
         const kind = type === undefined ? classOfLogical(column.type) : classOfPgType(type);
@@ -197,74 +223,160 @@ export class PostgresSink extends SQLSink<PgRow> {
     this.keyIndexes = this.keyColumns.map((key) =>
       this.loaded.findIndex((entry) => entry.column.name === key),
     );
+    this.stamped = this.columns.some((column) => column.metadata === BATCHED_AT);
+    this.compile();
+  }
+
+  /** Compiles the row and key encoders for the current columns and encoders. */
+  private compile(): void {
+    const loaded = this.loaded;
+    const metadataValue = (index: number, record: Record<string, unknown>, context: unknown): unknown =>
+      this.columnValue((loaded[index] as LoadedColumn).column, record, context as RecordContext);
+    this.encodeRow = compileRowEncoder(
+      loaded.map((entry) => ({
+        // Metadata columns (even when the record carries the property) take their value from columnValue.
+        property: entry.column.metadata === undefined ? entry.column.property : undefined,
+        kind: entry.kind,
+        encode: entry.encode,
+      })),
+      metadataValue,
+      this.stamped ? `\t${STAMP_PLACEHOLDER}\n` : '\n',
+    );
+    if (!this.upserting) {
+      this.keyOf = undefined;
+      return;
+    }
+    const keyColumns = this.keyIndexes.map((index) => loaded[index] as LoadedColumn);
+    const field = (entry: LoadedColumn, record: Record<string, unknown>, context: RecordContext): string => {
+      const value = this.columnValue(entry.column, record, context);
+      return value === undefined || value === null ? NULL_TEXT : entry.encode(value);
+    };
+    const [single] = keyColumns;
+    this.keyOf =
+      keyColumns.length === 1 && single !== undefined
+        ? (record, context) => field(single, record, context)
+        : (record, context) => {
+            let key = '';
+            for (const entry of keyColumns) key += `${field(entry, record, context)}\u0001`;
+            return key;
+          };
   }
 
   protected prepare(record: Record<string, unknown>, context: RecordContext): PreparedRow<PgRow> {
-    const loaded = this.loaded;
-    const fields = new Array<string>(loaded.length);
-    for (let index = 0; index < loaded.length; index += 1) {
-      const entry = loaded[index] as LoadedColumn;
-      const value = this.columnValue(entry.column, record, context);
-      fields[index] = value === undefined || value === null ? NULL_TEXT : entry.encode(value);
-    }
-    // join() yields one flat string; `+=` would keep a rope of small pieces alive per buffered row.
-    const text = `${fields.join('\t')}\n`;
-    let key: string | undefined;
-    if (this.upserting) {
-      key = '';
-      for (const index of this.keyIndexes) key += `${this.fieldOf(record, context, index)}\u0001`;
-    }
+    const text = this.encodeRow(record, context);
+    const key = this.keyOf?.(record, context);
     if (!this.hasDeletes && record._sdc_deleted_at !== undefined && record._sdc_deleted_at !== null) {
       this.hasDeletes = true;
     }
-    return { row: { text, key }, bytes: text.length };
-  }
-
-  private fieldOf(record: Record<string, unknown>, context: RecordContext, index: number): string {
-    const entry = this.loaded[index] as LoadedColumn;
-    const value = this.columnValue(entry.column, record, context);
-    return value === undefined || value === null ? NULL_TEXT : entry.encode(value);
-  }
-
-  /** Indexes of the rows to load: for keyed streams only the last row of each key. */
-  private keptRows(batch: Batch<PgRow>): number[] | undefined {
-    if (!this.upserting) return undefined;
-    const last = new Map<string, number>();
-    for (let index = 0; index < batch.rows.length; index += 1) {
-      last.set((batch.rows[index] as PgRow).key as string, index);
+    const bytes = this.writer.append(text);
+    if (key !== undefined) {
+      const index = this.bufferedRows;
+      const previous = this.keys.get(key);
+      if (previous !== undefined) this.superseded.push(previous);
+      this.keys.set(key, index);
     }
-    if (last.size === batch.rows.length) return undefined;
-    return [...last.values()].sort((a, b) => a - b);
+    return { row: this.writer.size, bytes };
+  }
+
+  protected override takeBatch(): Batch<PgRow> | undefined {
+    const batch = super.takeBatch();
+    if (batch === undefined) return undefined;
+    this.sealed.set(batch, { rows: this.writer.take(), superseded: this.superseded });
+    this.keys = new Map();
+    this.superseded = [];
+    return batch;
+  }
+
+  /** Indexes of the rows to load when some were replaced by a later row of the same key. */
+  private keptRows(count: number, superseded: number[]): number[] | undefined {
+    if (superseded.length === 0) return undefined;
+    const replaced = new Uint8Array(count);
+    for (const index of superseded) replaced[index] = 1;
+    const kept: number[] = [];
+    for (let index = 0; index < count; index += 1) if (replaced[index] === 0) kept.push(index);
+    return kept;
   }
 
   protected async load(batch: Batch<PgRow>): Promise<void> {
-    const kept = this.keptRows(batch);
-    const hasDeletes = this.hasDeletes;
+    const sealed = this.sealed.get(batch);
+    if (sealed === undefined) throw new Error(`batch ${batch.number} of stream ${this.stream} has no rows`);
+    this.sealed.delete(batch);
+    const kept = this.keptRows(batch.rows.length, sealed.superseded);
+    // Hard deletes join the batch's rows to the table, so they need the staging table.
+    const needsStaging = this.upserting && this.hasDeletes && this.settings.hardDelete;
+    let direct = !needsStaging && (!this.upserting || this.stagedBatches === 0);
+    if (!direct && this.stagedBatches > 0) this.stagedBatches -= 1;
+    for (;;) {
+      try {
+        await this.loadOnce(batch, sealed.rows, kept, direct);
+        sealed.rows.release();
+        return;
+      } catch (error) {
+        if (direct && this.upserting && (error as { code?: unknown }).code === UNIQUE_VIOLATION) {
+          // Some key is already in the table: merge this batch, and the next few, through staging.
+          this.directFailures += 1;
+          this.stagedBatches = Math.min(2 ** this.directFailures, MAX_DIRECT_BACKOFF);
+          this.logger.debug('keys already in the table: merging the batch through a staging table', {
+            stream: this.stream,
+            batch: batch.number,
+          });
+          direct = false;
+          continue;
+        }
+        throw this.loadError(error, batch, undefined, kept);
+      }
+    }
+  }
+
+  /**
+   * One attempt at loading a batch in one transaction: a direct COPY into the table (fails with a
+   * unique violation if a key exists), or COPY into a staging table and one INSERT … ON CONFLICT.
+   */
+  private async loadOnce(
+    batch: Batch<PgRow>,
+    rows: EncodedRows,
+    kept: number[] | undefined,
+    direct: boolean,
+  ): Promise<void> {
     const client = await this.connect();
     let broken: Error | undefined;
     try {
       if (this.overflowed.size > 0) await this.widenOverflowed(client);
       await client.query('BEGIN');
+      if (this.stamped) {
+        const result = await client.query<{ stamp: string }>(STAMP_SQL);
+        const stamp = result.rows[0]?.stamp ?? '';
+        if (stamp.length !== STAMP_PLACEHOLDER.length) throw new Error(`unexpected now() text '${stamp}'`);
+        rows.stamp(batch.rows, Buffer.from(stamp, 'latin1'));
+      }
       if (this.settings.loadMethod === 'overwrite' && !this.truncated) {
         await client.query(`TRUNCATE ${this.qualifiedTable}`);
       }
       const names = this.loaded.map((entry) => quoteIdentifier(entry.column.name));
+      if (this.stamped) names.push(quoteIdentifier(BATCHED_AT));
       const list = names.join(', ');
-      await client.query(
-        `CREATE TEMP TABLE ${STAGE} ON COMMIT DROP AS SELECT ${list} FROM ${this.qualifiedTable} WITH NO DATA`,
-      );
-      await pipeline(
-        copyChunks(batch.rows, kept),
-        client.query(copyFrom(`COPY ${STAGE} (${list}) FROM STDIN`)),
-      );
-      await client.query(this.insertStatement(names));
-      if (hasDeletes && this.settings.hardDelete && this.upserting) {
-        const match = this.keyColumns
-          .map((key) => `t.${quoteIdentifier(key)} = s.${quoteIdentifier(key)}`)
-          .join(' AND ');
+      const copy = async (table: string): Promise<void> => {
+        const stream = client.query(copyFrom(`COPY ${table} (${list}) FROM STDIN`));
+        // pipeline reports the COPY's failure; an error the stream emits after that must not crash.
+        stream.on('error', () => undefined);
+        await pipeline(rows.slices(batch.rows, kept), stream);
+      };
+      if (direct) {
+        await copy(this.qualifiedTable);
+      } else {
         await client.query(
-          `DELETE FROM ${this.qualifiedTable} t USING ${STAGE} s WHERE ${match} AND s._sdc_deleted_at IS NOT NULL`,
+          `CREATE TEMP TABLE ${STAGE} ON COMMIT DROP AS SELECT ${list} FROM ${this.qualifiedTable} WITH NO DATA`,
         );
+        await copy(STAGE);
+        await client.query(this.insertStatement(names));
+        if (this.hasDeletes && this.settings.hardDelete && this.upserting) {
+          const match = this.keyColumns
+            .map((key) => `t.${quoteIdentifier(key)} = s.${quoteIdentifier(key)}`)
+            .join(' AND ');
+          await client.query(
+            `DELETE FROM ${this.qualifiedTable} t USING ${STAGE} s WHERE ${match} AND s._sdc_deleted_at IS NOT NULL`,
+          );
+        }
       }
       await client.query('COMMIT');
       this.truncated = true;
@@ -272,11 +384,12 @@ export class PostgresSink extends SQLSink<PgRow> {
         stream: this.stream,
         batch: batch.number,
         rows: batch.rows.length,
+        direct,
       });
     } catch (error) {
       broken = error instanceof Error ? error : new Error(String(error));
       await client.query('ROLLBACK').catch(() => undefined);
-      throw this.loadError(error, batch, undefined, kept);
+      throw error;
     } finally {
       // A client whose batch failed may be mid-protocol or disconnected: destroy it, never reuse it.
       client.release(broken);
@@ -284,13 +397,11 @@ export class PostgresSink extends SQLSink<PgRow> {
   }
 
   private insertStatement(names: string[]): string {
-    const metadata = this.columns.some((column) => column.metadata === '_sdc_batched_at');
-    const insertColumns = metadata ? [...names, quoteIdentifier('_sdc_batched_at')] : names;
-    const select = metadata ? `${names.join(', ')}, now()` : names.join(', ');
-    let sql = `INSERT INTO ${this.qualifiedTable} (${insertColumns.join(', ')}) SELECT ${select} FROM ${STAGE}`;
+    const list = names.join(', ');
+    let sql = `INSERT INTO ${this.qualifiedTable} (${list}) SELECT ${list} FROM ${STAGE}`;
     if (this.upserting) {
       const keys = new Set(this.keyColumns);
-      const updates = insertColumns
+      const updates = names
         .filter((name) => !keys.has(name.slice(1, -1).replace(/""/g, '"')))
         .map((name) => `${name} = EXCLUDED.${name}`);
       sql += ` ON CONFLICT (${this.keyColumns.map(quoteIdentifier).join(', ')}) `;
@@ -317,6 +428,7 @@ export class PostgresSink extends SQLSink<PgRow> {
       }
       this.overflowed.delete(name);
     }
+    this.compile();
   }
 
   override async activateVersion(version: number): Promise<void> {
@@ -374,19 +486,4 @@ export class PostgresSink extends SQLSink<PgRow> {
     const detail = db.detail === undefined ? '' : ` (${db.detail})`;
     return new BatchLoadError(`${prefix}: ${message}${detail}`, context, { cause: error });
   }
-}
-
-/** The batch's COPY lines (only the kept ones) in chunks of about 256 KB. */
-function* copyChunks(rows: PgRow[], kept: number[] | undefined): Generator<string> {
-  let chunk = '';
-  const count = kept === undefined ? rows.length : kept.length;
-  for (let position = 0; position < count; position += 1) {
-    const row = rows[kept === undefined ? position : (kept[position] as number)] as PgRow;
-    chunk += row.text;
-    if (chunk.length >= COPY_CHUNK_BYTES) {
-      yield chunk;
-      chunk = '';
-    }
-  }
-  if (chunk !== '') yield chunk;
 }

@@ -214,6 +214,50 @@ describe('names', () => {
 });
 
 describe('load methods and keys', () => {
+  test('upserts across batches: new keys COPY straight in, a batch meeting existing keys merges', async () => {
+    const schema = uniqueSchema();
+    const lines = [schemaMessage('u', { id: { type: 'integer' }, v: { type: 'string' } })];
+    // Batches of 3: [1,2,1] (the last 1 wins), [3,4,2] (2 exists: merged), then new keys and updates.
+    const records: [number, string][] = [
+      [1, 'a'],
+      [2, 'b'],
+      [1, 'c'],
+      [3, 'd'],
+      [4, 'e'],
+      [2, 'f'],
+      [5, 'g'],
+      [6, 'h'],
+      [7, 'i'],
+      [8, 'j'],
+      [9, 'k'],
+      [10, 'l'],
+      [11, 'm'],
+      [12, 'n'],
+      [1, 'o'],
+      [13, 'p'],
+      [14, 'q'],
+      [15, 'r'],
+    ];
+    for (const [id, v] of records) lines.push(recordMessage('u', { id, v }));
+    lines.push(stateMessage({ done: true }));
+    const run = await load(config(schema, { batch_size_rows: 3 }), lines);
+    expect(run.states.at(-1)).toEqual({ done: true });
+    const rows = await query<{ id: string; v: string; batched: boolean }>(
+      db.url,
+      `SELECT id, v, _sdc_batched_at IS NOT NULL AS batched FROM ${schema}.u ORDER BY id`,
+    );
+    const expected = new Map<number, string>();
+    for (const [id, v] of records) expected.set(id, v);
+    expect(rows).toEqual(
+      [...expected].sort(([a], [b]) => a - b).map(([id, v]) => ({ id: String(id), v, batched: true })),
+    );
+    const [batches] = await query<{ n: number }>(
+      db.url,
+      `SELECT count(DISTINCT _sdc_batched_at)::int AS n FROM ${schema}.u`,
+    );
+    expect(batches?.n).toBeGreaterThan(1);
+  });
+
   test('append-only keeps every record', async () => {
     const schema = uniqueSchema();
     await load(config(schema, { load_method: 'append-only' }), [
