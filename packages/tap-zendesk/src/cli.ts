@@ -1,3 +1,4 @@
-// Entry point; the CLI lands with this connector's issue.
-process.stderr.write('tap-zendesk: not implemented yet\n');
-process.exitCode = 1;
+import { runCli } from '@singer-ts/sdk';
+import { TapZendesk } from './tap.js';
+
+await runCli(TapZendesk);

@@ -1,1 +1,4 @@
-export const placeholder = 'tap-zendesk';
+export { apiBaseUrl, createZendeskClients, parseZendeskError } from './client.js';
+export type { ZendeskConfig } from './config.js';
+export type * from './records.js';
+export { TapZendesk } from './tap.js';

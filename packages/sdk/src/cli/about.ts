@@ -47,7 +47,7 @@ export function aboutMarkdown(info: ConnectorInfo, settings: JSONSchema): string
       .join(', ');
     const defaultValue = schema.default === undefined ? '' : `\`${JSON.stringify(schema.default)}\``;
     const description = (schema.description ?? '').replace(/\|/g, '\\|').replace(/\n/g, ' ');
-    return `| \`${name}\` | ${typeName(schema)} | ${flags} | ${defaultValue} | ${description} |`;
+    return `| \`${name}\` | ${typeName(schema).replace(/\|/g, '\\|')} | ${flags} | ${defaultValue} | ${description} |`;
   });
   return [
     `# ${info.name}`,

@@ -8,6 +8,7 @@ import { HttpClient, type HttpClientOptions } from '../http/client.js';
 import type { RecordsPath } from '../http/json-records.js';
 import { paginate } from '../http/pages.js';
 import type { Paginator } from '../http/paginators.js';
+import { RateLimiter } from '../http/rate-limit.js';
 import type { RecordPage } from '../http/record-page.js';
 import type { HttpRequest, QueryValue } from '../http/types.js';
 import type { Logger } from '../logging.js';
@@ -61,15 +62,17 @@ export function createHttpClient(
   defaults: Omit<HttpClientOptions, 'baseUrl'> & { baseUrl: string; logger: Logger },
 ): HttpClient {
   const timeoutMs = settings.request_timeout !== undefined ? settings.request_timeout * 1000 : undefined;
+  const overrides = {
+    ...(settings.requests_per_minute !== undefined
+      ? { requestsPerWindow: settings.requests_per_minute, windowMs: 60_000 }
+      : {}),
+    ...(settings.max_concurrency !== undefined ? { maxConcurrency: settings.max_concurrency } : {}),
+  };
+  // Settings refine the vendor's defaults; a shared RateLimiter instance is used as given.
   const rateLimit =
-    settings.requests_per_minute !== undefined || settings.max_concurrency !== undefined
-      ? {
-          ...(settings.requests_per_minute !== undefined
-            ? { requestsPerWindow: settings.requests_per_minute, windowMs: 60_000 }
-            : {}),
-          ...(settings.max_concurrency !== undefined ? { maxConcurrency: settings.max_concurrency } : {}),
-        }
-      : defaults.rateLimit;
+    Object.keys(overrides).length === 0 || defaults.rateLimit instanceof RateLimiter
+      ? defaults.rateLimit
+      : { ...defaults.rateLimit, ...overrides };
   return new HttpClient({
     ...defaults,
     baseUrl: settings.base_url ?? defaults.baseUrl,

@@ -156,6 +156,7 @@ function compareUtc(a: string, b: string): number {
 /** One sync's moving parts, kept out of Tap so the base class stays a small public surface. */
 class SyncRun {
   readonly recordCounts: Record<string, number> = {};
+  private readonly childCounts = new Map<string, number>();
   private readonly startedAt = new Date().toISOString();
   private rowsSinceState = 0;
   private extractedAt = '';
@@ -181,7 +182,11 @@ class SyncRun {
       const selected = this.catalog.isStreamSelected(stream.name);
       const entry = this.catalog.get(stream.name);
       const schema = selectSchema(this.catalog, stream.name, entry?.schema ?? stream.schema);
-      const children = streams.filter((child) => child.parentStreamName === stream.name).map(build);
+      // A child with nothing selected below it costs requests for nothing: leave it out of the plan.
+      const children = streams
+        .filter((child) => child.parentStreamName === stream.name)
+        .map(build)
+        .filter(needed);
       return { stream, selected, schema, conformer: compileConformer(schema), children, schemaSent: false };
     };
     const needed = (plan: StreamPlan): boolean => plan.selected || plan.children.some(needed);
@@ -353,15 +358,24 @@ class SyncRun {
       await this.emitActivateVersion(stream.name, version);
     }
     this.recordCounts[stream.name] = (this.recordCounts[stream.name] ?? 0) + count;
-    if (plan.selected && (!context || count > 0)) {
-      this.tap.logger.metric({
-        type: 'counter',
-        metric: 'record_count',
-        value: count,
-        tags: { stream: stream.name, ...(context ? { context } : {}), duration_ms: Date.now() - started },
-      });
+    if (context) {
+      // One METRIC line per child stream when its parent finishes, not one per parent record.
+      this.childCounts.set(stream.name, (this.childCounts.get(stream.name) ?? 0) + count);
+    } else {
+      if (plan.selected) this.recordCountMetric(stream.name, count, Date.now() - started);
+      for (const [name, total] of this.childCounts) this.recordCountMetric(name, total, Date.now() - started);
+      this.childCounts.clear();
+      await this.emitState();
     }
-    if (!context) await this.emitState();
+  }
+
+  private recordCountMetric(stream: string, count: number, durationMs: number): void {
+    this.tap.logger.metric({
+      type: 'counter',
+      metric: 'record_count',
+      value: count,
+      tags: { stream, duration_ms: durationMs },
+    });
   }
 
   /**

@@ -1,0 +1,155 @@
+/**
+ * Small collections read whole on every run with cursor pagination (`page[size]`), or unpaginated
+ * where Zendesk offers nothing else. List order is by id, not by `updated_at`, so incremental ones
+ * filter on `updated_at >= bookmark` client-side and are unsorted: the bookmark moves only once the
+ * whole list has been read.
+ */
+import {
+  CursorPaginator,
+  type Paginator,
+  type QueryValue,
+  RESTStream,
+  type StreamContext,
+} from '@singer-ts/sdk';
+import type { ZendeskConfig } from '../config.js';
+import type {
+  GroupMembershipsRecord,
+  GroupsRecord,
+  MacrosRecord,
+  SatisfactionRatingsRecord,
+  SlaPoliciesRecord,
+  TagsRecord,
+  TicketFieldsRecord,
+  TicketFormsRecord,
+} from '../records.js';
+import {
+  loadSchema,
+  PLAN_GATES,
+  type Rec,
+  skipWhenForbidden,
+  toEpochSeconds,
+  type ZendeskStreamOptions,
+} from './base.js';
+
+abstract class ListStream<R extends Record<string, unknown>> extends RESTStream<R, ZendeskConfig> {
+  override readonly primaryKeys: string[] = ['id'];
+  override readonly isSorted = false;
+  /** False for endpoints without pagination (`/slas/policies`, `/ticket_forms`). */
+  protected readonly paginated: boolean = true;
+  protected readonly extraQuery: Record<string, QueryValue> = {};
+
+  constructor(options: ZendeskStreamOptions) {
+    super({ ...options, client: options.clients.http });
+  }
+
+  override queryParams(_context: StreamContext<ZendeskConfig>): Record<string, QueryValue> {
+    return {
+      ...this.extraQuery,
+      ...(this.paginated ? { 'page[size]': Math.min(this.config.page_size ?? 100, 100) } : {}),
+    };
+  }
+
+  override paginator(): Paginator<unknown> | undefined {
+    if (!this.paginated) return undefined;
+    return new CursorPaginator({
+      path: 'meta.after_cursor',
+      param: 'page[after]',
+      hasMorePath: 'meta.has_more',
+    }) as Paginator<unknown>;
+  }
+
+  /** Keeps records changed at or after the bookmark; rows without `updated_at` always pass. */
+  override postProcess(
+    record: Record<string, unknown>,
+    context: StreamContext<ZendeskConfig>,
+  ): R | undefined {
+    if (this.replicationKey && context.startingValue !== undefined) {
+      const value = record[this.replicationKey];
+      const since = toEpochSeconds(context.startingValue);
+      const at = toEpochSeconds(value);
+      if (since !== undefined && at !== undefined && at < since) return undefined;
+    }
+    return record as R;
+  }
+
+  override getRecords(context: StreamContext<ZendeskConfig>): AsyncGenerator<R> {
+    const records = super.getRecords(context);
+    return PLAN_GATES[this.name] ? skipWhenForbidden(this.name, this.config, this.logger, records) : records;
+  }
+}
+
+export class GroupsStream extends ListStream<Rec<GroupsRecord>> {
+  readonly name = 'groups';
+  readonly schema = loadSchema('groups');
+  readonly path = '/groups.json';
+  override readonly recordsPath = 'groups.*';
+  override readonly replicationKey = 'updated_at';
+  // Deleted groups are hidden unless asked for; they come with `deleted: true`.
+  protected override readonly extraQuery = { exclude_deleted: false };
+}
+
+export class GroupMembershipsStream extends ListStream<Rec<GroupMembershipsRecord>> {
+  readonly name = 'group_memberships';
+  readonly schema = loadSchema('group_memberships');
+  readonly path = '/group_memberships.json';
+  override readonly recordsPath = 'group_memberships.*';
+  override readonly replicationKey = 'updated_at';
+}
+
+export class MacrosStream extends ListStream<Rec<MacrosRecord>> {
+  readonly name = 'macros';
+  readonly schema = loadSchema('macros');
+  readonly path = '/macros.json';
+  override readonly recordsPath = 'macros.*';
+  override readonly replicationKey = 'updated_at';
+}
+
+export class TicketFieldsStream extends ListStream<Rec<TicketFieldsRecord>> {
+  readonly name = 'ticket_fields';
+  readonly schema = loadSchema('ticket_fields');
+  readonly path = '/ticket_fields.json';
+  override readonly recordsPath = 'ticket_fields.*';
+  override readonly replicationKey = 'updated_at';
+}
+
+export class TicketFormsStream extends ListStream<Rec<TicketFormsRecord>> {
+  readonly name = 'ticket_forms';
+  override readonly discoveryMetadata = { 'plan-gated': PLAN_GATES.ticket_forms };
+  readonly schema = loadSchema('ticket_forms');
+  readonly path = '/ticket_forms.json';
+  override readonly recordsPath = 'ticket_forms.*';
+  protected override readonly paginated = false;
+  override readonly replicationKey = 'updated_at';
+}
+
+export class SatisfactionRatingsStream extends ListStream<Rec<SatisfactionRatingsRecord>> {
+  readonly name = 'satisfaction_ratings';
+  override readonly discoveryMetadata = { 'plan-gated': PLAN_GATES.satisfaction_ratings };
+  readonly schema = loadSchema('satisfaction_ratings');
+  readonly path = '/satisfaction_ratings.json';
+  override readonly recordsPath = 'satisfaction_ratings.*';
+  override readonly replicationKey = 'updated_at';
+
+  /** Like singer-io/tap-zendesk: `start_time` = the bookmark, so older ratings are not paged through. */
+  override queryParams(context: StreamContext<ZendeskConfig>): Record<string, QueryValue> {
+    const since = toEpochSeconds(context.startingValue);
+    return { ...super.queryParams(context), ...(since !== undefined ? { start_time: since } : {}) };
+  }
+}
+
+export class TagsStream extends ListStream<Rec<TagsRecord>> {
+  readonly name = 'tags';
+  readonly schema = loadSchema('tags');
+  readonly path = '/tags.json';
+  override readonly recordsPath = 'tags.*';
+  override readonly primaryKeys = ['name'];
+}
+
+export class SlaPoliciesStream extends ListStream<Rec<SlaPoliciesRecord>> {
+  readonly name = 'sla_policies';
+  override readonly discoveryMetadata = { 'plan-gated': PLAN_GATES.sla_policies };
+  readonly schema = loadSchema('sla_policies');
+  readonly path = '/slas/policies.json';
+  override readonly recordsPath = 'sla_policies.*';
+  protected override readonly paginated = false;
+}
