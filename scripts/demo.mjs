@@ -1,40 +1,110 @@
-// `pnpm demo`: the no-credentials first run. Writes sample CSVs, runs tap-csv over them and saves
-// its Singer output to a file, then prints what arrived per stream.
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+// `pnpm demo`: the no-credentials first run. Starts the Zendesk emulator and a throwaway PostgreSQL,
+// pipes `tap-zendesk | target-postgres` between them exactly as a user would, and prints the row
+// count of every table it loaded. Nothing to configure, nothing left running afterwards.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
+import { startTestDatabase } from '../packages/sdk/dist/testing/postgres.js';
+import { startZendeskEmulator } from '../packages/tap-zendesk/dist/emulator/index.js';
 
+const TICKETS = Number(process.env.DEMO_TICKETS ?? 500);
 const dir = mkdtempSync(join(tmpdir(), 'singer-ts-demo-'));
-const data = join(dir, 'csv');
-execFileSync('mkdir', ['-p', data]);
-writeFileSync(
-  join(data, 'crm.customers.csv'),
-  'id,name,email,signed_up\n1,Ada Lovelace,ada@example.com,2024-01-02T10:00:00+01:00\n2,Alan Turing,alan@example.com,2024-02-03 08:30:00Z\n3,Grace Hopper,grace@example.com,2024-03-04T12:00:00-05:00\n',
-);
-writeFileSync(
-  join(data, 'crm.orders.csv'),
-  'id,customer_id,amount,paid\n10,1,19.99,true\n11,1,5.00,false\n12,3,120.50,true\n',
-);
-writeFileSync(
-  join(dir, 'config.json'),
-  JSON.stringify({ path: data, keys: { 'crm-customers': ['id'], 'crm-orders': ['id'] } }),
-);
-
-const output = join(dir, 'output.singer');
-const singer = execFileSync(
-  process.execPath,
-  ['examples/tap-csv/bin/tap-csv.js', '--config', join(dir, 'config.json')],
-  {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  },
-);
-writeFileSync(output, singer);
-const counts = {};
-for (const line of readFileSync(output, 'utf8').trim().split('\n')) {
-  const message = JSON.parse(line);
-  const key = message.type === 'RECORD' ? `${message.stream} records` : message.type;
-  counts[key] = (counts[key] ?? 0) + 1;
+console.log(`Starting the Zendesk emulator (${TICKETS} tickets) and a throwaway PostgreSQL…`);
+const emulator = await startZendeskEmulator({
+  seed: 42,
+  tickets: TICKETS,
+  users: 100,
+  organizations: 20,
+  rateLimit: false,
+});
+const database = await startTestDatabase();
+try {
+  const { email, apiToken } = emulator.credentials;
+  const tapConfig = join(dir, 'zendesk.json');
+  const targetConfig = join(dir, 'pg.json');
+  writeFileSync(
+    tapConfig,
+    JSON.stringify(
+      {
+        subdomain: 'acme',
+        email,
+        api_token: apiToken,
+        base_url: emulator.url,
+        start_date: '2020-01-01T00:00:00Z',
+      },
+      null,
+      2,
+    ),
+  );
+  writeFileSync(
+    targetConfig,
+    JSON.stringify({ url: database.url, default_target_schema: 'zendesk' }, null, 2),
+  );
+  console.log(`\n$ tap-zendesk --config ${tapConfig} | target-postgres --config ${targetConfig}\n`);
+  const started = Date.now();
+  const tap = spawn(process.execPath, ['packages/tap-zendesk/bin/tap-zendesk.js', '--config', tapConfig], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const target = spawn(
+    process.execPath,
+    ['packages/target-postgres/bin/target-postgres.js', '--config', targetConfig],
+    {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    },
+  );
+  tap.stdout.pipe(target.stdin);
+  let tapErrors = '';
+  let targetErrors = '';
+  let lastState = '';
+  tap.stderr.on('data', (chunk) => {
+    tapErrors += chunk;
+  });
+  target.stderr.on('data', (chunk) => {
+    targetErrors += chunk;
+  });
+  target.stdout.on('data', (chunk) => {
+    lastState = String(chunk).trim().split('\n').at(-1) ?? lastState;
+  });
+  const [tapCode, targetCode] = await Promise.all([
+    new Promise((resolve) => tap.on('close', resolve)),
+    new Promise((resolve) => target.on('close', resolve)),
+  ]);
+  if (tapCode !== 0 || targetCode !== 0) {
+    console.error(`tap exited ${tapCode}, target exited ${targetCode}`);
+    console.error(
+      tapErrors
+        .split('\n')
+        .filter((line) => !line.includes('METRIC'))
+        .slice(-5)
+        .join('\n'),
+    );
+    console.error(targetErrors.split('\n').slice(-5).join('\n'));
+    process.exitCode = 1;
+  } else {
+    const client = new pg.Client({ connectionString: database.url });
+    await client.connect();
+    const tables = await client.query(
+      "SELECT table_name FROM information_schema.tables WHERE table_schema = 'zendesk' ORDER BY table_name",
+    );
+    const counts = {};
+    for (const { table_name: table } of tables.rows) {
+      const result = await client.query(
+        `SELECT count(*)::int AS n FROM zendesk.${client.escapeIdentifier(table)}`,
+      );
+      counts[table] = result.rows[0].n;
+    }
+    await client.end();
+    console.log(
+      `Loaded in ${((Date.now() - started) / 1000).toFixed(1)} s. Rows per table in schema "zendesk":`,
+    );
+    console.table(counts);
+    console.log(
+      `Last STATE the target committed (save it and pass --state to resume):\n${lastState.slice(0, 300)}…`,
+    );
+  }
+} finally {
+  await database.stop();
+  await emulator.close();
 }
-console.log(`\ntap-csv wrote ${output}`);
-console.table(counts);
