@@ -7,6 +7,8 @@ import type { Writable } from 'node:stream';
 import type { ConnectorInfo } from '../connector.js';
 import { InvalidSchemaError, ProtocolError, RecordBeforeSchemaError } from '../errors.js';
 import type { Logger } from '../logging.js';
+import { createStreamMapper, type StreamMapper } from '../maps/mapper.js';
+import { mapperSettingsSchema } from '../maps/settings.js';
 import type { RecordMessage, SchemaMessage, SingerMessage } from '../protocol/messages.js';
 import { readMessages } from '../protocol/reader.js';
 import { MessageWriter } from '../protocol/writer.js';
@@ -34,7 +36,10 @@ export abstract class Target {
   /** What `--about` prints; kind 'target'. Subclasses set it. */
   static info: ConnectorInfo;
   /** Settings every target accepts; the CLI merges them into `info.settings`. */
-  static sharedSettings: JSONSchema = TARGET_SETTINGS;
+  static sharedSettings: JSONSchema = {
+    type: 'object',
+    properties: { ...mapperSettingsSchema.properties, ...TARGET_SETTINGS.properties },
+  };
 
   readonly config: TargetConfig;
   readonly logger: Logger;
@@ -47,23 +52,38 @@ export abstract class Target {
   private running = 0;
   private readonly waiting: (() => void)[] = [];
   private batches = 0;
+  private records = 0;
+  /** Stream maps and pseudonymization from config, compiled before any input is read. */
+  private readonly mapper: StreamMapper | undefined;
   private statesEmitted = 0;
 
   constructor(options: TargetOptions) {
     this.config = options.config;
     this.logger = options.logger;
     this.settings = targetSettingsFrom(options.config);
+    const mapper = createStreamMapper(options.config, { logger: options.logger });
+    this.mapper = mapper.isIdentity ? undefined : mapper;
   }
 
   /** Builds the sink for a stream's first SCHEMA. */
   protected abstract createSink(message: SchemaMessage): Sink | Promise<Sink>;
 
-  /**
-   * Hook for stream maps: each SCHEMA and RECORD passes through here before reaching a sink;
-   * return undefined to drop the message.
-   */
-  protected transform(message: SchemaMessage | RecordMessage): SchemaMessage | RecordMessage | undefined {
-    return message;
+  /** Maps one incoming message to what the sinks get: none, itself, or several (stream maps). */
+  private map(message: SingerMessage): SingerMessage[] {
+    const mapper = this.mapper;
+    if (mapper === undefined) return [message];
+    switch (message.type) {
+      case 'SCHEMA':
+        return mapper.mapSchema(message);
+      case 'RECORD':
+        return mapper.mapRecord(message);
+      case 'ACTIVATE_VERSION':
+        return mapper.mapActivateVersion(message);
+      case 'BATCH':
+        return mapper.mapBatch(message);
+      default:
+        return [message];
+    }
   }
 
   /** Releases connections and other resources; called once at the end, failed or not. */
@@ -71,63 +91,15 @@ export abstract class Target {
 
   async run(input: AsyncIterable<Buffer | string | Uint8Array>, output: Writable): Promise<TargetRunSummary> {
     this.writer = new MessageWriter(output);
-    let records = 0;
     const timer = setInterval(() => this.drainExpired(), Math.min(1000, this.settings.batchMaxAgeMs));
     timer.unref();
     try {
       for await (const { message: raw, line, bytes } of readMessages(input)) {
         if (this.failure) throw this.failure.error;
-        const message = raw.type === 'SCHEMA' || raw.type === 'RECORD' ? this.transform(raw) : raw;
-        if (message === undefined) continue;
-        switch (message.type) {
-          case 'RECORD': {
-            const sink = this.sinks.get(message.stream);
-            if (sink === undefined) {
-              throw new RecordBeforeSchemaError('RECORD arrived before any SCHEMA for its stream', {
-                stream: message.stream,
-                line,
-              });
-            }
-            sink.write(message.record, {
-              line,
-              bytes,
-              version: message.version,
-              timeExtracted: message.time_extracted,
-              receivedAt: Date.now(),
-            });
-            records += 1;
-            if (sink.isFull()) await this.startDrain(sink);
-            else if ((records & 0x3ff) === 0) await this.limitMemory();
-            break;
-          }
-          case 'SCHEMA':
-            await this.onSchema(message, line);
-            break;
-          case 'STATE':
-            this.watermark.push(line, message.value);
-            await this.releaseStates();
-            break;
-          case 'ACTIVATE_VERSION': {
-            const sink = this.sinks.get(message.stream);
-            if (sink === undefined) {
-              throw new RecordBeforeSchemaError('ACTIVATE_VERSION arrived before any SCHEMA for its stream', {
-                stream: message.stream,
-                line,
-              });
-            }
-            await this.drainAndWait(sink);
-            await sink.activateVersion(message.version);
-            break;
-          }
-          case 'BATCH':
-            throw new UnsupportedMessageError('BATCH messages are not supported by this target', {
-              stream: message.stream,
-              line,
-            });
-          default:
-            throw new ProtocolError(`unexpected message ${(message as SingerMessage).type}`, { line });
-        }
+        if (this.mapper === undefined) await this.handle(raw, line, bytes);
+        else for (const message of this.map(raw)) await this.handle(message, line, bytes);
       }
+      this.mapper?.flushMetrics();
       for (const sink of this.sinks.values()) await this.startDrain(sink);
       await this.waitForLoads();
       if (this.failure) throw this.failure.error;
@@ -135,7 +107,7 @@ export abstract class Target {
       await this.releaseStates();
       await this.writer.flush();
       return {
-        records,
+        records: this.records,
         batches: this.batches,
         statesEmitted: this.statesEmitted,
         streams: [...this.sinks.keys()],
@@ -149,6 +121,57 @@ export abstract class Target {
     } finally {
       clearInterval(timer);
       await this.dispose();
+    }
+  }
+
+  private async handle(message: SingerMessage, line: number, bytes: number): Promise<void> {
+    switch (message.type) {
+      case 'RECORD': {
+        const sink = this.sinks.get(message.stream);
+        if (sink === undefined) {
+          throw new RecordBeforeSchemaError('RECORD arrived before any SCHEMA for its stream', {
+            stream: message.stream,
+            line,
+          });
+        }
+        sink.write(message.record, {
+          line,
+          bytes,
+          version: message.version,
+          timeExtracted: message.time_extracted,
+          receivedAt: Date.now(),
+        });
+        this.records += 1;
+        if (sink.isFull()) await this.startDrain(sink);
+        else if ((this.records & 0x3ff) === 0) await this.limitMemory();
+        break;
+      }
+      case 'SCHEMA':
+        await this.onSchema(message, line);
+        break;
+      case 'STATE':
+        this.watermark.push(line, message.value);
+        await this.releaseStates();
+        break;
+      case 'ACTIVATE_VERSION': {
+        const sink = this.sinks.get(message.stream);
+        if (sink === undefined) {
+          throw new RecordBeforeSchemaError('ACTIVATE_VERSION arrived before any SCHEMA for its stream', {
+            stream: message.stream,
+            line,
+          });
+        }
+        await this.drainAndWait(sink);
+        await sink.activateVersion(message.version);
+        break;
+      }
+      case 'BATCH':
+        throw new UnsupportedMessageError('BATCH messages are not supported by this target', {
+          stream: message.stream,
+          line,
+        });
+      default:
+        throw new ProtocolError(`unexpected message ${(message as SingerMessage).type}`, { line });
     }
   }
 
