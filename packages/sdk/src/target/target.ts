@@ -9,7 +9,7 @@ import { InvalidSchemaError, ProtocolError, RecordBeforeSchemaError } from '../e
 import type { Logger } from '../logging.js';
 import { createStreamMapper, type StreamMapper } from '../maps/mapper.js';
 import { mapperSettingsSchema } from '../maps/settings.js';
-import type { RecordMessage, SchemaMessage, SingerMessage } from '../protocol/messages.js';
+import type { SchemaMessage, SingerMessage } from '../protocol/messages.js';
 import { readMessages } from '../protocol/reader.js';
 import { MessageWriter } from '../protocol/writer.js';
 import type { JSONSchema } from '../schema/json-schema.js';
