@@ -63,8 +63,20 @@ interface StreamPlan {
 
 export abstract class Tap<C = Record<string, unknown>> {
   static info: ConnectorInfo;
-  /** Settings every tap accepts besides its own: stream maps and pseudonymization. */
-  static sharedSettings = mapperSettingsSchema;
+  /** Settings every tap accepts besides its own: stream maps, pseudonymization, parallelism. */
+  static sharedSettings: JSONSchema = {
+    type: 'object',
+    properties: {
+      ...mapperSettingsSchema.properties,
+      parallel_streams: {
+        type: 'integer',
+        minimum: 1,
+        default: 1,
+        description:
+          'Streams synced at once; their records interleave, each STATE still covers only records already written',
+      },
+    },
+  };
   readonly config: C;
   readonly logger: Logger;
   /** Stream maps, pseudonymization, nulling and dropping, applied just before emission. */
@@ -125,13 +137,31 @@ export abstract class Tap<C = Record<string, unknown>> {
       }
     }
     const state = new StateManager(options.state);
-    const run = new SyncRun(this, catalog, state, options);
+    // Stops every stream when one fails or the caller aborts, so no stream writes after a failure.
+    const stop = new AbortController();
+    options.signal?.addEventListener('abort', () => stop.abort(), { once: true });
+    const run = new SyncRun(this, catalog, state, { ...options, signal: stop.signal });
     const plans = run.plan(streams);
     this.transform?.checkStreams(streams.map((stream) => stream.name));
-    for (const plan of plans) {
-      if (options.signal?.aborted) break;
-      await run.syncStream(plan, undefined);
-    }
+    const parallelism = Math.max(
+      1,
+      Number((this.config as { parallel_streams?: number }).parallel_streams ?? 1),
+    );
+    const queue = [...plans];
+    let failure: { error: unknown } | undefined;
+    const worker = async (): Promise<void> => {
+      while (queue.length > 0 && !stop.signal.aborted) {
+        const plan = queue.shift()!;
+        try {
+          await run.syncStream(plan, undefined);
+        } catch (error) {
+          failure ??= { error };
+          stop.abort();
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(parallelism, plans.length) }, worker));
+    if (failure) throw failure.error;
     this.transform?.flushMetrics();
     await run.emitState();
     return { recordCounts: run.recordCounts, state: state.snapshot() };

@@ -101,6 +101,40 @@ describe('sync', () => {
     expect(parallel.lastState()).toEqual(sequential.lastState());
   });
 
+  it('syncs independent streams in parallel with parallel_streams, each stream complete and in order', async () => {
+    const sequential = await runConnector(EventsTap, {
+      config: { count: 300, comments_for_all: true, child_delay_ms: 1 },
+    });
+    const parallel = await runConnector(EventsTap, {
+      config: { count: 300, comments_for_all: true, child_delay_ms: 1, parallel_streams: 3 },
+    });
+    expect(parallel.exitCode).toBe(0);
+    for (const stream of ['events', 'comments', 'users']) {
+      expect(parallel.records(stream)).toEqual(sequential.records(stream));
+    }
+    const firstRecord = (result: typeof parallel, stream: string) =>
+      result.messages.findIndex((m) => m.type === 'RECORD' && m.stream === stream);
+    const schemaAt = (result: typeof parallel, stream: string) =>
+      result.messages.findIndex((m) => m.type === 'SCHEMA' && m.stream === stream);
+    const lastRecord = (result: typeof parallel, stream: string) =>
+      result.messages.findLastIndex((m) => m.type === 'RECORD' && m.stream === stream);
+    // Sequentially users come after every event; in parallel they are out before the events finish.
+    expect(firstRecord(sequential, 'users')).toBeGreaterThan(lastRecord(sequential, 'events'));
+    expect(firstRecord(parallel, 'users')).toBeLessThan(lastRecord(parallel, 'events'));
+    for (const stream of ['events', 'comments', 'users']) {
+      expect(schemaAt(parallel, stream)).toBeLessThan(firstRecord(parallel, stream));
+    }
+    expect(parallel.lastState()).toEqual(sequential.lastState());
+  });
+
+  it('stops every stream when one fails in a parallel sync', async () => {
+    const result = await runConnector(EventsTap, {
+      config: { count: 5000, fail_at: 4000, parallel_streams: 3 },
+    });
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toMatch(/stream 'events': sync failed: source went away/);
+  });
+
   it('names the stream when a source fails, exits 1 and emits no STATE past the failure', async () => {
     const result = await runConnector(EventsTap, { config: { count: 5, fail_at: 2 } });
     expect(result.exitCode).toBe(1);
