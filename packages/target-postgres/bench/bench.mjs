@@ -28,7 +28,10 @@ import pg from 'pg';
 import copyStreams from 'pg-copy-streams';
 
 const { values } = parseArgs({
-  options: { sizes: { type: 'string', default: '100000,1000000' }, runs: { type: 'string', default: '3' } },
+  options: {
+    sizes: { type: 'string', default: process.env.BENCH_SIZES ?? '100000,1000000' },
+    runs: { type: 'string', default: process.env.BENCH_RUNS ?? '3' },
+  },
 });
 const SIZES = values.sizes.split(',').map(Number);
 const RUNS = Number(values.runs);

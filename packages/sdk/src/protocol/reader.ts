@@ -24,70 +24,93 @@ const DEFAULT_MAX_LINE_BYTES = 256 * 1024 * 1024;
 const NEWLINE = 0x0a;
 const CARRIAGE_RETURN = 0x0d;
 
-/** Yields each non-blank line of a byte stream with its 1-based number. */
-export async function* readLines(
-  input: AsyncIterable<Buffer | string | Uint8Array>,
-  options: ReadOptions = {},
-): AsyncGenerator<{ text: string; line: number; bytes: number }> {
-  const maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
-  let pending: Buffer[] = [];
-  let pendingBytes = 0;
-  let lineNumber = 0;
-  let first = true;
+export interface Line {
+  text: string;
+  /** 1-based line number in the input. */
+  line: number;
+  bytes: number;
+}
 
-  const finishLine = (buffer: Buffer): { text: string; line: number; bytes: number } | undefined => {
-    lineNumber += 1;
-    let end = buffer.length;
-    if (end > 0 && buffer[end - 1] === CARRIAGE_RETURN) end -= 1;
-    let start = 0;
-    if (first) {
-      first = false;
-      if (buffer[0] === 0xef && buffer[1] === 0xbb && buffer[2] === 0xbf) start = 3;
-    }
-    const text = buffer.toString('utf8', start, end);
-    if (text.trim() === '') return undefined;
-    return { text, line: lineNumber, bytes: end - start };
-  };
+/** Splits chunks of bytes into lines; keeps only the unfinished line between chunks. */
+class LineSplitter {
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+  private lineNumber = 0;
+  private first = true;
 
-  for await (const piece of input) {
+  constructor(private readonly maxLineBytes: number) {}
+
+  /** The complete non-blank lines in this chunk (and the line it finishes). */
+  push(piece: Buffer | string | Uint8Array): Line[] {
     const chunk =
       typeof piece === 'string'
         ? Buffer.from(piece, 'utf8')
         : Buffer.isBuffer(piece)
           ? piece
           : Buffer.from(piece);
+    const lines: Line[] = [];
     let offset = 0;
     while (offset < chunk.length) {
       const newline = chunk.indexOf(NEWLINE, offset);
       if (newline === -1) {
-        pending.push(offset === 0 ? chunk : chunk.subarray(offset));
-        pendingBytes += chunk.length - offset;
-        if (pendingBytes > maxLineBytes) {
+        this.pending.push(offset === 0 ? chunk : chunk.subarray(offset));
+        this.pendingBytes += chunk.length - offset;
+        if (this.pendingBytes > this.maxLineBytes) {
           throw new ProtocolError(
-            `line is longer than ${maxLineBytes} bytes; split the record or raise the line limit`,
-            { line: lineNumber + 1 },
+            `line is longer than ${this.maxLineBytes} bytes; split the record or raise the line limit`,
+            { line: this.lineNumber + 1 },
           );
         }
         break;
       }
       let lineBuffer: Buffer;
-      if (pending.length > 0) {
-        pending.push(chunk.subarray(offset, newline));
-        lineBuffer = Buffer.concat(pending);
-        pending = [];
-        pendingBytes = 0;
+      if (this.pending.length > 0) {
+        this.pending.push(chunk.subarray(offset, newline));
+        lineBuffer = Buffer.concat(this.pending);
+        this.pending = [];
+        this.pendingBytes = 0;
       } else {
         lineBuffer = chunk.subarray(offset, newline);
       }
       offset = newline + 1;
-      const line = finishLine(lineBuffer);
-      if (line !== undefined) yield line;
+      const line = this.finish(lineBuffer);
+      if (line !== undefined) lines.push(line);
     }
+    return lines;
   }
-  if (pending.length > 0) {
-    const line = finishLine(Buffer.concat(pending));
-    if (line !== undefined) yield line;
+
+  /** The last line when the input does not end with a newline. */
+  end(): Line | undefined {
+    if (this.pending.length === 0) return undefined;
+    const line = this.finish(Buffer.concat(this.pending));
+    this.pending = [];
+    return line;
   }
+
+  private finish(buffer: Buffer): Line | undefined {
+    this.lineNumber += 1;
+    let end = buffer.length;
+    if (end > 0 && buffer[end - 1] === CARRIAGE_RETURN) end -= 1;
+    let start = 0;
+    if (this.first) {
+      this.first = false;
+      if (buffer[0] === 0xef && buffer[1] === 0xbb && buffer[2] === 0xbf) start = 3;
+    }
+    const text = buffer.toString('utf8', start, end);
+    if (text.trim() === '') return undefined;
+    return { text, line: this.lineNumber, bytes: end - start };
+  }
+}
+
+/** Yields each non-blank line of a byte stream with its 1-based number. */
+export async function* readLines(
+  input: AsyncIterable<Buffer | string | Uint8Array>,
+  options: ReadOptions = {},
+): AsyncGenerator<Line> {
+  const splitter = new LineSplitter(options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES);
+  for await (const piece of input) yield* splitter.push(piece);
+  const last = splitter.end();
+  if (last !== undefined) yield last;
 }
 
 /** Parses one line into a checked Singer message, or throws a ProtocolError naming the line. */
@@ -167,7 +190,14 @@ export async function* readMessages(
   input: AsyncIterable<Buffer | string | Uint8Array>,
   options: ReadOptions = {},
 ): AsyncGenerator<ReadMessage> {
-  for await (const { text, line, bytes } of readLines(input, options)) {
-    yield { message: parseMessage(text, line), line, bytes };
+  // Lines are split synchronously per chunk so each message costs one generator step, not two.
+  const splitter = new LineSplitter(options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES);
+  for await (const piece of input) {
+    for (const { text, line, bytes } of splitter.push(piece)) {
+      yield { message: parseMessage(text, line), line, bytes };
+    }
   }
+  const last = splitter.end();
+  if (last !== undefined)
+    yield { message: parseMessage(last.text, last.line), line: last.line, bytes: last.bytes };
 }

@@ -4,7 +4,7 @@
  * SOAP header on every later call; an expired session is renewed once. Faults become SoapFaultError
  * with the fault code; secrets (login arguments, the session id) never appear in an error message.
  */
-import { type Client, createClientAsync, type IOptions } from 'soap';
+import type { Client, IOptions } from 'soap';
 import { type ErrorContext, SingerError } from '../errors.js';
 import type { Logger } from '../logging.js';
 import { exactNumber } from './exact-number.js';
@@ -192,6 +192,8 @@ export class SoapConnection {
   private async createClient(): Promise<Client> {
     let client: Client;
     try {
+      // Loaded on first use: the soap package is large and most connectors never speak SOAP.
+      const { createClientAsync } = await import('soap');
       client = await createClientAsync(
         this.options.wsdl,
         {

@@ -9,7 +9,7 @@ import { InvalidSchemaError, ProtocolError, RecordBeforeSchemaError } from '../e
 import type { Logger } from '../logging.js';
 import { createStreamMapper, type StreamMapper } from '../maps/mapper.js';
 import { mapperSettingsSchema } from '../maps/settings.js';
-import type { SchemaMessage, SingerMessage } from '../protocol/messages.js';
+import type { RecordMessage, SchemaMessage, SingerMessage } from '../protocol/messages.js';
 import { readMessages } from '../protocol/reader.js';
 import { MessageWriter } from '../protocol/writer.js';
 import type { JSONSchema } from '../schema/json-schema.js';
@@ -96,8 +96,12 @@ export abstract class Target {
     try {
       for await (const { message: raw, line, bytes } of readMessages(input)) {
         if (this.failure) throw this.failure.error;
-        if (this.mapper === undefined) await this.handle(raw, line, bytes);
-        else for (const message of this.map(raw)) await this.handle(message, line, bytes);
+        if (this.mapper === undefined) {
+          // Records take the synchronous path; only other messages and waits cost an await.
+          const waiting =
+            raw.type === 'RECORD' ? this.writeRecord(raw, line, bytes) : this.handle(raw, line, bytes);
+          if (waiting) await waiting;
+        } else for (const message of this.map(raw)) await this.handle(message, line, bytes);
       }
       this.mapper?.flushMetrics();
       for (const sink of this.sinks.values()) await this.startDrain(sink);
@@ -124,28 +128,33 @@ export abstract class Target {
     }
   }
 
+  /** A RECORD into its sink; returns a promise only when the target must wait (a drain, memory). */
+  private writeRecord(message: RecordMessage, line: number, bytes: number): Promise<void> | undefined {
+    const sink = this.sinks.get(message.stream);
+    if (sink === undefined) {
+      throw new RecordBeforeSchemaError('RECORD arrived before any SCHEMA for its stream', {
+        stream: message.stream,
+        line,
+      });
+    }
+    sink.write(message.record, {
+      line,
+      bytes,
+      version: message.version,
+      timeExtracted: message.time_extracted,
+      receivedAt: Date.now(),
+    });
+    this.records += 1;
+    if (sink.isFull()) return this.startDrain(sink);
+    if ((this.records & 0x3ff) === 0) return this.limitMemory();
+    return undefined;
+  }
+
   private async handle(message: SingerMessage, line: number, bytes: number): Promise<void> {
     switch (message.type) {
-      case 'RECORD': {
-        const sink = this.sinks.get(message.stream);
-        if (sink === undefined) {
-          throw new RecordBeforeSchemaError('RECORD arrived before any SCHEMA for its stream', {
-            stream: message.stream,
-            line,
-          });
-        }
-        sink.write(message.record, {
-          line,
-          bytes,
-          version: message.version,
-          timeExtracted: message.time_extracted,
-          receivedAt: Date.now(),
-        });
-        this.records += 1;
-        if (sink.isFull()) await this.startDrain(sink);
-        else if ((this.records & 0x3ff) === 0) await this.limitMemory();
+      case 'RECORD':
+        await this.writeRecord(message, line, bytes);
         break;
-      }
       case 'SCHEMA':
         await this.onSchema(message, line);
         break;
