@@ -5,7 +5,7 @@
  * with the fault code; secrets (login arguments, the session id) never appear in an error message.
  */
 import type { Client, IOptions } from 'soap';
-import { type ErrorContext, SingerError } from '../errors.js';
+import { type ErrorContext, HttpError, SingerError } from '../errors.js';
 import type { Logger } from '../logging.js';
 import { exactNumber } from './exact-number.js';
 
@@ -32,17 +32,8 @@ export class SoapLoginError extends SoapFaultError {
 }
 
 /** The call never produced a SOAP answer: connection refused, timeout, an HTTP error without a fault. */
-export class SoapRequestError extends SingerError {
+export class SoapRequestError extends HttpError {
   override readonly code: string = 'SINGER_SOAP_REQUEST';
-  readonly status: number | undefined;
-  constructor(
-    message: string,
-    context: ErrorContext & { status?: number } = {},
-    options?: { cause?: unknown },
-  ) {
-    super(message, context, options);
-    this.status = context.status;
-  }
 }
 
 /** The WSDL could not be read or parsed. */

@@ -172,33 +172,19 @@ export class Tenant {
     const burst = (count: number, size: number | undefined) =>
       size && size > 0 ? { at: Math.max(0, Math.floor((count - size) / 2)), size } : undefined;
     const span = (this.end - this.start) * 0.97;
-    this.tickets = new Timeline({
-      count: this.ticketCount,
-      start: this.start,
-      end: this.start + span,
-      seed: this.seed,
-      salt: SALT.ticket,
-      ties,
-      burst: burst(this.ticketCount, o.bursts?.tickets),
-    });
-    this.users = new Timeline({
-      count: this.userCount,
-      start: this.start,
-      end: this.start + span,
-      seed: this.seed,
-      salt: SALT.user,
-      ties,
-      burst: burst(this.userCount, o.bursts?.users),
-    });
-    this.orgs = new Timeline({
-      count: this.orgCount,
-      start: this.start,
-      end: this.start + span,
-      seed: this.seed,
-      salt: SALT.org,
-      ties,
-      burst: burst(this.orgCount, o.bursts?.organizations),
-    });
+    const timeline = (count: number, salt: number, burstSize: number | undefined) =>
+      new Timeline({
+        count,
+        start: this.start,
+        end: this.start + span,
+        seed: this.seed,
+        salt,
+        ties,
+        burst: burst(count, burstSize),
+      });
+    this.tickets = timeline(this.ticketCount, SALT.ticket, o.bursts?.tickets);
+    this.users = timeline(this.userCount, SALT.user, o.bursts?.users);
+    this.orgs = timeline(this.orgCount, SALT.org, o.bursts?.organizations);
     this.customFields = this.buildCustomFields();
   }
 
