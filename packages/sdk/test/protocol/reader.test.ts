@@ -85,6 +85,16 @@ describe('exact numbers', () => {
     );
   });
 
+  it.each([
+    ['an array element', '{"ids":[1,12345678901234567890]}'],
+    ['the first array element', '{"ids":[12345678901234567890,1]}'],
+    ['a value after white space', '{"id" :  -12345678901234567890 }'],
+    ['a nested value', '{"a":{"b":[{"c":0.12345678901234567890123}]}}'],
+    ['an exponent a double cannot hold', '{"tiny":1.5e-400}'],
+  ])('keeps %s exact', (_where, text) => {
+    expect(serializeJson(parseJson(text))).toBe(text.replace(/\s+/g, ''));
+  });
+
   it('leaves strings that merely look numeric untouched', () => {
     const text = '{"phone":"+12345678901234567890","n":1e400}';
     expect(serializeJson(parseJson(text))).toBe(text);
