@@ -3,10 +3,23 @@
  * timeouts, through a proxy when one is configured or set in the environment, plus streaming
  * decompression of response bodies.
  */
+
+import { createRequire } from 'node:module';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
-import { Agent, type Dispatcher, EnvHttpProxyAgent, ProxyAgent } from 'undici';
+import type { Dispatcher } from 'undici';
+
+/**
+ * undici is loaded on first use (it takes ~0.2 s to load): targets and mappers import the SDK's
+ * entry point but never speak HTTP, and their start-up time counts on every run.
+ */
+export function loadUndici(): typeof import('undici') {
+  undici ??= createRequire(import.meta.url)('undici') as typeof import('undici');
+  return undici;
+}
+let undici: typeof import('undici') | undefined;
+
 import { headerValue, type ResponseHeaders } from './retry-after.js';
 
 export interface HttpTimeouts {
@@ -63,6 +76,7 @@ export function buildAgent(options: AgentOptions, addSecrets: (values: string[])
       // An unparsable proxy URL is reported by undici when it is used.
     }
   }
+  const { Agent, EnvHttpProxyAgent, ProxyAgent } = loadUndici();
   if (proxy) return new ProxyAgent({ ...agentOptions, uri: proxy });
   if (envProxy) return new EnvHttpProxyAgent(agentOptions);
   return new Agent(agentOptions);

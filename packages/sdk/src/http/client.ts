@@ -4,10 +4,10 @@
  * record-page.ts for how a retry is kept from emitting a record twice.
  */
 import { performance } from 'node:perf_hooks';
-import { type Dispatcher, interceptors } from 'undici';
+import type { Dispatcher } from 'undici';
 import { Logger } from '../logging.js';
 import { parseJson } from '../protocol/lossless-json.js';
-import { type AgentOptions, buildAgent, decompress } from './agent.js';
+import { type AgentOptions, buildAgent, decompress, loadUndici } from './agent.js';
 import type { AuthContext, Authenticator } from './auth.js';
 import {
   type BodyDecoder,
@@ -139,7 +139,9 @@ export class HttpClient {
       this.dispatcher = options.dispatcher;
     } else {
       this.ownedAgent = buildAgent(options, (values) => this.addSecrets(values));
-      this.dispatcher = this.ownedAgent.compose(interceptors.redirect({ maxRedirections: MAX_REDIRECTIONS }));
+      this.dispatcher = this.ownedAgent.compose(
+        loadUndici().interceptors.redirect({ maxRedirections: MAX_REDIRECTIONS }),
+      );
     }
     this.authContext = {
       fetchJson: (request) =>
