@@ -4,7 +4,7 @@ import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { fmt, median, runWorker } from './lib.mjs';
+import { compareRuns, fmt, runWorker } from './lib.mjs';
 
 const worker = fileURLToPath(new URL('./codec-worker.mjs', import.meta.url));
 const runs = Number(process.env.BENCH_RUNS ?? 3);
@@ -91,17 +91,7 @@ export async function benchCodec() {
         bare.push(await runWorker(worker, ['bare', file]));
         sdk.push(await runWorker(worker, ['sdk', file]));
       }
-      const rate = (results) => median(results.map((r) => r.records / r.seconds));
-      const sdkRate = rate(sdk);
-      const bareRate = rate(bare);
-      rows.push({
-        size,
-        sdkRate,
-        bareRate,
-        ratio: sdkRate / bareRate,
-        sdkRss: median(sdk.map((r) => r.rssMb)),
-        bareRss: median(bare.map((r) => r.rssMb)),
-      });
+      rows.push(compareRuns(size, sdk, bare));
       rmSync(file);
     }
   } finally {

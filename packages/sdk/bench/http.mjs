@@ -6,7 +6,7 @@
 import { createWriteStream } from 'node:fs';
 import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
-import { fmt, median, peakRssMb, runWorker } from './lib.mjs';
+import { compareRuns, fmt, peakRssMb, runWorker } from './lib.mjs';
 
 const self = fileURLToPath(import.meta.url);
 const runs = Number(process.env.BENCH_RUNS ?? 3);
@@ -70,17 +70,7 @@ export async function benchHttp() {
       }
       for (const result of [...sdk, ...bare])
         if (result.records !== size) throw new Error(`a worker read ${result.records} of ${size} records`);
-      const rate = (results) => median(results.map((r) => r.records / r.seconds));
-      const sdkRate = rate(sdk);
-      const bareRate = rate(bare);
-      rows.push({
-        size,
-        sdkRate,
-        bareRate,
-        ratio: sdkRate / bareRate,
-        sdkRss: median(sdk.map((r) => r.rssMb)),
-        bareRss: median(bare.map((r) => r.rssMb)),
-      });
+      rows.push(compareRuns(size, sdk, bare));
     }
   } finally {
     server.closeAllConnections();

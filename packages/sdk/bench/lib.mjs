@@ -29,3 +29,18 @@ export function peakRssMb() {
 export function fmt(n) {
   return Math.round(n).toLocaleString('en-US');
 }
+
+/** One table row from the worker results of the SDK path and its bare baseline at one size. */
+export function compareRuns(size, sdk, bare) {
+  const rate = (results) => median(results.map((r) => r.records / r.seconds));
+  const sdkRate = rate(sdk);
+  const bareRate = rate(bare);
+  return {
+    size,
+    sdkRate,
+    bareRate,
+    ratio: sdkRate / bareRate,
+    sdkRss: median(sdk.map((r) => r.rssMb)),
+    bareRss: median(bare.map((r) => r.rssMb)),
+  };
+}

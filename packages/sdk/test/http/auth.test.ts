@@ -1,29 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AuthenticationError } from '../../src/errors.js';
 import { BasicAuthenticator, BearerTokenAuthenticator, OAuth2Authenticator } from '../../src/http/auth.js';
-import { HttpClient, type HttpClientOptions } from '../../src/http/client.js';
-import { captureLogger, sendJson, startServer, type TestServer } from './server.js';
+import { httpHarness, sendJson } from './server.js';
 
-const servers: TestServer[] = [];
-const clients: HttpClient[] = [];
-
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((client) => client.close()));
-  await Promise.all(servers.splice(0).map((server) => server.close()));
-});
-
-async function serve(handler: Parameters<typeof startServer>[0]): Promise<TestServer> {
-  const server = await startServer(handler);
-  servers.push(server);
-  return server;
-}
-
-function client(server: TestServer, options: Partial<HttpClientOptions>) {
-  const { logger, lines } = captureLogger();
-  const created = new HttpClient({ baseUrl: server.url, retry: { baseDelayMs: 5 }, logger, ...options });
-  clients.push(created);
-  return { client: created, lines };
-}
+const { serve, client } = httpHarness({ retry: { baseDelayMs: 5 } });
 
 describe('OAuth 2', () => {
   it('fetches a fresh token once when the current one is rejected mid-run, and retries the request', async () => {

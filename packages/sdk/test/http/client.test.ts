@@ -1,7 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { HttpError } from '../../src/errors.js';
 import { ApiKeyAuthenticator } from '../../src/http/auth.js';
-import { HttpClient, type HttpClientOptions, type RequestTiming } from '../../src/http/client.js';
+import type { RequestTiming } from '../../src/http/client.js';
 import {
   HttpBodyInterruptedError,
   HttpClientError,
@@ -11,33 +11,9 @@ import {
   HttpTimeoutError,
 } from '../../src/http/errors.js';
 import { ExactNumber } from '../../src/protocol/lossless-json.js';
-import { captureLogger, delay, sendJson, startServer, type TestServer } from './server.js';
+import { delay, httpHarness, sendJson } from './server.js';
 
-const servers: TestServer[] = [];
-const clients: HttpClient[] = [];
-
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((client) => client.close()));
-  await Promise.all(servers.splice(0).map((server) => server.close()));
-});
-
-async function serve(handler: Parameters<typeof startServer>[0]): Promise<TestServer> {
-  const server = await startServer(handler);
-  servers.push(server);
-  return server;
-}
-
-function client(server: TestServer, options: Partial<HttpClientOptions> = {}) {
-  const { logger, lines } = captureLogger();
-  const created = new HttpClient({
-    baseUrl: server.url,
-    retry: { baseDelayMs: 10, maxDelayMs: 50 },
-    logger,
-    ...options,
-  });
-  clients.push(created);
-  return { client: created, lines };
-}
+const { serve, client } = httpHarness({ retry: { baseDelayMs: 10, maxDelayMs: 50 } });
 
 async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];

@@ -1,6 +1,8 @@
 /** A real HTTP server on 127.0.0.1 with an ephemeral port, recording every request. */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { afterEach } from 'vitest';
+import { HttpClient, type HttpClientOptions } from '../../src/http/client.js';
 import { Logger } from '../../src/logging.js';
 
 export interface SeenRequest {
@@ -68,4 +70,30 @@ export function captureLogger(): { logger: Logger; lines: string[] } {
 
 export function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/**
+ * Servers and clients for one test file, closed after each test. `defaults` are the file's client
+ * options (fast retries, a vendor error parser); each call can override them.
+ */
+export function httpHarness(defaults: Partial<HttpClientOptions>) {
+  const servers: TestServer[] = [];
+  const clients: HttpClient[] = [];
+  afterEach(async () => {
+    await Promise.all(clients.splice(0).map((client) => client.close()));
+    await Promise.all(servers.splice(0).map((server) => server.close()));
+  });
+  return {
+    async serve(handler: Handler): Promise<TestServer> {
+      const server = await startServer(handler);
+      servers.push(server);
+      return server;
+    },
+    client(server: TestServer, options: Partial<HttpClientOptions> = {}) {
+      const { logger, lines } = captureLogger();
+      const created = new HttpClient({ baseUrl: server.url, logger, ...defaults, ...options });
+      clients.push(created);
+      return { client: created, lines };
+    },
+  };
 }

@@ -1,36 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { OAuth2Authenticator } from '../../src/http/auth.js';
-import { HttpClient, type HttpClientOptions } from '../../src/http/client.js';
 import { HttpRateLimitedError, VendorApiError } from '../../src/http/errors.js';
 import type { ErrorBodyParser } from '../../src/http/types.js';
-import { captureLogger, sendJson, startServer, type TestServer } from './server.js';
-
-const servers: TestServer[] = [];
-const clients: HttpClient[] = [];
-
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((client) => client.close()));
-  await Promise.all(servers.splice(0).map((server) => server.close()));
-});
-
-async function serve(handler: Parameters<typeof startServer>[0]): Promise<TestServer> {
-  const server = await startServer(handler);
-  servers.push(server);
-  return server;
-}
-
-function client(server: TestServer, options: Partial<HttpClientOptions> = {}) {
-  const { logger, lines } = captureLogger();
-  const created = new HttpClient({
-    baseUrl: server.url,
-    retry: { baseDelayMs: 5 },
-    logger,
-    parseErrorBody: marketoErrors,
-    ...options,
-  });
-  clients.push(created);
-  return { client: created, lines };
-}
+import { httpHarness, sendJson } from './server.js';
 
 async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];
@@ -52,6 +24,8 @@ const marketoErrors: ErrorBodyParser = (body) => {
     reauthenticate: code === '601' || code === '602',
   };
 };
+
+const { serve, client } = httpHarness({ retry: { baseDelayMs: 5 }, parseErrorBody: marketoErrors });
 
 describe('errors inside HTTP 200 bodies', () => {
   it('retries a Marketo rate-limit error (606) after the wait the hook names', async () => {
