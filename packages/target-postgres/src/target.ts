@@ -34,6 +34,13 @@ export class TargetPostgres extends Target {
     this.pool.on('error', (error) =>
       this.logger.warn('idle database connection failed', { error: error.message }),
     );
+    // Nor may a checked-out one, whatever state it is in when the server goes away (between queries,
+    // while being released or ended): every client always has a listener, and queries report the error.
+    this.pool.on('connect', (client) => {
+      client.on('error', (error) =>
+        this.logger.debug('database connection failed', { error: error.message }),
+      );
+    });
   }
 
   protected createSink(message: SchemaMessage): PostgresSink {

@@ -320,10 +320,13 @@ describe('connection failures', () => {
       if (i % 1000 === 0) lines.push(stateMessage({ at: i }));
     }
     // Terminate the target's connections once the first batch has committed.
+    let killed = false;
     const killer = setInterval(() => {
       query(db.url, `SELECT count(*)::int AS n FROM ${schema}.c`)
         .then(async ([row]) => {
-          if ((row?.n as number) >= 1000) {
+          // One kill: polls still in flight when it happens must not fire more.
+          if ((row?.n as number) >= 1000 && !killed) {
+            killed = true;
             clearInterval(killer);
             await query(
               db.url,
