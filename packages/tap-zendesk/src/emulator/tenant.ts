@@ -1068,13 +1068,13 @@ export class Tenant {
   }
 
   updateUser(id: number, patch: Json, now: number): Json {
-    const u = this.userIndex(id);
-    if (u < 0) throw new NotFound(`user ${id}`);
-    return this.overlay(
+    return this.patchRecord(
+      'user',
       this.userOverlay,
       id,
-      u,
-      { ...this.userAt(u), ...patch, id, updated_at: iso(now) },
+      this.userIndex(id),
+      (i) => this.userAt(i),
+      patch,
       now,
     );
   }
@@ -1085,15 +1085,29 @@ export class Tenant {
   }
 
   updateOrganization(id: number, patch: Json, now: number): Json {
-    const k = this.orgIndex(id);
-    if (k < 0) throw new NotFound(`organization ${id}`);
-    return this.overlay(
+    return this.patchRecord(
+      'organization',
       this.orgOverlay,
       id,
-      k,
-      { ...this.orgAt(k), ...patch, id, updated_at: iso(now) },
+      this.orgIndex(id),
+      (i) => this.orgAt(i),
+      patch,
       now,
     );
+  }
+
+  /** Applies a patch to a generated user or organization, stamping `updated_at`, in the overlay. */
+  private patchRecord(
+    kind: string,
+    map: Map<number, OverlayEntry>,
+    id: number,
+    index: number,
+    at: (index: number) => Json,
+    patch: Json,
+    now: number,
+  ): Json {
+    if (index < 0) throw new NotFound(`${kind} ${id}`);
+    return this.overlay(map, id, index, { ...at(index), ...patch, id, updated_at: iso(now) }, now);
   }
 
   deleteOrganization(id: number, now: number): Json {
