@@ -124,7 +124,8 @@ function convertEnvValue(raw: string, schema: JSONSchema, variable: string): unk
 
 /** Validates config with every problem listed, each naming its setting. */
 export function validateConfig(settings: JSONSchema, config: Config): void {
-  const ajv = new Ajv({ strict: false, allErrors: true, logger: false });
+  // Settings schemas are the connector's own: checking them against the meta-schema costs ~50 ms a run.
+  const ajv = new Ajv({ strict: false, allErrors: true, logger: false, validateSchema: false });
   ajv.addFormat('date-time', {
     type: 'string',
     validate: (value: string) => !Number.isNaN(Date.parse(value)),

@@ -8,6 +8,7 @@ export * from './errors.js';
 export * from './http/index.js';
 export * from './logging.js';
 export * from './maps/index.js';
+export { RecordSpans, SpanLookup, scanJson } from './protocol/json-scan.js';
 export {
   ExactNumber,
   isExactNumber,

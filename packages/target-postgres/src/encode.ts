@@ -3,7 +3,7 @@
  * characters cannot be stored in text or jsonb, so they are removed from strings (documented).
  * Numbers keep their exact text: ExactNumber values are written as received.
  */
-import { isExactNumber, numberText, serializeJson } from '@singer-ts/sdk';
+import { isExactNumber, numberText, type RecordSpans, serializeJson } from '@singer-ts/sdk';
 import type { ColumnClass } from './types.js';
 
 export const NULL_TEXT = '\\N';
@@ -82,10 +82,31 @@ export interface RowColumn {
   property: string | undefined;
   kind: ColumnClass;
   encode: Encoder;
+  /**
+   * For jsonb and numeric columns: the column's slot in `found`, the span of its property in the
+   * input line, whose source text is copied as is (no re-serializing, numbers exactly as sent).
+   */
+  span?: number;
 }
 
-/** Record → one COPY text line (with its newline), fields in column order. */
-export type RowEncoder = (record: Record<string, unknown>, context: unknown) => string;
+/**
+ * Record → one COPY text line (with its newline), fields in column order. `source` and `found` locate
+ * property values in the input line (`found[slot]` is a span index or -1); `plain` says the line has
+ * no backslash, tab or carriage return, so nothing taken from it needs escaping.
+ */
+export type RowEncoder = (
+  record: Record<string, unknown>,
+  context: unknown,
+  source: RecordSpans | undefined,
+  found: Int32Array,
+  plain: boolean,
+) => string;
+
+/** A jsonb field from its JSON source text; `encode` serializes the parsed value when NULs must go. */
+function sourceJsonField(text: string, plain: boolean, value: unknown, encode: Encoder): string {
+  if (plain) return text;
+  return text.includes('\\u0000') ? encode(value) : escapeCopyText(text);
+}
 
 /**
  * Compiles the row encoder of a column list once per schema: one straight-line function that reads
@@ -98,13 +119,14 @@ export function compileRowEncoder(
   metadataValue: (index: number, record: Record<string, unknown>, context: unknown) => unknown,
   suffix: string,
 ): RowEncoder {
-  const body: string[] = ['let v; let s = "";'];
+  const body: string[] = ['let v; let m; let s = "";'];
   columns.forEach((column, index) => {
     body.push(
       column.property === undefined
         ? `v = metadataValue(${index}, r, c);`
         : `v = r[${JSON.stringify(column.property)}];`,
     );
+    const span = column.span;
     let field: string;
     switch (column.kind) {
       case 'bigint':
@@ -114,10 +136,19 @@ export function compileRowEncoder(
         field = `v === true ? "t" : v === false ? "f" : E[${index}](v)`;
         break;
       case 'jsonb':
-        field = `E[${index}](v)`;
+        field =
+          span === undefined
+            ? `E[${index}](v)`
+            : `(m = found[${span}]) >= 0 ? sourceJson(source.valueText(m), plain, v, E[${index}]) : E[${index}](v)`;
+        break;
+      case 'numeric':
+        field =
+          span === undefined
+            ? `E[${index}](v)`
+            : `typeof v === "number" && (m = found[${span}]) >= 0 ? source.valueText(m) : E[${index}](v)`;
         break;
       default:
-        field = `typeof v === "string" ? (NEEDS_ESCAPE.test(v) ? escapeText(v) : v) : E[${index}](v)`;
+        field = `typeof v === "string" ? (plain || !NEEDS_ESCAPE.test(v) ? v : escapeText(v)) : E[${index}](v)`;
     }
     const separator = index === 0 ? '' : '"\\t" + ';
     body.push(`s += ${separator}(v === undefined || v === null ? NULL : ${field});`);
@@ -128,13 +159,15 @@ export function compileRowEncoder(
     'metadataValue',
     'NEEDS_ESCAPE',
     'escapeText',
+    'sourceJson',
     'NULL',
-    `"use strict"; return function encodeRow(r, c) { ${body.join('\n')} };`,
+    `"use strict"; return function encodeRow(r, c, source, found, plain) { ${body.join('\n')} };`,
   ) as (
     encoders: readonly Encoder[],
     get: typeof metadataValue,
     needsEscape: RegExp,
     escapeText: (text: string) => string,
+    sourceJson: typeof sourceJsonField,
     nullText: string,
   ) => RowEncoder;
   return factory(
@@ -142,6 +175,7 @@ export function compileRowEncoder(
     metadataValue,
     NEEDS_ESCAPE,
     escapeCopyText,
+    sourceJsonField,
     NULL_TEXT,
   );
 }

@@ -17,6 +17,7 @@ import {
   type RecordContext,
   type SchemaMessage,
   type SinkOptions,
+  SpanLookup,
   type SQLColumn,
   SQLSink,
 } from '@singer-ts/sdk';
@@ -30,6 +31,14 @@ export interface PostgresSinkOptions extends SinkOptions {
   pool: pg.Pool;
   schemaName: string;
 }
+
+/**
+ * A record's key within a batch, for keeping the last record of each key: the key's COPY text, or for
+ * a single integer key the integer itself (cheaper to hash, and nothing for the garbage collector).
+ */
+type BatchKey = string | number;
+/** Integer text that is exactly a safe JS integer, so it and that number are the same key. */
+const SAFE_INTEGER_TEXT = /^-?(?:0|[1-9]\d{0,14})$/;
 
 /** A batch row: the end offset of its COPY line in the batch's bytes (see rows.ts). */
 export type PgRow = number;
@@ -67,13 +76,16 @@ export class PostgresSink extends SQLSink<PgRow> {
   private truncated = false;
   private hasDeletes = false;
   private encodeRow: RowEncoder = () => '';
+  /** Properties whose source text rows copy (jsonb, numeric), and where each was found in a line. */
+  private spanLookup = new SpanLookup([]);
+  private found = new Int32Array(0);
   /** The key of a record as text, for keyed (upserting) streams. */
-  private keyOf: ((record: Record<string, unknown>, context: RecordContext) => string) | undefined;
+  private keyOf: ((record: Record<string, unknown>, context: RecordContext) => BatchKey) | undefined;
   /** Whether rows end with a `_sdc_batched_at` field, stamped when the batch is loaded. */
   private stamped = false;
   private writer = new RowWriter();
   /** Key → index of its last row in the open batch, and the indexes of rows replaced since. */
-  private keys = new Map<string, number>();
+  private keys = new Map<BatchKey, number>();
   private superseded: number[] = [];
   private readonly sealed = new WeakMap<Batch<PgRow>, SealedBatch>();
   /** Batches to load through staging before trying a direct COPY again, and failures so far. */
@@ -232,13 +244,23 @@ export class PostgresSink extends SQLSink<PgRow> {
     const loaded = this.loaded;
     const metadataValue = (index: number, record: Record<string, unknown>, context: unknown): unknown =>
       this.columnValue((loaded[index] as LoadedColumn).column, record, context as RecordContext);
-    this.encodeRow = compileRowEncoder(
-      loaded.map((entry) => ({
-        // Metadata columns (even when the record carries the property) take their value from columnValue.
-        property: entry.column.metadata === undefined ? entry.column.property : undefined,
+    const spanned: string[] = [];
+    const columns = loaded.map((entry) => {
+      // Metadata columns (even when the record carries the property) take their value from columnValue.
+      const property = entry.column.metadata === undefined ? entry.column.property : undefined;
+      const copiesSource = property !== undefined && (entry.kind === 'jsonb' || entry.kind === 'numeric');
+      if (copiesSource) spanned.push(property);
+      return {
+        property,
         kind: entry.kind,
         encode: entry.encode,
-      })),
+        span: copiesSource ? spanned.length - 1 : undefined,
+      };
+    });
+    this.spanLookup = new SpanLookup(spanned);
+    this.found = new Int32Array(spanned.length);
+    this.encodeRow = compileRowEncoder(
+      columns,
       metadataValue,
       this.stamped ? `\t${STAMP_PLACEHOLDER}\n` : '\n',
     );
@@ -254,7 +276,14 @@ export class PostgresSink extends SQLSink<PgRow> {
     const [single] = keyColumns;
     this.keyOf =
       keyColumns.length === 1 && single !== undefined
-        ? (record, context) => field(single, record, context)
+        ? single.kind === 'bigint'
+          ? (record, context) => {
+              const value = this.columnValue(single.column, record, context);
+              if (typeof value === 'number' && Number.isSafeInteger(value)) return value;
+              const text = field(single, record, context);
+              return SAFE_INTEGER_TEXT.test(text) ? Number(text) : text;
+            }
+          : (record, context) => field(single, record, context)
         : (record, context) => {
             let key = '';
             for (const entry of keyColumns) key += `${field(entry, record, context)}\u0001`;
@@ -263,7 +292,10 @@ export class PostgresSink extends SQLSink<PgRow> {
   }
 
   protected prepare(record: Record<string, unknown>, context: RecordContext): PreparedRow<PgRow> {
-    const text = this.encodeRow(record, context);
+    const source = context.source;
+    if (source !== undefined && this.found.length > 0) this.spanLookup.find(source, this.found);
+    else this.found.fill(-1);
+    const text = this.encodeRow(record, context, source, this.found, source?.plain ?? false);
     const key = this.keyOf?.(record, context);
     if (!this.hasDeletes && record._sdc_deleted_at !== undefined && record._sdc_deleted_at !== null) {
       this.hasDeletes = true;

@@ -66,6 +66,26 @@ describe('pseudonymization and stream maps inside target-postgres', () => {
     expect(joined).toEqual([{ id: '7' }]);
   });
 
+  test('a value inside a jsonb column is hashed or nulled, never copied from the input as sent', async () => {
+    const schema = uniqueSchema('maps');
+    await load(
+      {
+        url: db.url,
+        default_target_schema: schema,
+        pseudonymize: { accounts: ['profile.email'] },
+        nullify: { accounts: ['profile.phone'] },
+        pseudonymize_key: KEY,
+      },
+      [
+        schemaMessage('accounts', { id: { type: 'integer' }, profile: { type: 'object' } }),
+        recordMessage('accounts', { id: 1, profile: { email: 'ada@example.com', phone: '555-0100', tier: 2 } }),
+      ],
+    );
+    expect(await query(db.url, `SELECT profile FROM ${schema}.accounts`)).toEqual([
+      { profile: { email: hmac('ada@example.com'), phone: null, tier: 2 } },
+    ]);
+  });
+
   test('applies Meltano stream maps: alias, filter and whitelisting', async () => {
     const schema = uniqueSchema('maps');
     await load(

@@ -152,6 +152,26 @@ describe('types', () => {
     expect(rows[1]).toMatchObject({ n: 2 * 1024 * 1024 });
   });
 
+  test('jsonb and numeric values are copied from their source text, as JSON.parse reads them', async () => {
+    const schema = uniqueSchema();
+    await load(config(schema), [
+      schemaMessage('raw', { id: { type: 'integer' }, doc: { type: ['object', 'null'] }, n: { type: 'number' } }),
+      // White space (a tab) inside the value, escapes, and a name repeated: the last one wins.
+      '{"type":"RECORD","stream":"raw","record":{"id":1,"doc":{"a":\t[1, 2]},"n":1.50,"doc":{"p":"a\\\\b\\nc\\"q"}}}',
+      '{"type":"RECORD","stream":"raw","record":{"id":2,"doc":{"big":0.100000000000000000001,"nul":"x\\u0000y"},"n":1E2}}',
+      '{"type":"RECORD","stream":"raw","record":{"id":3,"doc":null,"n":-12345678901234567890.25}}',
+      // An escaped property name: the spans are not trusted and the parsed values are used.
+      '{"type":"RECORD","stream":"raw","record":{"id":4,"\\u0064oc":{"e":1},"n":0.5}}',
+    ]);
+    const rows = await query(db.url, `SELECT id, doc::text, n::text FROM ${schema}.raw ORDER BY id`);
+    expect(rows).toEqual([
+      { id: '1', doc: '{"p": "a\\\\b\\nc\\"q"}', n: '1.50' },
+      { id: '2', doc: '{"big": 0.100000000000000000001, "nul": "xy"}', n: '100' },
+      { id: '3', doc: null, n: '-12345678901234567890.25' },
+      { id: '4', doc: '{"e": 1}', n: '0.5' },
+    ]);
+  });
+
   test('widens integer to numeric to text when the schema widens, never narrowing or dropping', async () => {
     const schema = uniqueSchema();
     const base = config(schema);
@@ -214,6 +234,21 @@ describe('names', () => {
 });
 
 describe('load methods and keys', () => {
+  test('an integer key sent as a number and as text is one key within a batch: the last record wins', async () => {
+    const schema = uniqueSchema();
+    await load(config(schema, { validate_records: false }), [
+      schemaMessage('k', { id: { type: 'integer' }, v: { type: 'string' } }),
+      recordMessage('k', { id: 5, v: 'first' }),
+      recordMessage('k', { id: '5', v: 'second' }),
+      recordMessage('k', { id: 123456789012345, v: 'x' }),
+      recordMessage('k', { id: '123456789012345', v: 'y' }),
+    ]);
+    expect(await query(db.url, `SELECT id, v FROM ${schema}.k ORDER BY id`)).toEqual([
+      { id: '5', v: 'second' },
+      { id: '123456789012345', v: 'y' },
+    ]);
+  });
+
   test('upserts across batches: new keys COPY straight in, a batch meeting existing keys merges', async () => {
     const schema = uniqueSchema();
     const lines = [schemaMessage('u', { id: { type: 'integer' }, v: { type: 'string' } })];

@@ -4,6 +4,7 @@
  * number in every error.
  */
 import { ProtocolError } from '../errors.js';
+import { RecordSpans } from './json-scan.js';
 import { parseJson } from './lossless-json.js';
 import type { SingerMessage } from './messages.js';
 
@@ -18,6 +19,11 @@ export interface ReadMessage {
   line: number;
   /** Size of the line in bytes, for batching by bytes. */
   bytes: number;
+  /**
+   * For a RECORD, where each property of its record sits in the line's text; shared, so valid only
+   * until the next message is read. Absent when the spans can't be trusted (escaped names, and such).
+   */
+  source?: RecordSpans;
 }
 
 const DEFAULT_MAX_LINE_BYTES = 256 * 1024 * 1024;
@@ -113,11 +119,14 @@ export async function* readLines(
   if (last !== undefined) yield last;
 }
 
-/** Parses one line into a checked Singer message, or throws a ProtocolError naming the line. */
-export function parseMessage(text: string, line: number): SingerMessage {
+/**
+ * Parses one line into a checked Singer message, or throws a ProtocolError naming the line. With
+ * `spans`, a RECORD's property spans are filled in on the way.
+ */
+export function parseMessage(text: string, line: number, spans?: RecordSpans): SingerMessage {
   let value: unknown;
   try {
-    value = parseJson(text);
+    value = parseJson(text, spans);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     throw new ProtocolError(`not valid JSON (${reason}): ${preview(text)}`, { line });
@@ -192,12 +201,15 @@ export async function* readMessages(
 ): AsyncGenerator<ReadMessage> {
   // Lines are split synchronously per chunk so each message costs one generator step, not two.
   const splitter = new LineSplitter(options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES);
+  const spans = new RecordSpans();
+  const read = (text: string, line: number, bytes: number): ReadMessage => {
+    const message = parseMessage(text, line, spans);
+    const source = message.type === 'RECORD' && spans.count > 0 ? spans : undefined;
+    return { message, line, bytes, source };
+  };
   for await (const piece of input) {
-    for (const { text, line, bytes } of splitter.push(piece)) {
-      yield { message: parseMessage(text, line), line, bytes };
-    }
+    for (const { text, line, bytes } of splitter.push(piece)) yield read(text, line, bytes);
   }
   const last = splitter.end();
-  if (last !== undefined)
-    yield { message: parseMessage(last.text, last.line), line: last.line, bytes: last.bytes };
+  if (last !== undefined) yield read(last.text, last.line, last.bytes);
 }

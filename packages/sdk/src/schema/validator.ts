@@ -13,7 +13,9 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const TIME = /^\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/i;
 
 function createAjv(): Ajv {
-  const ajv = new Ajv({ strict: false, allErrors: false, logger: false, validateSchema: true });
+  // No meta-schema check: compiling the meta-schema costs ~50 ms at every start, and ajv's own keyword
+  // checks already reject a malformed schema (a bad type, a non-array required, a broken pattern).
+  const ajv = new Ajv({ strict: false, allErrors: false, logger: false, validateSchema: false });
   // Singer sources emit timestamps in many ISO variants; accept what a date parser accepts.
   ajv.addFormat('date-time', {
     type: 'string',

@@ -4,6 +4,7 @@
  * (batch → destination, atomically). The target decides when to drain and emits STATE.
  */
 import type { Logger } from '../logging.js';
+import type { RecordSpans } from '../protocol/json-scan.js';
 import type { SchemaMessage } from '../protocol/messages.js';
 import type { JSONSchema } from '../schema/json-schema.js';
 import { compileValidator, type RecordValidator } from '../schema/validator.js';
@@ -23,6 +24,12 @@ export interface RecordContext {
   timeExtracted?: string;
   /** When the target read the message, in ms since the epoch. */
   receivedAt: number;
+  /**
+   * Where the record's properties sit in the input line, so a sink may copy a value's source text
+   * instead of serializing it again. Only for records exactly as parsed (no stream map touched them),
+   * and only during `write`: the spans are reused for the next message.
+   */
+  source?: RecordSpans;
 }
 
 export interface SinkOptions {

@@ -9,6 +9,7 @@ import { InvalidSchemaError, ProtocolError, RecordBeforeSchemaError } from '../e
 import type { Logger } from '../logging.js';
 import { createStreamMapper, type StreamMapper } from '../maps/mapper.js';
 import { mapperSettingsSchema } from '../maps/settings.js';
+import type { RecordSpans } from '../protocol/json-scan.js';
 import type { RecordMessage, SchemaMessage, SingerMessage } from '../protocol/messages.js';
 import { readMessages } from '../protocol/reader.js';
 import { MessageWriter } from '../protocol/writer.js';
@@ -94,12 +95,14 @@ export abstract class Target {
     const timer = setInterval(() => this.drainExpired(), Math.min(1000, this.settings.batchMaxAgeMs));
     timer.unref();
     try {
-      for await (const { message: raw, line, bytes } of readMessages(input)) {
+      for await (const { message: raw, line, bytes, source } of readMessages(input)) {
         if (this.failure) throw this.failure.error;
         if (this.mapper === undefined) {
           // Records take the synchronous path; only other messages and waits cost an await.
           const waiting =
-            raw.type === 'RECORD' ? this.writeRecord(raw, line, bytes) : this.handle(raw, line, bytes);
+            raw.type === 'RECORD'
+              ? this.writeRecord(raw, line, bytes, source)
+              : this.handle(raw, line, bytes);
           if (waiting) await waiting;
         } else for (const message of this.map(raw)) await this.handle(message, line, bytes);
       }
@@ -128,8 +131,16 @@ export abstract class Target {
     }
   }
 
-  /** A RECORD into its sink; returns a promise only when the target must wait (a drain, memory). */
-  private writeRecord(message: RecordMessage, line: number, bytes: number): Promise<void> | undefined {
+  /**
+   * A RECORD into its sink; returns a promise only when the target must wait (a drain, memory).
+   * `source` locates the record's values in the input line; given only when the record is unmapped.
+   */
+  private writeRecord(
+    message: RecordMessage,
+    line: number,
+    bytes: number,
+    source?: RecordSpans,
+  ): Promise<void> | undefined {
     const sink = this.sinks.get(message.stream);
     if (sink === undefined) {
       throw new RecordBeforeSchemaError('RECORD arrived before any SCHEMA for its stream', {
@@ -143,6 +154,7 @@ export abstract class Target {
       version: message.version,
       timeExtracted: message.time_extracted,
       receivedAt: Date.now(),
+      source,
     });
     this.records += 1;
     if (sink.isFull()) return this.startDrain(sink);

@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { JsonRecordParser } from '../../src/http/json-records.js';
 import { ExactNumber, serializeJson } from '../../src/protocol/lossless-json.js';
+import { randomJson } from '../fixtures/random-json.js';
 
 interface Parsed {
   records: unknown[];
@@ -162,28 +163,7 @@ describe('JsonRecordParser scanner', () => {
   });
 
   it('matches random documents against JSON.parse whatever the chunking', () => {
-    let seed = 42;
-    const random = (): number => {
-      seed = (seed * 1103515245 + 12345) % 2147483648;
-      return seed / 2147483648;
-    };
-    const pieces = ['a', 'é', '漢', '😀', '"', '\\', '\n', '\u0001', ']', '}', ',', ' ', '0'];
-    const string = (): string =>
-      Array.from(
-        { length: Math.floor(random() * 6) },
-        () => pieces[Math.floor(random() * pieces.length)],
-      ).join('');
-    const value = (depth: number): unknown => {
-      const pick = Math.floor(random() * (depth > 2 ? 4 : 6));
-      if (pick === 0) return string();
-      if (pick === 1) return Math.round((random() - 0.5) * 1e6) / 100;
-      if (pick === 2) return [true, false, null][Math.floor(random() * 3)];
-      if (pick === 3) return Math.floor(random() * 1000);
-      if (pick === 4) return Array.from({ length: Math.floor(random() * 4) }, () => value(depth + 1));
-      return Object.fromEntries(
-        Array.from({ length: Math.floor(random() * 4) }, () => [string(), value(depth + 1)]),
-      );
-    };
+    const { random, value } = randomJson(42);
     for (let round = 0; round < 200; round += 1) {
       const body = {
         before: value(1),

@@ -83,7 +83,7 @@ function mapperFor(config: MapperConfig, logger?: Logger) {
 
 /** Validates with a fresh ajv, as a target would: the mapped schema must accept the mapped record. */
 function expectValid(schema: SchemaMessage, records: RecordMessage[]): void {
-  const validate = new Ajv({ strict: false }).compile(schema.schema);
+  const validate = new Ajv({ strict: false, validateFormats: false }).compile(schema.schema);
   for (const message of records) {
     expect(message.stream).toBe(schema.stream);
     const ok = validate(message.record);
