@@ -67,8 +67,11 @@ export class RecordSpans {
 export class SpanLookup {
   /** Indexes into `names` by name length, for comparing only names that can match. */
   private readonly byLength: (number[] | undefined)[] = [];
+  /** Each name's last character, compared before the whole name. */
+  private readonly lastCodes: number[];
 
   constructor(readonly names: readonly string[]) {
+    this.lastCodes = names.map((name) => name.charCodeAt(name.length - 1));
     names.forEach((name, index) => {
       let list = this.byLength[name.length];
       if (list === undefined) {
@@ -81,14 +84,17 @@ export class SpanLookup {
 
   /** Sets `found[k]` to the span of `names[k]` (its last occurrence, the one JSON.parse keeps) or -1. */
   find(spans: RecordSpans, found: Int32Array): void {
-    found.fill(-1);
+    for (let k = 0; k < found.length; k += 1) found[k] = -1;
     const { text, positions } = spans;
+    const byLength = this.byLength;
     for (let index = 0; index < spans.count; index += 1) {
       const start = positions[4 * index] as number;
-      const candidates = this.byLength[(positions[4 * index + 1] as number) - start];
+      const end = positions[4 * index + 1] as number;
+      const candidates = byLength[end - start];
       if (candidates === undefined) continue;
+      const last = text.charCodeAt(end - 1);
       for (const k of candidates) {
-        if (text.startsWith(this.names[k] as string, start)) found[k] = index;
+        if (this.lastCodes[k] === last && text.startsWith(this.names[k] as string, start)) found[k] = index;
       }
     }
   }
