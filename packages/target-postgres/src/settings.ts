@@ -103,20 +103,45 @@ export function postgresSettingsFrom(config: Record<string, unknown>, connection
     idleTimeoutMillis: 30_000,
   };
   const url = text('url');
+  const port = typeof config.port === 'number' ? config.port : undefined;
+  const fields = { user: text('user'), password: text('password'), database: text('database'), port };
   const split = url === undefined ? undefined : splitTlsParameters(url);
-  if (split !== undefined) pool.connectionString = split.url;
-  if (url === undefined || config.host !== undefined) pool.host = text('host') ?? 'localhost';
-  if (url === undefined || config.port !== undefined)
-    pool.port = typeof config.port === 'number' ? config.port : 5432;
-  const user = text('user');
-  if (user !== undefined) pool.user = user;
-  const password = text('password');
-  if (password !== undefined) pool.password = password;
-  const database = text('database');
-  if (database !== undefined) pool.database = database;
+  if (split !== undefined) {
+    // node-postgres lets every part of the URL replace the fields, even a part it lacks (a password
+    // kept in its own secret setting would be dropped): the fields fill in what the URL leaves out.
+    pool.connectionString = fillUrl(split.url, fields);
+  } else {
+    pool.host = text('host') ?? 'localhost';
+    pool.port = port ?? 5432;
+    if (fields.user !== undefined) pool.user = fields.user;
+    if (fields.password !== undefined) pool.password = fields.password;
+    if (fields.database !== undefined) pool.database = fields.database;
+  }
   const ssl = tlsFrom(config, split?.tls ?? new Map());
   if (ssl !== undefined) pool.ssl = ssl;
   return { pool, schema: text('default_target_schema') ?? 'public' };
+}
+
+/** The URL with each given field put in where the URL has none of its own. */
+function fillUrl(
+  url: string,
+  fields: { user?: string; password?: string; database?: string; port?: number },
+): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return url;
+  }
+  // A URL without a host (a socket directory in ?host=) cannot carry user, password or port.
+  if (parsed.hostname === '') return url;
+  if (parsed.username === '' && fields.user !== undefined) parsed.username = encodeURIComponent(fields.user);
+  if (parsed.password === '' && fields.password !== undefined)
+    parsed.password = encodeURIComponent(fields.password);
+  if (parsed.port === '' && fields.port !== undefined) parsed.port = String(fields.port);
+  if ((parsed.pathname === '' || parsed.pathname === '/') && fields.database !== undefined)
+    parsed.pathname = `/${encodeURIComponent(fields.database)}`;
+  return parsed.toString();
 }
 
 /** URL query parameters that configure TLS, and the ssl_* setting each one stands for. */
