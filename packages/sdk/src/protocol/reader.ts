@@ -108,15 +108,29 @@ class LineSplitter {
   }
 }
 
+/**
+ * Yields the non-blank lines of a byte stream, those each chunk completes at once: a consumer that
+ * handles lines synchronously pays one asynchronous step per chunk, not per line.
+ */
+export async function* readLineBatches(
+  input: AsyncIterable<Buffer | string | Uint8Array>,
+  options: ReadOptions = {},
+): AsyncGenerator<Line[]> {
+  const splitter = new LineSplitter(options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES);
+  for await (const piece of input) {
+    const lines = splitter.push(piece);
+    if (lines.length > 0) yield lines;
+  }
+  const last = splitter.end();
+  if (last !== undefined) yield [last];
+}
+
 /** Yields each non-blank line of a byte stream with its 1-based number. */
 export async function* readLines(
   input: AsyncIterable<Buffer | string | Uint8Array>,
   options: ReadOptions = {},
 ): AsyncGenerator<Line> {
-  const splitter = new LineSplitter(options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES);
-  for await (const piece of input) yield* splitter.push(piece);
-  const last = splitter.end();
-  if (last !== undefined) yield last;
+  for await (const lines of readLineBatches(input, options)) yield* lines;
 }
 
 /**
@@ -199,17 +213,15 @@ export async function* readMessages(
   input: AsyncIterable<Buffer | string | Uint8Array>,
   options: ReadOptions = {},
 ): AsyncGenerator<ReadMessage> {
-  // Lines are split synchronously per chunk so each message costs one generator step, not two.
-  const splitter = new LineSplitter(options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES);
   const spans = new RecordSpans();
-  const read = (text: string, line: number, bytes: number): ReadMessage => {
-    const message = parseMessage(text, line, spans);
-    const source = message.type === 'RECORD' && spans.count > 0 ? spans : undefined;
-    return { message, line, bytes, source };
-  };
-  for await (const piece of input) {
-    for (const { text, line, bytes } of splitter.push(piece)) yield read(text, line, bytes);
+  for await (const lines of readLineBatches(input, options)) {
+    for (const { text, line, bytes } of lines) yield readMessage(text, line, bytes, spans);
   }
-  const last = splitter.end();
-  if (last !== undefined) yield read(last.text, last.line, last.bytes);
+}
+
+/** One line as a ReadMessage; `spans` is filled for a RECORD and shared, as ReadMessage.source says. */
+export function readMessage(text: string, line: number, bytes: number, spans: RecordSpans): ReadMessage {
+  const message = parseMessage(text, line, spans);
+  const source = message.type === 'RECORD' && spans.count > 0 ? spans : undefined;
+  return { message, line, bytes, source };
 }

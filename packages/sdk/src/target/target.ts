@@ -9,9 +9,9 @@ import { InvalidSchemaError, ProtocolError, RecordBeforeSchemaError } from '../e
 import type { Logger } from '../logging.js';
 import { createStreamMapper, type StreamMapper } from '../maps/mapper.js';
 import { mapperSettingsSchema } from '../maps/settings.js';
-import type { RecordSpans } from '../protocol/json-scan.js';
+import { RecordSpans } from '../protocol/json-scan.js';
 import type { RecordMessage, SchemaMessage, SingerMessage } from '../protocol/messages.js';
-import { readMessages } from '../protocol/reader.js';
+import { readLineBatches, readMessage } from '../protocol/reader.js';
 import { MessageWriter } from '../protocol/writer.js';
 import type { JSONSchema } from '../schema/json-schema.js';
 import { UnsupportedMessageError } from './errors.js';
@@ -95,16 +95,20 @@ export abstract class Target {
     const timer = setInterval(() => this.drainExpired(), Math.min(1000, this.settings.batchMaxAgeMs));
     timer.unref();
     try {
-      for await (const { message: raw, line, bytes, source } of readMessages(input)) {
-        if (this.failure) throw this.failure.error;
-        if (this.mapper === undefined) {
-          // Records take the synchronous path; only other messages and waits cost an await.
-          const waiting =
-            raw.type === 'RECORD'
-              ? this.writeRecord(raw, line, bytes, source)
-              : this.handle(raw, line, bytes);
-          if (waiting) await waiting;
-        } else for (const message of this.map(raw)) await this.handle(message, line, bytes);
+      const spans = new RecordSpans();
+      // Lines of a chunk are handled synchronously; only other messages and waits cost an await.
+      for await (const lines of readLineBatches(input)) {
+        for (const { text, line: number, bytes: size } of lines) {
+          if (this.failure) throw this.failure.error;
+          const { message: raw, line, bytes, source } = readMessage(text, number, size, spans);
+          if (this.mapper === undefined) {
+            const waiting =
+              raw.type === 'RECORD'
+                ? this.writeRecord(raw, line, bytes, source)
+                : this.handle(raw, line, bytes);
+            if (waiting) await waiting;
+          } else for (const message of this.map(raw)) await this.handle(message, line, bytes);
+        }
       }
       this.mapper?.flushMetrics();
       for (const sink of this.sinks.values()) await this.startDrain(sink);
