@@ -78,7 +78,10 @@ describe('pseudonymization and stream maps inside target-postgres', () => {
       },
       [
         schemaMessage('accounts', { id: { type: 'integer' }, profile: { type: 'object' } }),
-        recordMessage('accounts', { id: 1, profile: { email: 'ada@example.com', phone: '555-0100', tier: 2 } }),
+        recordMessage('accounts', {
+          id: 1,
+          profile: { email: 'ada@example.com', phone: '555-0100', tier: 2 },
+        }),
       ],
     );
     expect(await query(db.url, `SELECT profile FROM ${schema}.accounts`)).toEqual([
