@@ -371,7 +371,7 @@ const UNTRUSTED = new Set([
  * A failed connection as one line that names the problem: node-postgres passes TLS failures on as
  * OpenSSL's terse reasons. Neither the settings' values nor the certificates are quoted.
  */
-export function connectionError(error: unknown): SQLConnectionError {
+export function connectionError(error: unknown, where: Record<string, unknown> = {}): SQLConnectionError {
   const failure = error as { code?: unknown; message?: unknown };
   const code = typeof failure.code === 'string' ? failure.code : undefined;
   const reason = typeof failure.message === 'string' ? failure.message : String(error);
@@ -391,7 +391,7 @@ export function connectionError(error: unknown): SQLConnectionError {
   } else {
     message = `cannot connect to PostgreSQL: ${reason}`;
   }
-  const context: Record<string, unknown> = {};
+  const context: Record<string, unknown> = { ...where };
   if (code !== undefined) context[/^[0-9A-Z]{5}$/.test(code) ? 'sqlState' : 'reason'] = code;
   return new SQLConnectionError(message, context, { cause: error });
 }

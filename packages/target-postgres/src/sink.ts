@@ -24,6 +24,7 @@ import {
 } from '@singer-ts/sdk';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
+import { connectionFailure, watchConnection } from './connection.js';
 import { compileRowEncoder, type Encoder, encoderFor, NULL_TEXT, type RowEncoder } from './encode.js';
 import { type EncodedRows, RowWriter } from './rows.js';
 import { connectionError } from './settings.js';
@@ -119,8 +120,9 @@ export class PostgresSink extends SQLSink<PgRow> {
 
   /** Creates the schema and table, or adds missing columns and widens existing ones. */
   private async prepareTable(): Promise<void> {
-    const client = await this.connect();
+    let client: pg.PoolClient | undefined;
     try {
+      client = await this.connect();
       await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(this.schemaName)}`);
       let existing = await this.readTable(client);
       if (existing === undefined) {
@@ -167,32 +169,31 @@ export class PostgresSink extends SQLSink<PgRow> {
       }
       this.plan(existing.columns);
     } catch (error) {
-      throw this.loadError(error, undefined, 'preparing the table failed');
+      throw this.loadError(this.reason(client, error), undefined, 'preparing the table failed');
     } finally {
-      client.release();
+      client?.release();
     }
   }
 
   /**
-   * Checks out a client that cannot crash the process: a connection terminated between two queries
-   * emits 'error' on the client, which the next query reports instead.
+   * Checks out a client that cannot crash the process. TargetPostgres's pool watches each client from
+   * the moment it connects; a pool from elsewhere is only watched from the first checkout on.
    */
   private async connect(): Promise<pg.PoolClient> {
     let client: pg.PoolClient;
     try {
       client = await this.pool.connect();
     } catch (error) {
-      throw connectionError(error);
+      // A connection opened mid-run (the pool replacing one) names the stream that needed it.
+      throw connectionError(error, { stream: this.stream });
     }
-    const ignore = (): void => undefined;
-    client.on('error', ignore);
-    const release = client.release.bind(client);
-    client.release = (error?: Error | boolean) => {
-      // A destroyed client may still report the server's goodbye: keep listening in that case.
-      if (error === undefined || error === false) client.off('error', ignore);
-      release(error);
-    };
+    watchConnection(client);
     return client;
+  }
+
+  /** Why work on `client` failed: its lost connection if that came first, else the error thrown. */
+  private reason(client: pg.PoolClient | undefined, error: unknown): unknown {
+    return (client === undefined ? undefined : connectionFailure(client)) ?? error;
   }
 
   private checkPrimaryKey(primaryKey: string[]): void {
@@ -426,9 +427,11 @@ export class PostgresSink extends SQLSink<PgRow> {
         direct,
       });
     } catch (error) {
-      broken = error instanceof Error ? error : new Error(String(error));
+      // Read before ROLLBACK: a connection lost after the failure must not hide its real cause.
+      const reason = this.reason(client, error);
+      broken = reason instanceof Error ? reason : new Error(String(reason));
       await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
+      throw reason;
     } finally {
       // A client whose batch failed may be mid-protocol or disconnected: destroy it, never reuse it.
       client.release(broken);
@@ -495,7 +498,11 @@ export class PostgresSink extends SQLSink<PgRow> {
 
   override async close(): Promise<void> {
     if (this.settings.loadMethod === 'overwrite' && !this.truncated) {
-      await this.pool.query(`TRUNCATE ${this.qualifiedTable}`);
+      try {
+        await this.pool.query(`TRUNCATE ${this.qualifiedTable}`);
+      } catch (error) {
+        throw this.loadError(error, undefined, 'emptying the table for overwrite failed');
+      }
       this.truncated = true;
     }
   }

@@ -1,6 +1,7 @@
 /** TargetPostgres: the SDK Target with one PostgresSink per stream sharing one connection pool. */
 import { type ConnectorInfo, type SchemaMessage, Target, type TargetOptions } from '@singer-ts/sdk';
 import pg from 'pg';
+import { watchConnection } from './connection.js';
 import { postgresSettingsFrom, SETTINGS } from './settings.js';
 import { PostgresSink } from './sink.js';
 
@@ -38,13 +39,14 @@ export class TargetPostgres extends Target {
     this.pool.on('error', (error) =>
       this.logger.warn('idle database connection failed', { error: error.message }),
     );
-    // Nor may a checked-out one, whatever state it is in when the server goes away (between queries,
-    // while being released or ended): every client always has a listener, and queries report the error.
-    this.pool.on('connect', (client) => {
-      client.on('error', (error) =>
+    // Nor may a checked-out one, whatever state it is in when the server goes away. 'connect' comes
+    // before the pool hands the client out: a connection killed as it opens fails in the same read
+    // that completes it, before the caller could listen.
+    this.pool.on('connect', (client) =>
+      watchConnection(client, (error) =>
         this.logger.debug('database connection failed', { error: error.message }),
-      );
-    });
+      ),
+    );
   }
 
   protected createSink(message: SchemaMessage): PostgresSink {

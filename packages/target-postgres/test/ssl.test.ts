@@ -149,7 +149,7 @@ describe('target-postgres over TLS', () => {
       ssl_certificate_authority: certs.otherCaFile,
     });
     expect(connectionFailure(run)).toMatch(
-      /^SINGER_SQL_CONNECT: the server's TLS certificate is not trusted/,
+      /^SINGER_SQL_CONNECT: stream 'items': the server's TLS certificate is not trusted/,
     );
     expect(await loadedRows(schema)).toEqual([]);
     // Without a CA, the system's CAs do not know the throwaway one either.
@@ -198,7 +198,7 @@ describe('target-postgres over TLS', () => {
     const run = await runTarget({ ...config, default_target_schema: schema }, input());
     expect(run.error).toBeInstanceOf(SQLConnectionError);
     expect((run.error as SQLConnectionError).describe()).toBe(
-      'SINGER_SQL_CONNECT: the ssl settings require TLS but the server does not support it (its ssl setting is off)',
+      "SINGER_SQL_CONNECT: stream 'items': the ssl settings require TLS but the server does not support it (its ssl setting is off)",
     );
     const [table] = await tlsQuery(
       { ...config, ssl_enable: false },

@@ -1,3 +1,4 @@
+import { SingerError } from '@singer-ts/sdk';
 import { startTestDatabase, type TestDatabase } from '@singer-ts/sdk/testing/postgres';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
@@ -351,38 +352,69 @@ describe('load methods and keys', () => {
 });
 
 describe('connection failures', () => {
-  test('a connection killed mid-run rolls back the batch and emits no later STATE', async () => {
+  test('a connection killed again and again mid-run fails the run with one clear error and no later STATE', async () => {
     const schema = uniqueSchema();
     const lines = [schemaMessage('c', { id: { type: 'integer' }, pad: { type: 'string' } })];
     for (let i = 1; i <= 3000; i += 1) {
       lines.push(recordMessage('c', { id: i, pad: 'p'.repeat(500) }));
       if (i % 1000 === 0) lines.push(stateMessage({ at: i }));
     }
-    // Terminate the target's connections once the first batch has committed.
-    let killed = false;
+    // Once the first batch has committed, every poll terminates the target's connections; polls
+    // overlap, so kills land while clients connect, run a query, copy, roll back and are released.
+    const polls = new Set<Promise<void>>();
+    let kills = 0;
+    let terminated = 0;
+    const poll = async (): Promise<void> => {
+      const [row] = await query(db.url, `SELECT count(*)::int AS n FROM ${schema}.c`);
+      if ((row?.n as number) < 1000) return;
+      kills += 1;
+      const rows = await query(
+        db.url,
+        `SELECT pg_terminate_backend(pid) AS done FROM pg_stat_activity
+          WHERE application_name = 'target-postgres' AND pid <> pg_backend_pid()`,
+      );
+      terminated += rows.filter((killed) => killed.done === true).length;
+    };
     const killer = setInterval(() => {
-      query(db.url, `SELECT count(*)::int AS n FROM ${schema}.c`)
-        .then(async ([row]) => {
-          // One kill: polls still in flight when it happens must not fire more.
-          if ((row?.n as number) >= 1000 && !killed) {
-            killed = true;
-            clearInterval(killer);
-            await query(
-              db.url,
-              `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'target-postgres'`,
-            );
-          }
-        })
-        .catch(() => undefined);
+      const polling: Promise<void> = poll()
+        .catch(() => undefined)
+        .finally(() => polls.delete(polling));
+      polls.add(polling);
     }, 5);
     const run = await runTarget(config(schema, { batch_size_rows: 1000, parallelism: 1 }), lines);
     clearInterval(killer);
-    const [row] = await query(db.url, `SELECT count(*)::int AS n FROM ${schema}.c`);
-    const committed = row?.n as number;
+    // No poll may outlive the test: a connection still open when the server stops is terminated too.
+    await Promise.all([...polls]);
+    expect(kills).toBeGreaterThan(1);
+
+    const [row] = await query<{ n: number; low: number | null; high: number | null }>(
+      db.url,
+      `SELECT count(*)::int AS n, min(id)::int AS low, max(id)::int AS high FROM ${schema}.c`,
+    );
+    const committed = row?.n ?? -1;
+    // Whole batches only, and exactly the first ones: a killed batch left nothing behind.
     expect(committed % 1000).toBe(0);
-    const last = (run.states.at(-1) as { at: number } | undefined)?.at ?? 0;
-    expect(last).toBeLessThanOrEqual(committed);
-    if (run.error === undefined) expect(committed).toBe(3000);
-    else expect((run.error as { code?: string }).code).toBe('SINGER_LOAD');
+    if (committed > 0) expect([row?.low, row?.high]).toEqual([1, committed]);
+    const states = (run.states as { at: number }[]).map((state) => state.at);
+    for (const at of states) expect(at).toBeLessThanOrEqual(committed);
+
+    if (run.error === undefined) {
+      // Every kill hit an idle connection, which the pool replaced.
+      expect(committed).toBe(3000);
+      expect(states.at(-1)).toBe(3000);
+      return;
+    }
+    expect(terminated).toBeGreaterThan(0);
+    // A kill during a query fails the batch; one while the pool opens a new connection fails that.
+    expect(run.error).toBeInstanceOf(SingerError);
+    const error = run.error as SingerError;
+    expect(['SINGER_LOAD', 'SINGER_SQL_CONNECT']).toContain(error.code);
+    expect(error.context.stream).toBe('c');
+    expect(error.describe()).toContain(`stream 'c'`);
+    // The connection's own error, not the symptom a later query reports on a dead client.
+    expect(error.message).not.toContain('not queryable');
+    const password = decodeURIComponent(new URL(db.url).password);
+    expect(error.describe()).not.toContain(password);
+    for (const log of run.logs) expect(log).not.toContain(password);
   });
 });
