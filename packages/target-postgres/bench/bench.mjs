@@ -4,7 +4,8 @@
  * same run and database, times a bare `COPY FROM STDIN` of the equivalent CSV into the same table
  * shape. Prints records/s for both, the ratio and the target's peak RSS (VmHWM of the spawned bin, run
  * as a user runs it) as a markdown table of medians over the runs. The target runs with its default
- * settings (so `validate_records` is on) unless BENCH_TARGET_CONFIG (JSON) overrides some.
+ * settings (so `validate_records` is on) unless BENCH_TARGET_CONFIG (JSON) overrides some. One
+ * unmeasured load warms the server first, and the order of the two loads alternates between runs.
  *
  *   node packages/target-postgres/bench/bench.mjs [--sizes 100000,1000000] [--runs 3]
  */
@@ -168,10 +169,16 @@ function runTarget(configFile, inputFile) {
   });
 }
 
-async function copyBaseline(url, schema, csvFile) {
+/**
+ * Times COPY of the CSV into `schema`.baseline, a table shaped like the target's `tickets` (its
+ * columns, key and metadata columns). When the target has not run yet, the same shape is created here
+ * from the target's own DDL, run beforehand on an empty input.
+ */
+async function copyBaseline(url, schema, csvFile, createShape = false) {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
+    if (createShape) await runTarget(writeConfig(dir, schema), schemaOnly);
     await client.query(`CREATE TABLE ${schema}.baseline (LIKE ${schema}.tickets INCLUDING ALL)`);
     const started = process.hrtime.bigint();
     await pipeline(
@@ -190,9 +197,27 @@ async function copyBaseline(url, schema, csvFile) {
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
+function writeConfig(directory, schema) {
+  const file = join(directory, `config-${schema}.json`);
+  writeFileSync(file, JSON.stringify({ url: db.url, default_target_schema: schema, ...overrides }));
+  return file;
+}
+
+async function dropSchema(schema) {
+  const client = new pg.Client({ connectionString: db.url });
+  await client.connect();
+  await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+  await client.end();
+}
+
 const overrides = JSON.parse(process.env.BENCH_TARGET_CONFIG ?? '{}');
 const db = await startTestDatabase();
 const dir = mkdtempSync(join(tmpdir(), 'target-postgres-bench-'));
+const schemaOnly = join(dir, 'schema-only.jsonl');
+writeFileSync(
+  schemaOnly,
+  `${JSON.stringify({ type: 'SCHEMA', stream: 'tickets', key_properties: ['id'], schema: { type: 'object', properties: PROPERTIES } })}\n`,
+);
 const results = [];
 try {
   for (const n of SIZES) {
@@ -201,27 +226,29 @@ try {
     const copy = [];
     const rss = [];
     const ratios = [];
+    // Unmeasured: the first load into a new server also creates its WAL files and warms its caches,
+    // which would count against whichever side ran first.
+    await runTarget(writeConfig(dir, `bench_${n}_warmup`), singer);
+    await dropSchema(`bench_${n}_warmup`);
     for (let run = 0; run < RUNS; run += 1) {
       const schema = `bench_${n}_${run}`;
-      const configFile = join(dir, `config-${schema}.json`);
-      writeFileSync(
-        configFile,
-        JSON.stringify({
-          url: db.url,
-          default_target_schema: schema,
-          ...overrides,
-        }),
-      );
-      const { seconds, peakMb } = await runTarget(configFile, singer);
-      target.push(n / seconds);
-      rss.push(peakMb);
-      copy.push(n / (await copyBaseline(db.url, schema, csv)));
-      // Each run's ratio pairs the target with the COPY timed right after it, on the same machine load.
+      const configFile = writeConfig(dir, schema);
+      // Each run's ratio pairs the target with a COPY timed right next to it, on the same machine
+      // load; which one goes first alternates, so neither always meets the other's checkpoint.
+      let loaded;
+      let copySeconds;
+      if (run % 2 === 0) {
+        loaded = await runTarget(configFile, singer);
+        copySeconds = await copyBaseline(db.url, schema, csv);
+      } else {
+        copySeconds = await copyBaseline(db.url, schema, csv, true);
+        loaded = await runTarget(configFile, singer);
+      }
+      target.push(n / loaded.seconds);
+      rss.push(loaded.peakMb);
+      copy.push(n / copySeconds);
       ratios.push((target.at(-1) ?? 0) / (copy.at(-1) ?? 1));
-      const client = new pg.Client({ connectionString: db.url });
-      await client.connect();
-      await client.query(`DROP SCHEMA ${schema} CASCADE`);
-      await client.end();
+      await dropSchema(schema);
     }
     const row = {
       records: n,

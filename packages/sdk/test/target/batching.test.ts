@@ -5,7 +5,7 @@ import { StateWatermark } from '../../src/target/watermark.js';
 
 describe('Batcher', () => {
   test('is full by rows or by bytes, and expires by age', () => {
-    const batcher = new Batcher<string>({ maxRows: 3, maxBytes: 100, maxAgeMs: 1000 });
+    const batcher = new Batcher<string>({ maxRows: 3, maxBytes: 1600, maxAgeMs: 1000 });
     batcher.add('a', 10, 1, 0);
     batcher.add('b', 10, 2, 0);
     expect(batcher.isFull()).toBe(false);
@@ -23,9 +23,23 @@ describe('Batcher', () => {
       bytes: 30,
     });
     expect(batcher.take()).toBeUndefined();
-    batcher.add('big', 200, 9, 0);
+    batcher.add('big', 2000, 9, 0);
     expect(batcher.isFull()).toBe(true);
     expect(batcher.firstLine).toBe(9);
+  });
+
+  test('starts with a small byte limit and doubles it per batch up to the configured one', () => {
+    const batcher = new Batcher<number>({ maxRows: 1_000_000, maxBytes: 1600, maxAgeMs: 1000 });
+    const sizes: number[] = [];
+    for (let batch = 0; batch < 7; batch += 1) {
+      let rows = 0;
+      while (!batcher.isFull()) {
+        batcher.add(rows, 10, rows + 1, 0);
+        rows += 1;
+      }
+      sizes.push(batcher.take()?.bytes ?? 0);
+    }
+    expect(sizes).toEqual([100, 200, 400, 800, 1600, 1600, 1600]);
   });
 });
 
