@@ -514,7 +514,10 @@ export class PostgresSink extends SQLSink<PgRow> {
     const message = db.message ?? String(error);
     const context: Record<string, unknown> = { stream: this.stream };
     if (batch !== undefined) context.batch = batch.number;
-    const copyPlace = /COPY [^,]+, line (\d+)(?:, column ([^:]+))?/.exec(db.where ?? '');
+    // COPY reports the row it was reading whatever went wrong; only a data or constraint error
+    // (SQLSTATE classes 22, 23) is that row's fault, not a lost connection or a cancelled query.
+    const rowFault = typeof db.code !== 'string' || db.code.startsWith('22') || db.code.startsWith('23');
+    const copyPlace = rowFault ? /COPY [^,]+, line (\d+)(?:, column ([^:]+))?/.exec(db.where ?? '') : null;
     const columnName = db.column ?? copyPlace?.[2];
     if (columnName !== undefined) {
       const column = this.columns.find((candidate) => candidate.name === columnName);

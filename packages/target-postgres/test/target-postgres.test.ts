@@ -410,6 +410,8 @@ describe('connection failures', () => {
     const error = run.error as SingerError;
     expect(['SINGER_LOAD', 'SINGER_SQL_CONNECT']).toContain(error.code);
     expect(error.context.stream).toBe('c');
+    // The connection, not a record, failed: no input line is blamed.
+    expect(error.context.line).toBeUndefined();
     expect(error.describe()).toContain(`stream 'c'`);
     // The connection's own error, not the symptom a later query reports on a dead client.
     expect(error.message).not.toContain('not queryable');
