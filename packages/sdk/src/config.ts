@@ -152,16 +152,55 @@ export function secretSettingNames(settings: JSONSchema): string[] {
     .map(([name]) => name);
 }
 
-/** The values of secret settings, for masking in logs and errors. */
+/**
+ * The values of secret settings, for masking in logs and errors: strings of settings marked secret,
+ * and of properties marked secret inside object settings (an `ssl` object's `key`, say).
+ */
 export function secretValues(settings: JSONSchema, config: Config): string[] {
-  return secretSettingNames(settings)
-    .map((name) => config[name])
-    .filter((value): value is string => typeof value === 'string' && value.length > 0);
+  const found: string[] = [];
+  collectSecrets(settings, config, false, found);
+  return found;
+}
+
+function collectSecrets(
+  schema: JSONSchema | undefined,
+  value: unknown,
+  secret: boolean,
+  found: string[],
+): void {
+  const isSecret = secret || schema?.secret === true || schema?.writeOnly === true;
+  if (typeof value === 'string') {
+    if (isSecret && value.length > 0) found.push(value);
+    return;
+  }
+  if (typeof value !== 'object' || value === null) return;
+  for (const [key, item] of Object.entries(value)) {
+    collectSecrets(isSecret ? undefined : propertySchema(schema, key), item, isSecret, found);
+  }
+}
+
+/** The schema of property `key`, looked up in `properties` and in each anyOf/oneOf branch. */
+function propertySchema(schema: JSONSchema | undefined, key: string): JSONSchema | undefined {
+  if (schema === undefined) return undefined;
+  const direct = schema.properties?.[key];
+  if (direct !== undefined) return direct;
+  for (const branch of [...(schema.anyOf ?? []), ...(schema.oneOf ?? [])]) {
+    const found = propertySchema(branch, key);
+    if (found !== undefined) return found;
+  }
+  return undefined;
 }
 
 /** A copy of config safe to print. */
 export function redactConfig(settings: JSONSchema, config: Config): Config {
-  const copy: Config = { ...config };
-  for (const name of secretSettingNames(settings)) if (copy[name] !== undefined) copy[name] = '***';
-  return copy;
+  return redact(settings, config) as Config;
+}
+
+function redact(schema: JSONSchema | undefined, value: unknown): unknown {
+  if (schema?.secret === true || schema?.writeOnly === true) return value === undefined ? value : '***';
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) return value.map((item) => redact(schema?.items as JSONSchema | undefined, item));
+  return Object.fromEntries(
+    Object.entries(value).map(([key, item]) => [key, redact(propertySchema(schema, key), item)]),
+  );
 }

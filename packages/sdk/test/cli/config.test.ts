@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type ConnectorInfo, loadConfig, parseDotenv, redactConfig } from '../../src/index.js';
+import { type ConnectorInfo, loadConfig, parseDotenv, redactConfig, secretValues } from '../../src/index.js';
 
 const info: ConnectorInfo = {
   name: 'tap-demo',
@@ -59,5 +59,27 @@ describe('config', () => {
       B: 'two words',
       C: 'line\nbreak',
     });
+  });
+});
+
+describe('secrets inside object settings', () => {
+  const settings = {
+    type: 'object',
+    properties: {
+      password: { type: 'string', secret: true },
+      ssl: {
+        anyOf: [
+          { type: 'boolean' },
+          { type: 'object', properties: { ca: { type: 'string' }, key: { type: 'string', secret: true } } },
+        ],
+      },
+    },
+  } as const;
+
+  it('masks a secret property of an object setting, not its public neighbours', () => {
+    const config = { password: 'hunter2-long', ssl: { ca: 'PUBLIC-CA', key: 'PRIVATE-KEY-TEXT' } };
+    expect(secretValues(settings, config).sort()).toEqual(['PRIVATE-KEY-TEXT', 'hunter2-long']);
+    expect(redactConfig(settings, config)).toEqual({ password: '***', ssl: { ca: 'PUBLIC-CA', key: '***' } });
+    expect(redactConfig(settings, { ssl: true })).toEqual({ ssl: true });
   });
 });
