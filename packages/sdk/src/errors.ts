@@ -7,6 +7,9 @@ export interface ErrorContext {
   line?: number;
   field?: string;
   setting?: string;
+  /** A file the input pointed to (a BATCH message's file) and the 1-based line in it. */
+  file?: string;
+  fileLine?: number;
   [key: string]: unknown;
 }
 
@@ -27,6 +30,11 @@ export class SingerError extends Error {
     const where: string[] = [];
     if (this.context.stream !== undefined) where.push(`stream '${this.context.stream}'`);
     if (this.context.line !== undefined) where.push(`line ${this.context.line}`);
+    // Errors about the file itself name it in their message already.
+    if (this.context.file !== undefined && !this.message.includes(`'${this.context.file}'`)) {
+      const fileLine = this.context.fileLine === undefined ? '' : ` line ${this.context.fileLine}`;
+      where.push(`file '${this.context.file}'${fileLine}`);
+    }
     if (this.context.field !== undefined) where.push(`field '${this.context.field}'`);
     const prefix = where.length > 0 ? `${where.join(', ')}: ` : '';
     return `${this.code}: ${prefix}${this.message}`;

@@ -14,6 +14,7 @@ export class TargetPostgres extends Target {
     capabilities: [
       'about',
       'stream-maps',
+      'batch',
       'validate-records',
       'activate-version',
       'soft-delete',

@@ -11,9 +11,22 @@ export class KeyPropertiesChangedError extends SingerError {
   override readonly code = 'SINGER_KEY_PROPERTIES_CHANGED';
 }
 
-/** A message type this target does not load (BATCH files). */
+/** A message type this target does not load. */
 export class UnsupportedMessageError extends SingerError {
   override readonly code = 'SINGER_UNSUPPORTED_MESSAGE';
+}
+
+/**
+ * A BATCH message this target cannot read: a format other than jsonl, a compression other than gzip
+ * or none, a file not on the local filesystem. The tap's batch_config must change.
+ */
+export class UnsupportedBatchEncodingError extends SingerError {
+  override readonly code = 'SINGER_BATCH_UNSUPPORTED';
+}
+
+/** A BATCH file that cannot be opened or read, or a line of it that is not a record object. */
+export class BatchFileError extends SingerError {
+  override readonly code = 'SINGER_BATCH_FILE';
 }
 
 /** The database rejected a batch; `context` holds stream, batch, column and the input line. */

@@ -1,11 +1,15 @@
+export type { BatchRecord } from './batch-files.js';
+export { readBatchRecords } from './batch-files.js';
 export type { Batch, BatchLimits } from './batcher.js';
 export { Batcher, DEFAULT_BATCH_LIMITS } from './batcher.js';
 export type { LogicalType } from './column-types.js';
 export { logicalTypeOf } from './column-types.js';
 export {
+  BatchFileError,
   BatchLoadError,
   KeyPropertiesChangedError,
   MissingKeyPropertiesError,
+  UnsupportedBatchEncodingError,
   UnsupportedMessageError,
 } from './errors.js';
 export {

@@ -5,16 +5,16 @@
  */
 import type { Writable } from 'node:stream';
 import type { ConnectorInfo } from '../connector.js';
-import { InvalidSchemaError, ProtocolError, RecordBeforeSchemaError } from '../errors.js';
+import { InvalidSchemaError, ProtocolError, RecordBeforeSchemaError, SingerError } from '../errors.js';
 import type { Logger } from '../logging.js';
 import { createStreamMapper, type StreamMapper } from '../maps/mapper.js';
 import { mapperSettingsSchema } from '../maps/settings.js';
 import { RecordSpans } from '../protocol/json-scan.js';
-import type { RecordMessage, SchemaMessage, SingerMessage } from '../protocol/messages.js';
+import type { BatchMessage, RecordMessage, SchemaMessage, SingerMessage } from '../protocol/messages.js';
 import { readLineBatches, readMessage } from '../protocol/reader.js';
 import { MessageWriter } from '../protocol/writer.js';
 import type { JSONSchema } from '../schema/json-schema.js';
-import { UnsupportedMessageError } from './errors.js';
+import { readBatchRecords } from './batch-files.js';
 import { TARGET_SETTINGS, type TargetSettings, targetSettingsFrom } from './settings.js';
 import type { Sink } from './sink.js';
 import { StateWatermark } from './watermark.js';
@@ -80,8 +80,7 @@ export abstract class Target {
         return mapper.mapRecord(message);
       case 'ACTIVATE_VERSION':
         return mapper.mapActivateVersion(message);
-      case 'BATCH':
-        return mapper.mapBatch(message);
+      // The target reads BATCH files itself, so it maps their records one by one (see loadBatch).
       default:
         return [message];
     }
@@ -191,12 +190,46 @@ export abstract class Target {
         break;
       }
       case 'BATCH':
-        throw new UnsupportedMessageError('BATCH messages are not supported by this target', {
-          stream: message.stream,
-          line,
-        });
+        await this.loadBatch(message, line);
+        break;
       default:
         throw new ProtocolError(`unexpected message ${(message as SingerMessage).type}`, { line });
+    }
+  }
+
+  /**
+   * The records of a BATCH message's files, each as if it were a RECORD read at the BATCH's input
+   * line: a STATE after the BATCH is held until all of them are committed. Errors about one record
+   * name its file and line there besides the input line.
+   */
+  private async loadBatch(message: BatchMessage, line: number): Promise<void> {
+    if (this.mapper === undefined && !this.sinks.has(message.stream)) {
+      throw new RecordBeforeSchemaError('BATCH arrived before any SCHEMA for its stream', {
+        stream: message.stream,
+        line,
+      });
+    }
+    for await (const records of readBatchRecords(message, { line })) {
+      for (const { record, file, line: fileLine, bytes } of records) {
+        if (this.failure) throw this.failure.error;
+        const unmapped: RecordMessage = { type: 'RECORD', stream: message.stream, record };
+        let mapped: RecordMessage[];
+        try {
+          mapped = this.mapper === undefined ? [unmapped] : this.mapper.mapRecord(unmapped);
+        } catch (error) {
+          throw inBatchFile(error, line, file, fileLine);
+        }
+        for (const output of mapped) {
+          let waiting: Promise<void> | undefined;
+          try {
+            waiting = this.writeRecord(output, line, bytes);
+          } catch (error) {
+            throw inBatchFile(error, line, file, fileLine);
+          }
+          // Not inside the try: a drain that fails reports an earlier batch's load, not this record.
+          if (waiting) await waiting;
+        }
+      }
     }
   }
 
@@ -294,4 +327,13 @@ export abstract class Target {
     this.statesEmitted += 1;
     await this.writer.write({ type: 'STATE', value: state.value });
   }
+}
+
+/** Locates a record's error in its BATCH file, keeping the error's class and code. */
+function inBatchFile(error: unknown, line: number, file: string, fileLine: number): unknown {
+  if (!(error instanceof SingerError)) return error;
+  error.context.line ??= line;
+  error.context.file ??= file;
+  error.context.fileLine ??= fileLine;
+  return error;
 }
