@@ -11,11 +11,6 @@ export class KeyPropertiesChangedError extends SingerError {
   override readonly code = 'SINGER_KEY_PROPERTIES_CHANGED';
 }
 
-/** A message type this target does not load. */
-export class UnsupportedMessageError extends SingerError {
-  override readonly code = 'SINGER_UNSUPPORTED_MESSAGE';
-}
-
 /**
  * A BATCH message this target cannot read: a format other than jsonl, a compression other than gzip
  * or none, a file not on the local filesystem. The tap's batch_config must change.

@@ -10,7 +10,6 @@ export {
   KeyPropertiesChangedError,
   MissingKeyPropertiesError,
   UnsupportedBatchEncodingError,
-  UnsupportedMessageError,
 } from './errors.js';
 export {
   columnNameFor,
