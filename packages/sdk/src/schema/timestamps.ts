@@ -21,26 +21,54 @@ function digitsAt(text: string, at: number, width: number): number {
 }
 
 /**
- * `YYYY-MM-DDTHH:MM:SS[.fraction]Z` with every field in range: exactly what toUtcTimestamp returns
- * for it, found without the regex and the Date round trip (most API timestamps look like this).
+ * Where `YYYY-MM-DDTHH:MM:SS[.fraction]` at the start of `text` ends, with every field in range (a
+ * real calendar day, hours to 23), or -1. Years 0-99 count as out of range: Date.UTC reads them as
+ * 1900-1999, so they take the slow paths to come out the same.
  */
-function isCanonicalUtc(text: string): boolean {
+function localDateTimeEnd(text: string): number {
   const n = text.length;
-  if (n < 20 || text.charCodeAt(n - 1) !== 90 /* Z */) return false;
+  if (n < 19) return -1;
   if (text[4] !== '-' || text[7] !== '-' || text[10] !== 'T' || text[13] !== ':' || text[16] !== ':')
-    return false;
-  if (n > 20 && (text[19] !== '.' || n === 21 || digitsAt(text, 20, n - 21) < 0)) return false;
+    return -1;
   const year = digitsAt(text, 0, 4);
   const month = digitsAt(text, 5, 2);
   const day = digitsAt(text, 8, 2);
   const hour = digitsAt(text, 11, 2);
   const minute = digitsAt(text, 14, 2);
   const second = digitsAt(text, 17, 2);
-  // Date.UTC reads years 0-99 as 1900-1999: those take the slow path, to come out the same.
-  if (year < 100 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23) return false;
-  if (minute < 0 || minute > 59 || second < 0 || second > 59) return false;
+  if (year < 100 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23) return -1;
+  if (minute < 0 || minute > 59 || second < 0 || second > 59) return -1;
   const leap = month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
-  return day <= DAYS_IN_MONTH[month - 1]! + (leap ? 1 : 0);
+  if (day > DAYS_IN_MONTH[month - 1]! + (leap ? 1 : 0)) return -1;
+  if (text[19] !== '.') return 19;
+  let end = 20;
+  while (end < n && digitsAt(text, end, 1) >= 0) end += 1;
+  return end === 20 ? -1 : end;
+}
+
+/**
+ * `YYYY-MM-DDTHH:MM:SS[.fraction]Z` with every field in range: exactly what toUtcTimestamp returns
+ * for it, found without the regex and the Date round trip (most API timestamps look like this).
+ */
+function isCanonicalUtc(text: string): boolean {
+  const end = localDateTimeEnd(text);
+  return end === text.length - 1 && text.charCodeAt(end) === 90 /* Z */;
+}
+
+/**
+ * RFC 3339 with every field in range: `YYYY-MM-DDTHH:MM:SS[.fraction]` then `Z` or `±HH:MM`. A fast
+ * yes for the timestamps APIs send; no means only "not in this form", not "invalid".
+ */
+export function isRfc3339DateTime(text: string): boolean {
+  const end = localDateTimeEnd(text);
+  if (end < 0) return false;
+  if (end === text.length - 1) return text.charCodeAt(end) === 90 /* Z */;
+  if (end !== text.length - 6 || text[end + 3] !== ':') return false;
+  const sign = text[end];
+  if (sign !== '+' && sign !== '-') return false;
+  const hours = digitsAt(text, end + 1, 2);
+  const minutes = digitsAt(text, end + 4, 2);
+  return hours >= 0 && hours <= 23 && minutes >= 0 && minutes <= 59;
 }
 
 /** The same instant in UTC, or undefined when the text is not an ISO-8601 timestamp. */

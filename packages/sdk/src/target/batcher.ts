@@ -4,10 +4,11 @@
  */
 
 /**
- * A stream's first batch may hold 1/16 of the byte limit, each next one twice its predecessor's, up
- * to the limit: the database starts loading within milliseconds instead of waiting for a full batch.
+ * A batch is worth loading before it is full once it holds 1/16 of the byte limit (1 MB by default):
+ * enough that a load's fixed cost is small beside it. Bytes, not rows: a small `batch_size_rows`
+ * still means exactly that many rows per batch.
  */
-const FIRST_BATCH_SHARE = 16;
+const EARLY_LOAD_SHARE = 16;
 
 export interface BatchLimits {
   /** Rows per batch (`batch_size_rows`). */
@@ -42,11 +43,10 @@ export class Batcher<Row> {
   private bytes = 0;
   private openedAt = 0;
   private count = 0;
-  /** Bytes the open batch may hold: ramps up to `limits.maxBytes` (see FIRST_BATCH_SHARE). */
-  private maxBytes: number;
+  private readonly earlyBytes: number;
 
   constructor(readonly limits: BatchLimits) {
-    this.maxBytes = Math.max(1, Math.floor(limits.maxBytes / FIRST_BATCH_SHARE));
+    this.earlyBytes = Math.max(1, Math.ceil(limits.maxBytes / EARLY_LOAD_SHARE));
   }
 
   add(row: Row, bytes: number, line: number, now = Date.now()): void {
@@ -70,7 +70,12 @@ export class Batcher<Row> {
   }
 
   isFull(): boolean {
-    return this.rows.length >= this.limits.maxRows || this.bytes >= this.maxBytes;
+    return this.rows.length >= this.limits.maxRows || this.bytes >= this.limits.maxBytes;
+  }
+
+  /** Holds enough (see EARLY_LOAD_SHARE) to be worth loading now if the destination has nothing to do. */
+  isWorthLoading(): boolean {
+    return this.bytes >= this.earlyBytes;
   }
 
   isExpired(now = Date.now()): boolean {
@@ -92,7 +97,6 @@ export class Batcher<Row> {
     this.rows = [];
     this.lines = [];
     this.bytes = 0;
-    this.maxBytes = Math.min(this.limits.maxBytes, this.maxBytes * 2);
     return batch;
   }
 }

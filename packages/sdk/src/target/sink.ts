@@ -137,8 +137,14 @@ export abstract class Sink<Row = unknown> {
     return this.batcher.byteSize;
   }
 
-  isFull(): boolean {
-    return this.batcher.isFull();
+  /**
+   * Whether the buffered rows should be loaded now: the batch is full, or this stream has nothing
+   * loading and enough buffered to be worth a load. Loading whenever the destination is idle keeps
+   * batches as small as the pipeline allows, so little is left to load when the input ends, while a
+   * destination slower than the input still gets full batches.
+   */
+  isReadyToLoad(): boolean {
+    return this.batcher.isFull() || (this.inFlight.length === 0 && this.batcher.isWorthLoading());
   }
 
   isExpired(now: number): boolean {

@@ -160,7 +160,7 @@ export abstract class Target {
       source,
     });
     this.records += 1;
-    if (sink.isFull()) return this.startDrain(sink);
+    if (sink.isReadyToLoad()) return this.startDrain(sink);
     if ((this.records & 0x3ff) === 0) return this.limitMemory();
     return undefined;
   }

@@ -6,6 +6,7 @@ import {
   RecordValidationError,
   toUtcTimestamp,
 } from '../../src/index.js';
+import { isRfc3339DateTime } from '../../src/schema/timestamps.js';
 
 describe('toUtcTimestamp', () => {
   it.each([
@@ -44,6 +45,56 @@ describe('toUtcTimestamp', () => {
   });
 });
 
+describe('isRfc3339DateTime', () => {
+  it('says yes only to in-range RFC 3339 timestamps, each of which Date.parse accepts too', () => {
+    for (const text of [
+      '2024-05-01T12:34:56Z',
+      '2024-05-01T12:34:56.123456789Z',
+      '2024-02-29T23:59:59+00:00',
+      '0100-01-01T00:00:00-23:59',
+    ]) {
+      expect([text, isRfc3339DateTime(text)]).toEqual([text, true]);
+      expect(Number.isNaN(Date.parse(text))).toBe(false);
+    }
+    for (const text of [
+      '2023-02-29T00:00:00Z',
+      '2024-04-31T00:00:00Z',
+      '2024-05-01T24:00:00Z',
+      '2024-05-01T23:59:60Z',
+      '2024-05-01T12:34:56.Z',
+      '2024-05-01T12:34:56+24:00',
+      '2024-05-01T12:34:56+0530',
+      '2024-05-01 12:34:56Z',
+      '2024-05-01T12:34:56',
+      '0099-01-01T00:00:00Z',
+    ]) {
+      expect([text, isRfc3339DateTime(text)]).toEqual([text, false]);
+    }
+  });
+
+  it('never says yes where Date.parse says no, over random near-miss strings', () => {
+    let seed = 7;
+    const random = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    const pieces = ['0', '1', '2', '3', '5', '9', '-', ':', 'T', 'Z', '.', '+', ' '];
+    let accepted = 0;
+    for (let round = 0; round < 20_000; round += 1) {
+      const base = new Date(random(400_000) * 86_400_000 - 2e13 + random(86_400_000)).toISOString();
+      const chars = [...base.replace(/\.\d+Z$/, random(2) === 0 ? 'Z' : '+05:30')];
+      for (let edits = random(3); edits > 0; edits -= 1)
+        chars[random(chars.length)] = pieces[random(pieces.length)] ?? '';
+      const text = chars.join('');
+      if (isRfc3339DateTime(text)) {
+        accepted += 1;
+        expect([text, Number.isNaN(Date.parse(text))]).toEqual([text, false]);
+      }
+    }
+    expect(accepted).toBeGreaterThan(1000);
+  });
+});
+
 describe('compileValidator', () => {
   const validate = compileValidator(
     {
@@ -79,5 +130,16 @@ describe('compileValidator', () => {
       );
     }
     expect(() => validate({}, 8)).toThrow(/required property 'id' is missing/);
+  });
+
+  it('checks date-time strings: RFC 3339 and whatever else a date parser reads pass, the rest fail', () => {
+    const check = compileValidator(
+      { type: 'object', properties: { at: { type: 'string', format: 'date-time' } } },
+      'events',
+    );
+    for (const at of ['2024-05-01T12:34:56.5+02:00', '2024-05-01 12:34:56', 'May 1, 2024']) {
+      expect(() => check({ at })).not.toThrow();
+    }
+    expect(() => check({ at: 'yesterday' }, 3)).toThrow(RecordValidationError);
   });
 });

@@ -28,18 +28,23 @@ describe('Batcher', () => {
     expect(batcher.firstLine).toBe(9);
   });
 
-  test('starts with a small byte limit and doubles it per batch up to the configured one', () => {
-    const batcher = new Batcher<number>({ maxRows: 1_000_000, maxBytes: 1600, maxAgeMs: 1000 });
-    const sizes: number[] = [];
-    for (let batch = 0; batch < 7; batch += 1) {
-      let rows = 0;
-      while (!batcher.isFull()) {
-        batcher.add(rows, 10, rows + 1, 0);
-        rows += 1;
-      }
-      sizes.push(batcher.take()?.bytes ?? 0);
-    }
-    expect(sizes).toEqual([100, 200, 400, 800, 1600, 1600, 1600]);
+  test('is worth loading early at 1/16 of the byte limit, and full only at a limit', () => {
+    const byBytes = new Batcher<number>({ maxRows: 1_000_000, maxBytes: 1600, maxAgeMs: 1000 });
+    let rows = 0;
+    while (!byBytes.isWorthLoading()) byBytes.add(rows++, 10, rows, 0);
+    expect(byBytes.byteSize).toBe(100);
+    expect(byBytes.isFull()).toBe(false);
+    while (!byBytes.isFull()) byBytes.add(rows++, 10, rows, 0);
+    expect(byBytes.byteSize).toBe(1600);
+    expect(byBytes.take()?.rows).toHaveLength(160);
+    expect(byBytes.isWorthLoading()).toBe(false);
+
+    // A row limit is kept exactly: rows alone never make a batch worth loading early.
+    const byRows = new Batcher<number>({ maxRows: 100, maxBytes: 1_000_000, maxAgeMs: 1000 });
+    for (let row = 0; row < 99; row += 1) byRows.add(row, 1, row + 1, 0);
+    expect(byRows.isWorthLoading()).toBe(false);
+    byRows.add(99, 1, 100, 0);
+    expect(byRows.isFull()).toBe(true);
   });
 });
 
