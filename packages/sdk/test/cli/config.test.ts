@@ -2,7 +2,15 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type ConnectorInfo, loadConfig, parseDotenv, redactConfig, secretValues } from '../../src/index.js';
+import {
+  ConfigError,
+  type ConnectorInfo,
+  loadConfig,
+  parseDotenv,
+  redactConfig,
+  secretValues,
+  validateConfig,
+} from '../../src/index.js';
 
 const info: ConnectorInfo = {
   name: 'tap-demo',
@@ -22,6 +30,31 @@ const info: ConnectorInfo = {
 };
 
 describe('config', () => {
+  it('rejects wrong types, unknown settings and missing required ones, naming each', () => {
+    const strict = {
+      ...info.settings,
+      additionalProperties: false,
+      required: ['api_token'],
+    } as ConnectorInfo['settings'];
+    expect(() => validateConfig(strict, { api_token: 't', page_size: 5, verbose: true })).not.toThrow();
+    const problems = (config: Record<string, unknown>): string => {
+      try {
+        validateConfig(strict, config);
+      } catch (error) {
+        expect(error).toBeInstanceOf(ConfigError);
+        return (error as Error).message;
+      }
+      return 'accepted';
+    };
+    expect(problems({ api_token: 't', page_size: 'many' })).toBe(
+      "invalid config: setting 'page_size' must be integer",
+    );
+    expect(problems({ api_token: 't', pagesize: 5 })).toBe("invalid config: unknown setting 'pagesize'");
+    expect(problems({ verbose: 'yes' })).toBe(
+      "invalid config: missing required setting 'api_token'; setting 'verbose' must be boolean",
+    );
+  });
+
   it('reads a .env file, with real environment variables taking precedence', () => {
     const dir = mkdtempSync(join(tmpdir(), 'dotenv-'));
     writeFileSync(
