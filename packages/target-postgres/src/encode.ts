@@ -38,6 +38,19 @@ export function jsonText(value: unknown): string {
   return text.includes('\\u0000') ? serializeJson(stripNul(value)) : text;
 }
 
+/**
+ * A scalar's field as PostgreSQL receives it: the COPY text field before escaping (binary COPY sends
+ * this text as is). Strings lose their NULs, which text and jsonb cannot hold.
+ */
+export function scalarString(value: unknown): string {
+  if (typeof value === 'string') return value.includes('\0') ? value.replace(/\0/g, '') : value;
+  if (typeof value === 'number') return numberText(value);
+  if (typeof value === 'boolean') return value ? 'true' : 'false';
+  if (typeof value === 'bigint') return value.toString();
+  if (isExactNumber(value)) return value.toString();
+  return jsonText(value);
+}
+
 function scalarText(value: unknown): string {
   if (typeof value === 'string') return escapeCopyText(value);
   if (typeof value === 'number') return numberText(value);
@@ -106,6 +119,11 @@ export type RowEncoder = (
 function sourceJsonField(text: string, plain: boolean, value: unknown, encode: Encoder): string {
   if (plain) return text;
   return text.includes('\\u0000') ? encode(value) : escapeCopyText(text);
+}
+
+/** The JSON text sourceJsonField chooses, before COPY escaping: what the jsonb column receives. */
+export function sourceJsonText(text: string, plain: boolean, value: unknown): string {
+  return plain || !text.includes('\\u0000') ? text : jsonText(value);
 }
 
 /**

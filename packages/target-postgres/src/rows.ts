@@ -1,8 +1,9 @@
 /**
- * A batch's COPY rows as UTF-8 bytes in a few large buffers instead of one JS string per row: the
- * memory a batch holds is its byte size (outside the V8 heap, so it neither grows the heap nor costs
- * garbage collection), and COPY sends the buffers as they are. A row never spans two chunks, so any
- * subset of rows (the last row of each key) is a list of slices. Chunks of loaded batches are reused.
+ * A batch's COPY rows (text lines as UTF-8, or binary rows) in a few large buffers instead of one JS
+ * string per row: the memory a batch holds is its byte size (outside the V8 heap, so it neither grows
+ * the heap nor costs garbage collection), and COPY sends the buffers as they are. A row never spans
+ * two chunks, so any subset of rows (the last row of each key) is a list of slices. Chunks of loaded
+ * batches are reused.
  */
 
 export const CHUNK_BYTES = 1024 * 1024;
@@ -15,6 +16,10 @@ function allocate(bytes: number): Buffer {
   return Buffer.allocUnsafeSlow(bytes);
 }
 
+function release(chunk: Buffer): void {
+  if (chunk.length === CHUNK_BYTES && pool.length < POOL_LIMIT) pool.push(chunk);
+}
+
 /** A batch's rows: `chunks[i]` holds bytes up to `chunkEnds[i]` of the batch; row r ends at `rowEnds[r]`. */
 export class EncodedRows {
   constructor(
@@ -22,62 +27,79 @@ export class EncodedRows {
     readonly chunkEnds: number[],
   ) {}
 
-  /** Writes `stamp` over the last `stamp.length` bytes before each row's newline. */
-  stamp(rowEnds: readonly number[], stamp: Uint8Array): void {
+  /**
+   * Writes `stamp` into each of rows [from, to), ending `trailing` bytes before the row's end: over a
+   * COPY text row's placeholder before its newline, or a binary row's last field's 8 bytes.
+   */
+  stamp(rowEnds: readonly number[], stamp: Uint8Array, trailing: number, from: number, to: number): void {
     let chunk = 0;
     let chunkStart = 0;
-    for (const end of rowEnds) {
+    for (let row = from; row < to; row += 1) {
+      const end = rowEnds[row] as number;
       while (end > (this.chunkEnds[chunk] as number)) {
         chunkStart = this.chunkEnds[chunk] as number;
         chunk += 1;
       }
-      (this.chunks[chunk] as Buffer).set(stamp, end - chunkStart - 1 - stamp.length);
+      (this.chunks[chunk] as Buffer).set(stamp, end - chunkStart - trailing - stamp.length);
     }
   }
 
-  /** The bytes of every row, or only of rows `kept` (ascending indexes), as slices to send in order. */
-  *slices(rowEnds: readonly number[], kept: readonly number[] | undefined): Generator<Buffer> {
+  /**
+   * The bytes of rows [from, to), or only of rows `kept` (ascending indexes, all in that range), as
+   * slices to send in order.
+   */
+  *slices(
+    rowEnds: readonly number[],
+    from: number,
+    to: number,
+    kept: readonly number[] | undefined,
+  ): Generator<Buffer> {
     if (kept === undefined) {
-      let start = 0;
-      for (let index = 0; index < this.chunks.length; index += 1) {
-        const end = this.chunkEnds[index] as number;
-        if (end > start) yield (this.chunks[index] as Buffer).subarray(0, end - start);
-        start = end;
-      }
+      yield* this.bytes(from === 0 ? 0 : (rowEnds[from - 1] as number), rowEnds[to - 1] as number);
       return;
     }
     let chunk = 0;
     let chunkStart = 0;
-    let from = -1;
-    let to = -1;
+    let start = -1;
+    let stop = -1;
     for (const row of kept) {
-      const start = row === 0 ? 0 : (rowEnds[row - 1] as number);
-      const end = rowEnds[row] as number;
-      if (start === to && end <= (this.chunkEnds[chunk] as number)) {
-        to = end;
+      const rowStart = row === 0 ? 0 : (rowEnds[row - 1] as number);
+      const rowEnd = rowEnds[row] as number;
+      if (rowStart === stop && rowEnd <= (this.chunkEnds[chunk] as number)) {
+        stop = rowEnd;
         continue;
       }
-      if (to > from) yield (this.chunks[chunk] as Buffer).subarray(from - chunkStart, to - chunkStart);
-      while (end > (this.chunkEnds[chunk] as number)) {
+      if (stop > start) yield (this.chunks[chunk] as Buffer).subarray(start - chunkStart, stop - chunkStart);
+      while (rowEnd > (this.chunkEnds[chunk] as number)) {
         chunkStart = this.chunkEnds[chunk] as number;
         chunk += 1;
       }
-      from = start;
-      to = end;
+      start = rowStart;
+      stop = rowEnd;
     }
-    if (to > from) yield (this.chunks[chunk] as Buffer).subarray(from - chunkStart, to - chunkStart);
+    if (stop > start) yield (this.chunks[chunk] as Buffer).subarray(start - chunkStart, stop - chunkStart);
+  }
+
+  /** Batch bytes [start, end) as one slice per chunk they span. */
+  private *bytes(start: number, end: number): Generator<Buffer> {
+    let chunkStart = 0;
+    for (let index = 0; index < this.chunks.length && chunkStart < end; index += 1) {
+      const chunkEnd = this.chunkEnds[index] as number;
+      const from = Math.max(start, chunkStart);
+      const to = Math.min(end, chunkEnd);
+      if (to > from) yield (this.chunks[index] as Buffer).subarray(from - chunkStart, to - chunkStart);
+      chunkStart = chunkEnd;
+    }
   }
 
   /** Returns the chunks for reuse; only once the database has received all of them. */
   release(): void {
-    for (const chunk of this.chunks) {
-      if (chunk.length === CHUNK_BYTES && pool.length < POOL_LIMIT) pool.push(chunk);
-    }
+    for (const chunk of this.chunks) release(chunk);
     this.chunks.length = 0;
   }
 }
 
-/** Appends rows (COPY text lines) as UTF-8 to chunks; `take()` hands them over as one batch. */
+/** Appends rows (COPY text lines as UTF-8, or binary COPY rows) to chunks; `take()` hands them over as one batch. */
 export class RowWriter {
   private chunks: Buffer[] = [];
   private chunkEnds: number[] = [];
@@ -91,7 +113,7 @@ export class RowWriter {
     return this.before + this.position;
   }
 
-  /** Appends one row and returns its size in bytes. */
+  /** Appends one COPY text row and returns its size in bytes. */
   append(text: string): number {
     let current = this.current;
     let room = current === undefined ? 0 : current.length - this.position;
@@ -110,8 +132,51 @@ export class RowWriter {
     return written;
   }
 
+  /**
+   * For a row written in place (BinaryRow): the chunk to write it into, from `rowStart` on. Until
+   * `endRow` the row is not part of the batch; a row abandoned halfway is simply overwritten.
+   */
+  openRow(): Buffer {
+    this.current ??= allocate(0);
+    return this.current;
+  }
+
+  /** Where the row written in place starts in the current chunk. */
+  get rowStart(): number {
+    return this.position;
+  }
+
+  /**
+   * The row written in place needs `more` bytes after its first `written` and its chunk is full: it
+   * moves to a new chunk (at its start), which is returned. The old chunk ends before the row.
+   */
+  moveRow(written: number, more: number): Buffer {
+    const old = this.current as Buffer;
+    const start = this.position;
+    const needed = written + more;
+    // Beyond a chunk, doubling: a row of many MB moves a few times, not once per field.
+    const next = allocate(needed <= CHUNK_BYTES ? needed : Math.max(needed, 2 * written));
+    old.copy(next, 0, start, start + written);
+    this.seal();
+    this.current = next;
+    return next;
+  }
+
+  /** Ends the row written in place at offset `end` of the current chunk; returns its size in bytes. */
+  endRow(end: number): number {
+    const size = end - this.position;
+    this.position = end;
+    return size;
+  }
+
   private seal(): void {
     if (this.current === undefined) return;
+    if (this.position === 0) {
+      // Nothing written to it: back to the pool rather than an empty chunk in the batch.
+      release(this.current);
+      this.current = undefined;
+      return;
+    }
     this.before += this.position;
     this.chunks.push(this.current);
     this.chunkEnds.push(this.before);

@@ -1,8 +1,11 @@
 /**
- * One stream → one table. Records are encoded to COPY text as they arrive, straight into byte buffers
+ * One stream → one table. Records are encoded to COPY rows as they arrive, straight into byte buffers
  * (so a batch costs its size in memory, outside the V8 heap), and each batch is loaded in one
- * transaction. Keys are de-duplicated in the batch (the last record wins) as records arrive. A batch
- * is first COPied straight into the table; if a key is already there (a unique violation), or deletes
+ * transaction. Rows are binary COPY rows while every value can be written in binary exactly as
+ * PostgreSQL would read its text; from the first record with a value that cannot, the rest of the
+ * batch is COPY text, and the batch is loaded by one binary COPY and one text COPY. Keys are
+ * de-duplicated in the batch (the last record wins) as records arrive. A batch is first COPied
+ * straight into the table; if a key is already there (a unique violation), or deletes
  * must be applied, it is loaded through a temporary staging table and one INSERT … ON CONFLICT DO
  * UPDATE instead. Tables are created and widened from the stream's SCHEMA; nothing is dropped.
  */
@@ -24,15 +27,29 @@ import {
 } from '@singer-ts/sdk';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
+import { BinaryRow, binaryCopyData, binaryMoment, binaryTypeOf } from './binary.js';
+import {
+  type BinaryColumn,
+  type BinaryRowEncoder,
+  compileBinaryRowEncoder,
+  fieldEncoderFor,
+} from './binary-fields.js';
 import { connectionFailure, watchConnection } from './connection.js';
+import { parseTimestamp, type ZonelessTimestamps } from './datetime.js';
 import { compileRowEncoder, type Encoder, encoderFor, NULL_TEXT, type RowEncoder } from './encode.js';
 import { type EncodedRows, RowWriter } from './rows.js';
+import { type CopySegment, copySegments, keptRows, rowOfCopyLine, segmentSize } from './segments.js';
 import { connectionError } from './settings.js';
 import { type ColumnClass, classOfLogical, classOfPgType, PG_TYPE, widenTo } from './types.js';
 
 export interface PostgresSinkOptions extends SinkOptions {
   pool: pg.Pool;
   schemaName: string;
+  /**
+   * `text` loads every batch with COPY text (no binary rows); for tests that compare the two formats.
+   * By default rows are binary wherever that is exact.
+   */
+  copyFormat?: 'binary' | 'text';
 }
 
 /**
@@ -43,18 +60,24 @@ type BatchKey = string | number;
 /** Integer text that is exactly a safe JS integer, so it and that number are the same key. */
 const SAFE_INTEGER_TEXT = /^-?(?:0|[1-9]\d{0,14})$/;
 
-/** A batch row: the end offset of its COPY line in the batch's bytes (see rows.ts). */
+/** A batch row: the end offset of its COPY row in the batch's bytes (see rows.ts). */
 export type PgRow = number;
 
 /** What a batch holds beside its rows: the encoded bytes and the rows a later one of the same key replaced. */
 interface SealedBatch {
   rows: EncodedRows;
   superseded: number[];
+  /** Rows before this index are binary COPY rows, the others COPY text. */
+  textFrom: number;
+  /** Integer columns whose values outgrew bigint in this batch: widened before its text rows load. */
+  widen: string[];
 }
 
 interface LoadedColumn {
   column: SQLColumn;
   kind: ColumnClass;
+  /** The column's type as format_type() prints it. */
+  pgType: string;
   encode: Encoder;
 }
 
@@ -63,6 +86,8 @@ const BATCHED_AT = '_sdc_batched_at';
 /** `_sdc_batched_at` is written as the load transaction's now() in this fixed-width form. */
 const STAMP_SQL = `SELECT to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS stamp`;
 const STAMP_PLACEHOLDER = '0000-00-00T00:00:00.000000Z';
+/** Types `_sdc_batched_at` may have for binary rows: their stamp is a binary timestamp. */
+const BINARY_STAMP_TYPES = new Set(['timestamptz', 'timestamp']);
 /** SQLSTATE unique_violation: a COPY straight into the table met a key already there. */
 const UNIQUE_VIOLATION = '23505';
 /** After the n-th batch whose direct COPY met an existing key, the next 2^n batches go through staging. */
@@ -71,14 +96,28 @@ const MAX_DIRECT_BACKOFF = 64;
 export class PostgresSink extends SQLSink<PgRow> {
   private readonly pool: pg.Pool;
   readonly schemaName: string;
+  private readonly copyFormat: 'binary' | 'text';
   private loaded: LoadedColumn[] = [];
   /** Indexes into `loaded` of the key columns, for building a row's key. */
   private keyIndexes: number[] = [];
-  /** Columns whose integers outgrew bigint; widened to numeric before the next load. */
-  private readonly overflowed = new Set<string>();
+  /** Columns whose integers outgrew bigint in the open batch; widened when the batch loads. */
+  private overflowed = new Set<string>();
+  /**
+   * Columns whose widening to numeric is not committed yet. Meanwhile every row is COPY text: a binary
+   * row holds a bigint column's values as int8, which a numeric column would not accept.
+   */
+  private readonly widening = new Set<string>();
   private truncated = false;
   private hasDeletes = false;
   private encodeRow: RowEncoder = () => '';
+  /** Undefined when some column's type is only loaded as text: then every row is COPY text. */
+  private encodeBinaryRow: BinaryRowEncoder | undefined;
+  /** Index of the open batch's first COPY text row; -1 while all its rows are binary. */
+  private textFrom = -1;
+  /** How timestamps without an offset are read in binary: as UTC when the session's TimeZone is UTC. */
+  private zoneless: ZonelessTimestamps = 'refuse';
+  /** `_sdc_batched_at`'s type in the table. */
+  private batchedAtType = PG_TYPE['date-time'];
   /** Properties whose source text rows copy (jsonb, numeric), and where each was found in a line. */
   private spanLookup = new SpanLookup([]);
   private found = new Int32Array(0);
@@ -86,7 +125,8 @@ export class PostgresSink extends SQLSink<PgRow> {
   private keyOf: ((record: Record<string, unknown>, context: RecordContext) => BatchKey) | undefined;
   /** Whether rows end with a `_sdc_batched_at` field, stamped when the batch is loaded. */
   private stamped = false;
-  private writer = new RowWriter();
+  private readonly writer = new RowWriter();
+  private readonly binaryRow = new BinaryRow(this.writer);
   /** Key → index of its last row in the open batch, and the indexes of rows replaced since. */
   private keys = new Map<BatchKey, number>();
   private superseded: number[] = [];
@@ -99,6 +139,7 @@ export class PostgresSink extends SQLSink<PgRow> {
     super(message, options);
     this.pool = options.pool;
     this.schemaName = options.schemaName;
+    this.copyFormat = options.copyFormat ?? 'binary';
   }
 
   get qualifiedTable(): string {
@@ -123,6 +164,10 @@ export class PostgresSink extends SQLSink<PgRow> {
     let client: pg.PoolClient | undefined;
     try {
       client = await this.connect();
+      // Text COPY reads a timestamp without offset in the session's TimeZone (the target's pool sets
+      // UTC; a pool from elsewhere may not), and binary rows must read it the same way.
+      const zone = await client.query<{ zone: string }>(`SELECT current_setting('TimeZone') AS zone`);
+      this.zoneless = zone.rows[0]?.zone === 'UTC' ? 'utc' : 'refuse';
       await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(this.schemaName)}`);
       let existing = await this.readTable(client);
       if (existing === undefined) {
@@ -238,8 +283,10 @@ export class PostgresSink extends SQLSink<PgRow> {
       .map((column) => {
         const type = types.get(column.name);
         const kind = type === undefined ? classOfLogical(column.type) : classOfPgType(type);
-        return { column, kind, encode: encoderFor(kind, () => this.overflowed.add(column.name)) };
+        const pgType = type ?? PG_TYPE[column.type];
+        return { column, kind, pgType, encode: encoderFor(kind, () => this.flagOverflow(column.name)) };
       });
+    this.batchedAtType = types.get(BATCHED_AT) ?? PG_TYPE['date-time'];
     this.keyIndexes = this.keyColumns.map((key) =>
       this.loaded.findIndex((entry) => entry.column.name === key),
     );
@@ -272,6 +319,7 @@ export class PostgresSink extends SQLSink<PgRow> {
       metadataValue,
       this.stamped ? `\t${STAMP_PLACEHOLDER}\n` : '\n',
     );
+    this.encodeBinaryRow = this.compileBinary(columns, metadataValue);
     if (!this.upserting) {
       this.keyOf = undefined;
       return;
@@ -299,16 +347,54 @@ export class PostgresSink extends SQLSink<PgRow> {
           };
   }
 
+  /**
+   * The binary row encoder for the loaded columns, or undefined when rows must be COPY text: text was
+   * asked for, or some column's type has no exact binary encoder here (see binaryTypeOf).
+   */
+  private compileBinary(
+    columns: readonly { property: string | undefined; span?: number | undefined }[],
+    metadataValue: (index: number, record: Record<string, unknown>, context: unknown) => unknown,
+  ): BinaryRowEncoder | undefined {
+    if (this.copyFormat === 'text') return undefined;
+    const textOnly = (column: string, type: string): undefined => {
+      this.logger.debug('loading with COPY text only: a column type has no binary encoder', {
+        stream: this.stream,
+        column,
+        type,
+      });
+      return undefined;
+    };
+    const stampType = binaryTypeOf(this.batchedAtType);
+    if (this.stamped && (stampType === undefined || !BINARY_STAMP_TYPES.has(stampType))) {
+      return textOnly(BATCHED_AT, this.batchedAtType);
+    }
+    const binaryColumns: BinaryColumn[] = [];
+    for (const [index, entry] of this.loaded.entries()) {
+      const type = binaryTypeOf(entry.pgType);
+      if (type === undefined) return textOnly(entry.column.name, entry.pgType);
+      const span = columns[index]?.span;
+      binaryColumns.push({
+        property: columns[index]?.property,
+        encode: fieldEncoderFor(type, { span, zoneless: this.zoneless }),
+      });
+    }
+    return compileBinaryRowEncoder(binaryColumns, metadataValue, this.stamped);
+  }
+
+  private flagOverflow(column: string): void {
+    this.overflowed.add(column);
+    this.widening.add(column);
+  }
+
   protected prepare(record: Record<string, unknown>, context: RecordContext): PreparedRow<PgRow> {
     const source = context.source;
     if (source !== undefined && this.found.length > 0) this.spanLookup.find(source, this.found);
     else this.found.fill(-1);
-    const text = this.encodeRow(record, context, source, this.found, source?.plain ?? false);
+    const bytes = this.writeRow(record, context, source?.plain ?? false);
     const key = this.keyOf?.(record, context);
     if (!this.hasDeletes && record._sdc_deleted_at !== undefined && record._sdc_deleted_at !== null) {
       this.hasDeletes = true;
     }
-    const bytes = this.writer.append(text);
     if (key !== undefined) {
       const index = this.bufferedRows;
       const previous = this.keys.get(key);
@@ -318,37 +404,62 @@ export class PostgresSink extends SQLSink<PgRow> {
     return { row: this.writer.size, bytes };
   }
 
+  /**
+   * Writes the record's row, binary while the open batch's rows are; returns its size in bytes. The
+   * first record with a value binary cannot hold exactly makes it and the rest of the batch COPY text.
+   */
+  private writeRow(record: Record<string, unknown>, context: RecordContext, plain: boolean): number {
+    const source = context.source;
+    if (this.textFrom < 0) {
+      const encode = this.widening.size === 0 ? this.encodeBinaryRow : undefined;
+      const failed = encode?.(record, context, source, this.found, plain, this.binaryRow) ?? 0;
+      if (failed < 0) return this.binaryRow.end();
+      this.textFrom = this.bufferedRows;
+      if (encode !== undefined) {
+        this.logger.debug('the rest of the batch is COPY text: a value has no exact binary form', {
+          stream: this.stream,
+          column: this.loaded[failed]?.column.name,
+          line: context.line,
+        });
+      }
+    }
+    return this.writer.append(this.encodeRow(record, context, source, this.found, plain));
+  }
+
   protected override takeBatch(): Batch<PgRow> | undefined {
     const batch = super.takeBatch();
     if (batch === undefined) return undefined;
-    this.sealed.set(batch, { rows: this.writer.take(), superseded: this.superseded });
+    this.sealed.set(batch, {
+      rows: this.writer.take(),
+      superseded: this.superseded,
+      textFrom: this.textFrom < 0 ? batch.rows.length : this.textFrom,
+      widen: [...this.overflowed],
+    });
     this.keys = new Map();
     this.superseded = [];
+    this.textFrom = -1;
+    this.overflowed = new Set();
     return batch;
-  }
-
-  /** Indexes of the rows to load when some were replaced by a later row of the same key. */
-  private keptRows(count: number, superseded: number[]): number[] | undefined {
-    if (superseded.length === 0) return undefined;
-    const replaced = new Uint8Array(count);
-    for (const index of superseded) replaced[index] = 1;
-    const kept: number[] = [];
-    for (let index = 0; index < count; index += 1) if (replaced[index] === 0) kept.push(index);
-    return kept;
   }
 
   protected async load(batch: Batch<PgRow>): Promise<void> {
     const sealed = this.sealed.get(batch);
     if (sealed === undefined) throw new Error(`batch ${batch.number} of stream ${this.stream} has no rows`);
     this.sealed.delete(batch);
-    const kept = this.keptRows(batch.rows.length, sealed.superseded);
+    const segments = copySegments(
+      batch.rows.length,
+      sealed.textFrom,
+      keptRows(batch.rows.length, sealed.superseded),
+    );
     // Hard deletes join the batch's rows to the table, so they need the staging table.
     const needsStaging = this.upserting && this.hasDeletes && this.settings.hardDelete;
     let direct = !needsStaging && (!this.upserting || this.stagedBatches === 0);
     if (!direct && this.stagedBatches > 0) this.stagedBatches -= 1;
     for (;;) {
+      // The COPY statement running when the attempt failed, to name the input line of a bad row.
+      const attempt: { copying?: CopySegment } = {};
       try {
-        await this.loadOnce(batch, sealed.rows, kept, direct);
+        await this.loadOnce(batch, sealed, segments, direct, attempt);
         sealed.rows.release();
         return;
       } catch (error) {
@@ -363,7 +474,7 @@ export class PostgresSink extends SQLSink<PgRow> {
           direct = false;
           continue;
         }
-        throw this.loadError(error, batch, undefined, kept);
+        throw this.loadError(error, batch, undefined, attempt.copying);
       }
     }
   }
@@ -371,43 +482,56 @@ export class PostgresSink extends SQLSink<PgRow> {
   /**
    * One attempt at loading a batch in one transaction: a direct COPY into the table (fails with a
    * unique violation if a key exists), or COPY into a staging table and one INSERT … ON CONFLICT.
+   * Each segment is one COPY (binary, then text); columns the batch widens to numeric are altered
+   * between the two, as its binary rows hold their values as bigint and its text rows may not fit.
    */
   private async loadOnce(
     batch: Batch<PgRow>,
-    rows: EncodedRows,
-    kept: number[] | undefined,
+    sealed: SealedBatch,
+    segments: CopySegment[],
     direct: boolean,
+    attempt: { copying?: CopySegment },
   ): Promise<void> {
+    const rows = sealed.rows;
     const client = await this.connect();
     let broken: Error | undefined;
     try {
-      if (this.overflowed.size > 0) await this.widenOverflowed(client);
       await client.query('BEGIN');
-      if (this.stamped) {
-        const result = await client.query<{ stamp: string }>(STAMP_SQL);
-        const stamp = result.rows[0]?.stamp ?? '';
-        if (stamp.length !== STAMP_PLACEHOLDER.length) throw new Error(`unexpected now() text '${stamp}'`);
-        rows.stamp(batch.rows, Buffer.from(stamp, 'latin1'));
-      }
+      if (this.stamped) await this.stampRows(client, batch, sealed);
       if (this.settings.loadMethod === 'overwrite' && !this.truncated) {
         await client.query(`TRUNCATE ${this.qualifiedTable}`);
       }
       const names = this.loaded.map((entry) => quoteIdentifier(entry.column.name));
       if (this.stamped) names.push(quoteIdentifier(BATCHED_AT));
       const list = names.join(', ');
-      const copy = async (table: string): Promise<void> => {
-        const stream = client.query(copyFrom(`COPY ${table} (${list}) FROM STDIN`));
+      const copy = async (table: string, segment: CopySegment): Promise<void> => {
+        const format = segment.binary ? ' (FORMAT binary)' : '';
+        const stream = client.query(copyFrom(`COPY ${table} (${list}) FROM STDIN${format}`));
         // pipeline reports the COPY's failure; an error the stream emits after that must not crash.
         stream.on('error', () => undefined);
-        await pipeline(rows.slices(batch.rows, kept), stream);
+        const data = rows.slices(batch.rows, segment.from, segment.to, segment.kept);
+        attempt.copying = segment;
+        await pipeline(segment.binary ? binaryCopyData(data) : data, stream);
+        attempt.copying = undefined;
+      };
+      const copyBatch = async (table: string): Promise<void> => {
+        let widened = false;
+        for (const segment of segments) {
+          if (!segment.binary && !widened) {
+            await this.widenColumns(client, sealed.widen, table);
+            widened = true;
+          }
+          await copy(table, segment);
+        }
+        if (!widened) await this.widenColumns(client, sealed.widen, table);
       };
       if (direct) {
-        await copy(this.qualifiedTable);
+        await copyBatch(this.qualifiedTable);
       } else {
         await client.query(
           `CREATE TEMP TABLE ${STAGE} ON COMMIT DROP AS SELECT ${list} FROM ${this.qualifiedTable} WITH NO DATA`,
         );
-        await copy(STAGE);
+        await copyBatch(STAGE);
         await client.query(this.insertStatement(names));
         if (this.hasDeletes && this.settings.hardDelete && this.upserting) {
           const match = this.keyColumns
@@ -420,10 +544,13 @@ export class PostgresSink extends SQLSink<PgRow> {
       }
       await client.query('COMMIT');
       this.truncated = true;
+      this.widened(sealed.widen);
+      const binary = segments[0]?.binary === true ? segments[0] : undefined;
       this.logger.debug('batch committed', {
         stream: this.stream,
         batch: batch.number,
         rows: batch.rows.length,
+        binaryRows: binary === undefined ? 0 : segmentSize(binary),
         direct,
       });
     } catch (error) {
@@ -452,24 +579,55 @@ export class PostgresSink extends SQLSink<PgRow> {
     return sql;
   }
 
-  private async widenOverflowed(client: pg.PoolClient): Promise<void> {
-    for (const name of [...this.overflowed]) {
-      await client.query(
-        `ALTER TABLE ${this.qualifiedTable} ALTER COLUMN ${quoteIdentifier(name)} TYPE numeric USING ${quoteIdentifier(name)}::numeric`,
-      );
+  /**
+   * Writes `_sdc_batched_at`, the transaction's now(), into every row: as text into text rows, as a
+   * binary timestamp (the same instant, read from the same text) into binary rows.
+   */
+  private async stampRows(client: pg.PoolClient, batch: Batch<PgRow>, sealed: SealedBatch): Promise<void> {
+    const result = await client.query<{ stamp: string }>(STAMP_SQL);
+    const stamp = result.rows[0]?.stamp ?? '';
+    const moment = { seconds: 0, micros: 0 };
+    if (stamp.length !== STAMP_PLACEHOLDER.length || !parseTimestamp(stamp, 'refuse', true, moment)) {
+      throw new Error(`unexpected now() text '${stamp}'`);
+    }
+    const count = batch.rows.length;
+    const { rows, textFrom } = sealed;
+    if (textFrom > 0) rows.stamp(batch.rows, binaryMoment(moment), 0, 0, textFrom);
+    if (textFrom < count) rows.stamp(batch.rows, Buffer.from(stamp, 'latin1'), 1, textFrom, count);
+  }
+
+  /**
+   * Alters the columns the batch widens to numeric (those not widened by an earlier batch yet), in
+   * the table and, when loading through it, the staging table, inside the load's transaction.
+   */
+  private async widenColumns(client: pg.PoolClient, names: string[], copyTable: string): Promise<void> {
+    const tables = copyTable === this.qualifiedTable ? [copyTable] : [this.qualifiedTable, copyTable];
+    for (const name of names) {
+      if (!this.loaded.some((entry) => entry.column.name === name && entry.kind !== 'numeric')) continue;
+      for (const table of tables) {
+        await client.query(
+          `ALTER TABLE ${table} ALTER COLUMN ${quoteIdentifier(name)} TYPE numeric USING ${quoteIdentifier(name)}::numeric`,
+        );
+      }
       this.logger.info('widened column for an integer beyond bigint', {
         stream: this.stream,
         column: name,
         to: 'numeric',
       });
-      for (const entry of this.loaded) {
-        if (entry.column.name === name) {
-          entry.kind = 'numeric';
-          entry.encode = encoderFor('numeric', () => undefined);
-        }
-      }
-      this.overflowed.delete(name);
     }
+  }
+
+  /** After the commit that widened `names`: their values are encoded as numeric from now on. */
+  private widened(names: string[]): void {
+    if (names.length === 0) return;
+    for (const entry of this.loaded) {
+      if (names.includes(entry.column.name)) {
+        entry.kind = 'numeric';
+        entry.pgType = 'numeric';
+        entry.encode = encoderFor('numeric', () => undefined);
+      }
+    }
+    for (const name of names) this.widening.delete(name);
     this.compile();
   }
 
@@ -507,8 +665,16 @@ export class PostgresSink extends SQLSink<PgRow> {
     }
   }
 
-  /** A database error as a BatchLoadError naming stream, batch, column and input line. */
-  private loadError(error: unknown, batch: Batch<PgRow> | undefined, what?: string, kept?: number[]): Error {
+  /**
+   * A database error as a BatchLoadError naming stream, batch, column and input line; `copying` is the
+   * COPY statement that failed, whose row numbers count from its first row.
+   */
+  private loadError(
+    error: unknown,
+    batch: Batch<PgRow> | undefined,
+    what?: string,
+    copying?: CopySegment,
+  ): Error {
     if (error instanceof KeyPropertiesChangedError || error instanceof SQLConnectionError) return error;
     const db = error as { message?: string; where?: string; column?: string; detail?: string; code?: string };
     const message = db.message ?? String(error);
@@ -517,17 +683,16 @@ export class PostgresSink extends SQLSink<PgRow> {
     // COPY reports the row it was reading whatever went wrong; only a data or constraint error
     // (SQLSTATE classes 22, 23) is that row's fault, not a lost connection or a cancelled query.
     const rowFault = typeof db.code !== 'string' || db.code.startsWith('22') || db.code.startsWith('23');
-    const copyPlace = rowFault ? /COPY [^,]+, line (\d+)(?:, column ([^:]+))?/.exec(db.where ?? '') : null;
+    const copyPlace = rowFault ? /COPY [^,]+, line (\d+)(?:, column ([^:\n]+))?/.exec(db.where ?? '') : null;
     const columnName = db.column ?? copyPlace?.[2];
     if (columnName !== undefined) {
       const column = this.columns.find((candidate) => candidate.name === columnName);
       context.column = columnName;
       if (column?.property !== undefined && column.property !== columnName) context.field = column.property;
     }
-    if (copyPlace?.[1] !== undefined && batch !== undefined) {
-      const rowIndex = Number(copyPlace[1]) - 1;
-      const index = kept === undefined ? rowIndex : kept[rowIndex];
-      if (index !== undefined && batch.lines[index] !== undefined) context.line = batch.lines[index];
+    if (copyPlace?.[1] !== undefined && batch !== undefined && copying !== undefined) {
+      const row = rowOfCopyLine(copying, Number(copyPlace[1]));
+      if (row !== undefined && batch.lines[row] !== undefined) context.line = batch.lines[row];
     }
     if (db.code !== undefined) context.sqlstate = db.code;
     const prefix =

@@ -2,8 +2,15 @@ import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { PassThrough, Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { Logger, type TargetRunSummary } from '@singer-ts/sdk';
+import {
+  Logger,
+  type LogLevel,
+  type SchemaMessage,
+  type TargetOptions,
+  type TargetRunSummary,
+} from '@singer-ts/sdk';
 import pg from 'pg';
+import { PostgresSink } from '../src/sink.js';
 import { TargetPostgres } from '../src/target.js';
 
 export const CONFORMANCE = fileURLToPath(new URL('../../../../shared/conformance/', import.meta.url));
@@ -18,11 +25,48 @@ export interface TargetRun {
 /** Input for a run: text, lines, a file, or chunks that arrive when the test says so. */
 export type TargetInput = string | string[] | { file: string } | AsyncIterable<string>;
 
+export interface RunOptions {
+  /** Forces every batch through COPY text (`text`), to compare with the default binary rows. */
+  copyFormat?: 'binary' | 'text';
+  level?: LogLevel;
+}
+
+/** TargetPostgres whose sinks load with the given COPY format. */
+class FormatTarget extends TargetPostgres {
+  constructor(
+    options: TargetOptions,
+    private readonly copyFormat: 'binary' | 'text',
+  ) {
+    super(options);
+  }
+
+  protected override createSink(message: SchemaMessage): PostgresSink {
+    return new PostgresSink(message, {
+      logger: this.logger,
+      settings: this.settings,
+      pool: this.pool,
+      schemaName: this.schemaName,
+      copyFormat: this.copyFormat,
+    });
+  }
+}
+
 /** Runs target-postgres in-process over `input` and collects STATE output. */
-export async function runTarget(config: Record<string, unknown>, input: TargetInput): Promise<TargetRun> {
+export async function runTarget(
+  config: Record<string, unknown>,
+  input: TargetInput,
+  options: RunOptions = {},
+): Promise<TargetRun> {
   const logs: string[] = [];
-  const logger = new Logger({ name: 'target-postgres', sink: (line) => logs.push(line), level: 'info' });
-  const target = new TargetPostgres({ config, logger });
+  const logger = new Logger({
+    name: 'target-postgres',
+    sink: (line) => logs.push(line),
+    level: options.level ?? 'info',
+  });
+  const target =
+    options.copyFormat === undefined
+      ? new TargetPostgres({ config, logger })
+      : new FormatTarget({ config, logger }, options.copyFormat);
   const source =
     typeof input === 'string' || Array.isArray(input)
       ? Readable.from([Array.isArray(input) ? `${input.join('\n')}\n` : input])
@@ -47,8 +91,12 @@ export async function runTarget(config: Record<string, unknown>, input: TargetIn
 }
 
 /** Runs and throws the target's error, if any. */
-export async function load(config: Record<string, unknown>, input: TargetInput): Promise<TargetRun> {
-  const run = await runTarget(config, input);
+export async function load(
+  config: Record<string, unknown>,
+  input: TargetInput,
+  options: RunOptions = {},
+): Promise<TargetRun> {
+  const run = await runTarget(config, input, options);
   if (run.error !== undefined) throw run.error;
   return run;
 }
