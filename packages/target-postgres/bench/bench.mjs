@@ -6,6 +6,7 @@
  * as a user runs it) as a markdown table of medians over the runs. The target runs with its default
  * settings (so `validate_records` is on) unless BENCH_TARGET_CONFIG (JSON) overrides some. One
  * unmeasured load warms the server first, and the order of the two loads alternates between runs.
+ * Autovacuum is off and each timed load starts after a CHECKPOINT, so neither pays for the other.
  *
  *   node packages/target-postgres/bench/bench.mjs [--sizes 100000,1000000] [--runs 3]
  */
@@ -180,6 +181,7 @@ async function copyBaseline(url, schema, csvFile, createShape = false) {
   try {
     if (createShape) await runTarget(writeConfig(dir, schema), schemaOnly);
     await client.query(`CREATE TABLE ${schema}.baseline (LIKE ${schema}.tickets INCLUDING ALL)`);
+    await client.query('CHECKPOINT');
     const started = process.hrtime.bigint();
     await pipeline(
       createReadStream(csvFile),
@@ -203,6 +205,17 @@ function writeConfig(directory, schema) {
   return file;
 }
 
+/** Runs SQL statements on a connection of their own. */
+async function execute(...statements) {
+  const client = new pg.Client({ connectionString: db.url });
+  await client.connect();
+  try {
+    for (const statement of statements) await client.query(statement);
+  } finally {
+    await client.end();
+  }
+}
+
 async function dropSchema(schema) {
   const client = new pg.Client({ connectionString: db.url });
   await client.connect();
@@ -212,6 +225,10 @@ async function dropSchema(schema) {
 
 const overrides = JSON.parse(process.env.BENCH_TARGET_CONFIG ?? '{}');
 const db = await startTestDatabase();
+// Measurement hygiene: autovacuum would analyze one load's fresh table while the next load is timed,
+// and a checkpoint left pending by one load would be paid by the next. Neither happens mid-load now:
+// autovacuum is off for the bench's server, and every timed load starts after a CHECKPOINT.
+await execute('ALTER SYSTEM SET autovacuum = off', 'SELECT pg_reload_conf()');
 const dir = mkdtempSync(join(tmpdir(), 'target-postgres-bench-'));
 const schemaOnly = join(dir, 'schema-only.jsonl');
 writeFileSync(
@@ -238,10 +255,12 @@ try {
       let loaded;
       let copySeconds;
       if (run % 2 === 0) {
+        await execute('CHECKPOINT');
         loaded = await runTarget(configFile, singer);
         copySeconds = await copyBaseline(db.url, schema, csv);
       } else {
         copySeconds = await copyBaseline(db.url, schema, csv, true);
+        await execute('CHECKPOINT');
         loaded = await runTarget(configFile, singer);
       }
       target.push(n / loaded.seconds);
