@@ -9,7 +9,7 @@ import type { ZendeskEmulator } from '../src/emulator/index.js';
 import { TapZendesk } from '../src/index.js';
 import { type AnyJson, configFor, discover, ids, select, startEmulator } from './tap-helpers.js';
 
-// Spawned runs use the built dist: `pnpm exec tsc -b packages/tap-zendesk` first.
+// Spawned runs use the built bin (dist/bundle): `pnpm build` first.
 const bin = fileURLToPath(new URL('../bin/tap-zendesk.js', import.meta.url));
 
 describe('tap-zendesk failure handling', () => {

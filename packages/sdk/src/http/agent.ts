@@ -12,10 +12,13 @@ import type { Dispatcher } from 'undici';
 
 /**
  * undici is loaded on first use (it takes ~0.2 s to load): targets and mappers import the SDK's
- * entry point but never speak HTTP, and their start-up time counts on every run.
+ * entry point but never speak HTTP, and their start-up time counts on every run. It is resolved from
+ * the SDK's own package, which depends on it, also when this code runs bundled into a connector's CLI.
  */
 export function loadUndici(): typeof import('undici') {
-  undici ??= createRequire(import.meta.url)('undici') as typeof import('undici');
+  undici ??= createRequire(import.meta.resolve('@singer-ts/sdk/package.json'))(
+    'undici',
+  ) as typeof import('undici');
   return undici;
 }
 let undici: typeof import('undici') | undefined;
