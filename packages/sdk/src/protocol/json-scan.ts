@@ -220,6 +220,40 @@ function skipContainer(from: number): number {
   return length;
 }
 
+/**
+ * `json` with every number a double may not hold exactly (as scanJson judges them) turned into a
+ * string: `prefix` followed by the number's text. JSON.parse then reads the text with its own rules
+ * (a repeated name keeps its last value), and a reviver can make those strings exact numbers again.
+ */
+export function quoteUnsafeNumbers(json: string, prefix: string): string {
+  text = json;
+  length = json.length;
+  const quotedPrefix = JSON.stringify(prefix).slice(0, -1);
+  let out = '';
+  let copied = 0;
+  let i = 0;
+  while (i < length) {
+    const c = json.charCodeAt(i);
+    if (c === QUOTE) {
+      i = skipString(i);
+      continue;
+    }
+    if (c !== MINUS && (c < DIGIT_0 || c > DIGIT_9)) {
+      i += 1;
+      continue;
+    }
+    unsafeNumber = false;
+    const end = skipNumber(i);
+    if (unsafeNumber) {
+      out += `${json.slice(copied, i)}${quotedPrefix}${json.slice(i, end)}"`;
+      copied = end;
+    }
+    i = end;
+  }
+  text = '';
+  return out + json.slice(copied);
+}
+
 /** Skips a number, noting one a double may not hold exactly. */
 function skipNumber(from: number): number {
   let i = from;

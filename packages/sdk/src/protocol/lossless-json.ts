@@ -3,13 +3,15 @@
  * travel as ExactNumber, which keeps the source text. Parsing and serializing take a fast path through
  * the engine's JSON and fall back to lossless-json only for the rare line or value that needs it.
  */
+
+import { randomUUID } from 'node:crypto';
 import {
   isSafeNumber,
   LosslessNumber,
   parse as parseLossless,
   stringify as stringifyLossless,
 } from 'lossless-json';
-import { type RecordSpans, scanJson } from './json-scan.js';
+import { quoteUnsafeNumbers, type RecordSpans, scanJson } from './json-scan.js';
 
 let exactNumberSerialized = false;
 
@@ -39,7 +41,26 @@ function parseNumber(text: string): number | ExactNumber {
  */
 export function parseJson(text: string, spans?: RecordSpans): unknown {
   if (!scanJson(text, spans)) return JSON.parse(text);
-  return parseLossless(text, null, parseNumber);
+  try {
+    return parseLossless(text, null, parseNumber);
+  } catch (error) {
+    // lossless-json refuses a name repeated with another value; JSON.parse keeps the last, and so
+    // must a line that merely also holds a long number.
+    if (!(error instanceof SyntaxError) || !error.message.startsWith('Duplicate key')) throw error;
+    return parseWithQuotedNumbers(text);
+  }
+}
+
+/** Marks the strings that stand for numbers; random, so no string in the input can pass for one. */
+const NUMBER_MARK = `\u0000number:${randomUUID()}:`;
+
+/** JSON.parse's reading of `text`, with numbers a double cannot hold as ExactNumber. */
+function parseWithQuotedNumbers(text: string): unknown {
+  return JSON.parse(quoteUnsafeNumbers(text, NUMBER_MARK), (_name, value: unknown) =>
+    typeof value === 'string' && value.startsWith(NUMBER_MARK)
+      ? parseNumber(value.slice(NUMBER_MARK.length))
+      : value,
+  );
 }
 
 /** JSON.stringify that writes ExactNumber, LosslessNumber and bigint values as bare numbers. */

@@ -99,4 +99,17 @@ describe('exact numbers', () => {
     const text = '{"phone":"+12345678901234567890","n":1e400}';
     expect(serializeJson(parseJson(text))).toBe(text);
   });
+
+  it('reads a repeated name as JSON.parse does (the last value wins), exact numbers and all', () => {
+    const text =
+      '{"a":1,"a":2,"s":"12345678901234567890 \\" 98765432109876543210","o":{"k":{"x":1},"k":[3,-98765432109876543210]},"big":12345678901234567890,"e":1e400}';
+    const parsed = parseJson(text) as Record<string, unknown>;
+    expect(parsed.a).toBe(2);
+    expect(parsed.s).toBe('12345678901234567890 " 98765432109876543210');
+    expect(serializeJson(parsed)).toBe(
+      '{"a":2,"s":"12345678901234567890 \\" 98765432109876543210","o":{"k":[3,-98765432109876543210]},"big":12345678901234567890,"e":1e400}',
+    );
+    expect(isExactNumber(parsed.big)).toBe(true);
+    expect(serializeJson(parseJson('{"n":1,"n":12345678901234567890}'))).toBe('{"n":12345678901234567890}');
+  });
 });
