@@ -9,6 +9,7 @@ import { Ajv } from 'ajv';
 import { type ConnectorInfo, envPrefix } from './connector.js';
 import { ConfigError } from './errors.js';
 import type { JSONSchema } from './schema/json-schema.js';
+import { DATE_TIME_FORMAT } from './schema/validator.js';
 
 export type Config = Record<string, unknown>;
 
@@ -126,10 +127,7 @@ function convertEnvValue(raw: string, schema: JSONSchema, variable: string): unk
 export function validateConfig(settings: JSONSchema, config: Config): void {
   // Settings schemas are the connector's own: checking them against the meta-schema costs ~50 ms a run.
   const ajv = new Ajv({ strict: false, allErrors: true, logger: false, validateSchema: false });
-  ajv.addFormat('date-time', {
-    type: 'string',
-    validate: (value: string) => !Number.isNaN(Date.parse(value)),
-  });
+  ajv.addFormat('date-time', DATE_TIME_FORMAT);
   const validate = ajv.compile(settingsThatApply(settings, config));
   if (validate(config)) return;
   const problems = (validate.errors ?? []).map((error) => {

@@ -8,7 +8,7 @@ import { isExactNumber, numberText, type RecordSpans } from '@singer-ts/sdk';
 import type { BinaryRow, BinaryType } from './binary.js';
 import { type Moment, parseDate, parseTime, parseTimestamp, type ZonelessTimestamps } from './datetime.js';
 import { decimalParts } from './decimal.js';
-import { jsonText, scalarString, sourceJsonText } from './encode.js';
+import { jsonText, type MetadataValue, readValueCode, scalarString, sourceJsonText } from './encode.js';
 
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
@@ -184,15 +184,13 @@ export type BinaryRowEncoder = (
 /** Compiled once per schema, like compileRowEncoder: straight-line code reading each property by name. */
 export function compileBinaryRowEncoder(
   columns: readonly BinaryColumn[],
-  metadataValue: (index: number, record: Record<string, unknown>, context: unknown) => unknown,
+  metadataValue: MetadataValue,
   stamped: boolean,
 ): BinaryRowEncoder {
   const body: string[] = ['let v;', `row.start(${columns.length + (stamped ? 1 : 0)});`];
   columns.forEach((column, index) => {
     body.push(
-      column.property === undefined
-        ? `v = metadataValue(${index}, r, c);`
-        : `v = r[${JSON.stringify(column.property)}];`,
+      readValueCode(column.property, index),
       `if (v === undefined || v === null) row.null();`,
       `else if (!F[${index}](row, v, source, found, plain)) return ${index};`,
     );

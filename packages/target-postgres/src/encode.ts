@@ -115,6 +115,19 @@ export type RowEncoder = (
   plain: boolean,
 ) => string;
 
+/** The value of a column without a record property of its own (a metadata column), by column index. */
+export type MetadataValue = (index: number, record: Record<string, unknown>, context: unknown) => unknown;
+
+/**
+ * Generated code that sets `v` to column `index`'s value, for the compiled row encoders (text and
+ * binary): the record property read by name, or the metadata value.
+ */
+export function readValueCode(property: string | undefined, index: number): string {
+  return property === undefined
+    ? `v = metadataValue(${index}, r, c);`
+    : `v = r[${JSON.stringify(property)}];`;
+}
+
 /** A jsonb field from its JSON source text; `encode` serializes the parsed value when NULs must go. */
 function sourceJsonField(text: string, plain: boolean, value: unknown, encode: Encoder): string {
   if (plain) return text;
@@ -134,16 +147,12 @@ export function sourceJsonText(text: string, plain: boolean, value: unknown): st
  */
 export function compileRowEncoder(
   columns: readonly RowColumn[],
-  metadataValue: (index: number, record: Record<string, unknown>, context: unknown) => unknown,
+  metadataValue: MetadataValue,
   suffix: string,
 ): RowEncoder {
   const body: string[] = ['let v; let m; let s = "";'];
   columns.forEach((column, index) => {
-    body.push(
-      column.property === undefined
-        ? `v = metadataValue(${index}, r, c);`
-        : `v = r[${JSON.stringify(column.property)}];`,
-    );
+    body.push(readValueCode(column.property, index));
     const span = column.span;
     let field: string;
     switch (column.kind) {

@@ -36,7 +36,14 @@ import {
 } from './binary-fields.js';
 import { connectionFailure, watchConnection } from './connection.js';
 import { parseTimestamp, type ZonelessTimestamps } from './datetime.js';
-import { compileRowEncoder, type Encoder, encoderFor, NULL_TEXT, type RowEncoder } from './encode.js';
+import {
+  compileRowEncoder,
+  type Encoder,
+  encoderFor,
+  type MetadataValue,
+  NULL_TEXT,
+  type RowEncoder,
+} from './encode.js';
 import { type EncodedRows, RowWriter } from './rows.js';
 import { type CopySegment, copySegments, keptRows, rowOfCopyLine, segmentSize } from './segments.js';
 import { connectionError } from './settings.js';
@@ -297,7 +304,7 @@ export class PostgresSink extends SQLSink<PgRow> {
   /** Compiles the row and key encoders for the current columns and encoders. */
   private compile(): void {
     const loaded = this.loaded;
-    const metadataValue = (index: number, record: Record<string, unknown>, context: unknown): unknown =>
+    const metadataValue: MetadataValue = (index, record, context) =>
       this.columnValue((loaded[index] as LoadedColumn).column, record, context as RecordContext);
     const spanned: string[] = [];
     const columns = loaded.map((entry) => {
@@ -353,7 +360,7 @@ export class PostgresSink extends SQLSink<PgRow> {
    */
   private compileBinary(
     columns: readonly { property: string | undefined; span?: number | undefined }[],
-    metadataValue: (index: number, record: Record<string, unknown>, context: unknown) => unknown,
+    metadataValue: MetadataValue,
   ): BinaryRowEncoder | undefined {
     if (this.copyFormat === 'text') return undefined;
     const textOnly = (column: string, type: string): undefined => {

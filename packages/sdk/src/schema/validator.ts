@@ -11,18 +11,22 @@ import { isRfc3339DateTime } from './timestamps.js';
 export type RecordValidator = (record: Record<string, unknown>, line?: number) => void;
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * JSON Schema's `date-time`: Singer sources emit timestamps in many ISO variants, so whatever a date
+ * parser accepts. Most are plain RFC 3339, recognised without the (slower) parser.
+ */
+export const DATE_TIME_FORMAT = {
+  type: 'string',
+  validate: (value: string) => isRfc3339DateTime(value) || !Number.isNaN(Date.parse(value)),
+} as const;
 const TIME = /^\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/i;
 
 function createAjv(): Ajv {
   // No meta-schema check: compiling the meta-schema costs ~50 ms at every start, and ajv's own keyword
   // checks already reject a malformed schema (a bad type, a non-array required, a broken pattern).
   const ajv = new Ajv({ strict: false, allErrors: false, logger: false, validateSchema: false });
-  // Singer sources emit timestamps in many ISO variants; accept what a date parser accepts. Most are
-  // plain RFC 3339, recognised without the (slower) parser.
-  ajv.addFormat('date-time', {
-    type: 'string',
-    validate: (value: string) => isRfc3339DateTime(value) || !Number.isNaN(Date.parse(value)),
-  });
+  ajv.addFormat('date-time', DATE_TIME_FORMAT);
   ajv.addFormat('date', {
     type: 'string',
     validate: (value: string) => DATE.test(value) && !Number.isNaN(Date.parse(value)),
