@@ -11,6 +11,7 @@ import { isRfc3339DateTime } from './timestamps.js';
 export type RecordValidator = (record: Record<string, unknown>, line?: number) => void;
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const TIME = /^\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/i;
 
 /**
  * JSON Schema's `date-time`: Singer sources emit timestamps in many ISO variants, so whatever a date
@@ -20,7 +21,6 @@ export const DATE_TIME_FORMAT = {
   type: 'string',
   validate: (value: string) => isRfc3339DateTime(value) || !Number.isNaN(Date.parse(value)),
 } as const;
-const TIME = /^\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/i;
 
 function createAjv(): Ajv {
   // No meta-schema check: compiling the meta-schema costs ~50 ms at every start, and ajv's own keyword
