@@ -6,16 +6,16 @@ export { loadConfig, parseDotenv, redactConfig, secretValues, validateConfig } f
 export * from './connector.js';
 export * from './errors.js';
 export * from './http/index.js';
-export * from './logging.js';
-export * from './maps/index.js';
-export { RecordSpans, SpanLookup, scanJson } from './protocol/json-scan.js';
+export { RecordSpans, SpanLookup, scanJson } from './json/json-scan.js';
 export {
   ExactNumber,
   isExactNumber,
   numberText,
   parseJson,
   serializeJson,
-} from './protocol/lossless-json.js';
+} from './json/lossless-json.js';
+export * from './logging.js';
+export * from './maps/index.js';
 export * from './protocol/messages.js';
 export type { ReadMessage, ReadOptions } from './protocol/reader.js';
 export { parseMessage, readLines, readMessages } from './protocol/reader.js';

@@ -5,8 +5,8 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { Dispatcher } from 'undici';
+import { parseJson } from '../json/lossless-json.js';
 import { Logger } from '../logging.js';
-import { parseJson } from '../protocol/lossless-json.js';
 import { type AgentOptions, buildAgent, decompress, loadUndici } from './agent.js';
 import type { AuthContext, Authenticator } from './auth.js';
 import {

@@ -4,7 +4,7 @@
  * never held whole.
  */
 import { StringDecoder } from 'node:string_decoder';
-import { parseJson } from '../protocol/lossless-json.js';
+import { parseJson } from '../json/lossless-json.js';
 
 export interface BodyDecoder<T = unknown> {
   write(chunk: Buffer): void;

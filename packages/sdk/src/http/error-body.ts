@@ -1,5 +1,5 @@
 /** Reading what a vendor said in an error response, briefly and without keeping a large body. */
-import { parseJson } from '../protocol/lossless-json.js';
+import { parseJson } from '../json/lossless-json.js';
 
 const MAX_ERROR_BODY_BYTES = 64 * 1024;
 const MAX_MESSAGE_LENGTH = 300;

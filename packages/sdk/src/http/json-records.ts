@@ -9,8 +9,7 @@
  * read ~8 MB/s, while delimiting a record and handing its slice to the engine's JSON.parse runs at
  * close to JSON.parse's own speed; the scanner covers every records path, so stream-json is gone.
  */
-import { isSafeNumber } from 'lossless-json';
-import { ExactNumber, parseJson } from '../protocol/lossless-json.js';
+import { parseJson, toExactNumber } from '../json/lossless-json.js';
 
 /**
  * Where the records are: `tickets.*` (each element of the `tickets` array), `data.items.*`, `*`
@@ -32,12 +31,6 @@ export function parseRecordsPath(path: RecordsPath): readonly string[] {
   if (segments.some((segment) => segment === ''))
     throw new RangeError(`records path '${path}' has an empty segment`);
   return segments;
-}
-
-/** Number text to a number, or ExactNumber when a double would change it. */
-export function toExactNumber(text: string): number | ExactNumber {
-  if (text.length < 16 && !/[eE]/.test(text)) return Number(text);
-  return isSafeNumber(text) ? Number(text) : new ExactNumber(text);
 }
 
 const QUOTE = 0x22;

@@ -1,5 +1,5 @@
 /** From a request as a stream describes it to the request that goes out: URL, query, headers, body. */
-import { serializeJson } from '../protocol/lossless-json.js';
+import { serializeJson } from '../json/lossless-json.js';
 import type { HttpRequest, PreparedRequest } from './types.js';
 
 export interface RequestDefaults {

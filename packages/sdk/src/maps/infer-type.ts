@@ -4,7 +4,7 @@
  * `float` numbers, comparisons booleans, a bare property its own schema. Meltano falls back to
  * string for what it cannot tell; we fall back to `{}` (any JSON), which never rejects a record.
  */
-import { isExactNumber } from '../protocol/lossless-json.js';
+import { isExactNumber } from '../json/lossless-json.js';
 import type { JSONSchema, JSONSchemaType } from '../schema/json-schema.js';
 import type { ExpressionNode } from './expression.js';
 import { referencePath } from './references.js';

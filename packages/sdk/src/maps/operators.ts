@@ -4,7 +4,7 @@
  * propagates through arithmetic, string functions and hashes; mismatched types raise. Error
  * messages name types, never values: values are PII.
  */
-import { ExactNumber, isExactNumber, numberText } from '../protocol/lossless-json.js';
+import { ExactNumber, isExactNumber, numberText } from '../json/lossless-json.js';
 import type { BinaryOperator } from './expression.js';
 
 export function isPlainObject(value: unknown): value is Record<string, unknown> {

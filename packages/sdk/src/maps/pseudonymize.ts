@@ -12,7 +12,7 @@
  */
 import { createHmac, hash } from 'node:crypto';
 import { MapperError } from '../errors.js';
-import { isExactNumber, numberText } from '../protocol/lossless-json.js';
+import { isExactNumber, numberText } from '../json/lossless-json.js';
 
 /** The shortest `pseudonymize_key` accepted, in bytes of its UTF-8 encoding. */
 export const MIN_PSEUDONYMIZE_KEY_BYTES = 16;

@@ -2,7 +2,7 @@
  * Splits an expression into tokens, each with its offset so errors can name the column.
  * Keywords that are operators (`and`, `or`, `not`, `in`, `is`) come out as operator tokens.
  */
-import { ExactNumber } from '../protocol/lossless-json.js';
+import { ExactNumber } from '../json/lossless-json.js';
 
 /** Reports a syntax error at a 0-based offset; never returns. */
 export type Fail = (message: string, pos: number) => never;

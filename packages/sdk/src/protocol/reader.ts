@@ -4,8 +4,8 @@
  * number in every error.
  */
 import { ProtocolError } from '../errors.js';
-import { RecordSpans } from './json-scan.js';
-import { parseJson } from './lossless-json.js';
+import { RecordSpans } from '../json/json-scan.js';
+import { parseJson } from '../json/lossless-json.js';
 import type { SingerMessage } from './messages.js';
 
 export interface ReadOptions {

@@ -4,7 +4,7 @@
  */
 import type { Writable } from 'node:stream';
 import { BrokenPipeError } from '../errors.js';
-import { serializeJson } from './lossless-json.js';
+import { serializeJson } from '../json/lossless-json.js';
 import type { SingerMessage } from './messages.js';
 
 export interface WriterOptions {

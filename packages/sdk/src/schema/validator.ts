@@ -4,7 +4,7 @@
  */
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { InvalidSchemaError, RecordValidationError } from '../errors.js';
-import { isExactNumber } from '../protocol/lossless-json.js';
+import { isExactNumber } from '../json/lossless-json.js';
 import type { JSONSchema } from './json-schema.js';
 import { isRfc3339DateTime } from './timestamps.js';
 

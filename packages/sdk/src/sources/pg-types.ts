@@ -4,7 +4,7 @@
  * numeric and int8 stay exact, timestamps keep their microseconds.
  */
 import type pg from 'pg';
-import { parseJson } from '../protocol/lossless-json.js';
+import { parseJson } from '../json/lossless-json.js';
 import type { JSONSchema } from '../schema/json-schema.js';
 import { toUtcTimestamp } from '../schema/timestamps.js';
 import { exactNumber } from './exact-number.js';

@@ -6,7 +6,7 @@
  */
 import pg from 'pg';
 import { type ErrorContext, SingerError } from '../errors.js';
-import { isExactNumber } from '../protocol/lossless-json.js';
+import { isExactNumber } from '../json/lossless-json.js';
 import type { JSONSchema } from '../schema/json-schema.js';
 import { quoteIdentifier } from '../sql/identifiers.js';
 import { Stream, type StreamContext, type StreamOptions } from '../tap/stream.js';

@@ -6,9 +6,8 @@
  * killed half way resumes from the last finished bookmark and loses nothing.
  */
 import { readFileSync } from 'node:fs';
-import { compareLosslessNumber, LosslessNumber } from 'lossless-json';
 import { StateError } from '../errors.js';
-import { isExactNumber } from '../protocol/lossless-json.js';
+import { compareExactNumbers, isExactNumber } from '../json/lossless-json.js';
 
 export type Context = Record<string, unknown>;
 
@@ -157,7 +156,7 @@ export class StateManager {
  */
 export function compareBookmarkValues(a: unknown, b: unknown): number {
   if (isExactNumber(a) || isExactNumber(b)) {
-    return compareLosslessNumber(new LosslessNumber(String(a)), new LosslessNumber(String(b)));
+    return compareExactNumbers(a as number, b as number);
   }
   if (typeof a === 'number' && typeof b === 'number') return a - b;
   if (typeof a === 'string' && typeof b === 'string') {

@@ -10,7 +10,7 @@ import { isAbsolute, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { createGunzip } from 'node:zlib';
-import { parseJson } from '../protocol/lossless-json.js';
+import { parseJson } from '../json/lossless-json.js';
 import type { BatchMessage } from '../protocol/messages.js';
 import { type ReadOptions, readLineBatches } from '../protocol/reader.js';
 import { BatchFileError, UnsupportedBatchEncodingError } from './errors.js';

@@ -3,8 +3,9 @@
  * loads a batch when the target asks. Subclasses implement `prepare` (record → row) and `load`
  * (batch → destination, atomically). The target decides when to drain and emits STATE.
  */
+
+import type { RecordSpans } from '../json/json-scan.js';
 import type { Logger } from '../logging.js';
-import type { RecordSpans } from '../protocol/json-scan.js';
 import type { SchemaMessage } from '../protocol/messages.js';
 import type { JSONSchema } from '../schema/json-schema.js';
 import { compileValidator, type RecordValidator } from '../schema/validator.js';

@@ -6,10 +6,10 @@
 import type { Writable } from 'node:stream';
 import type { ConnectorInfo } from '../connector.js';
 import { InvalidSchemaError, ProtocolError, RecordBeforeSchemaError, SingerError } from '../errors.js';
+import { RecordSpans } from '../json/json-scan.js';
 import type { Logger } from '../logging.js';
 import { createStreamMapper, type StreamMapper } from '../maps/mapper.js';
 import { mapperSettingsSchema } from '../maps/settings.js';
-import { RecordSpans } from '../protocol/json-scan.js';
 import type { BatchMessage, RecordMessage, SchemaMessage, SingerMessage } from '../protocol/messages.js';
 import { readLineBatches, readMessage } from '../protocol/reader.js';
 import { MessageWriter } from '../protocol/writer.js';

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { type ConnectorClass, runCli } from '../cli/run-cli.js';
 import type { Config } from '../config.js';
-import { parseJson } from '../protocol/lossless-json.js';
+import { parseJson } from '../json/lossless-json.js';
 import type { RecordMessage, SchemaMessage, SingerMessage, StateMessage } from '../protocol/messages.js';
 import { parseMessage } from '../protocol/reader.js';
 

@@ -10,7 +10,7 @@ import {
   HttpServerError,
   HttpTimeoutError,
 } from '../../src/http/errors.js';
-import { ExactNumber } from '../../src/protocol/lossless-json.js';
+import { ExactNumber } from '../../src/json/lossless-json.js';
 import { delay, httpHarness, sendJson } from './server.js';
 
 const { serve, client } = httpHarness({ retry: { baseDelayMs: 10, maxDelayMs: 50 } });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { JsonRecordParser, parseRecordsPath } from '../../src/http/json-records.js';
-import { ExactNumber, serializeJson } from '../../src/protocol/lossless-json.js';
+import { ExactNumber, serializeJson } from '../../src/json/lossless-json.js';
 
 function parseInPieces(
   path: string,

@@ -2,7 +2,7 @@
 // UTF-8, exact numbers, nested and missing records paths, malformed bodies.
 import { describe, expect, it } from 'vitest';
 import { JsonRecordParser } from '../../src/http/json-records.js';
-import { ExactNumber, serializeJson } from '../../src/protocol/lossless-json.js';
+import { ExactNumber, serializeJson } from '../../src/json/lossless-json.js';
 import { randomJson } from '../fixtures/random-json.js';
 
 interface Parsed {

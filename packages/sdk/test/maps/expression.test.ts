@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { MapperError } from '../../src/errors.js';
+import { ExactNumber } from '../../src/json/lossless-json.js';
 import { compileExpression } from '../../src/maps/evaluate.js';
 import { parseExpression } from '../../src/maps/expression.js';
 import { inferSchema } from '../../src/maps/infer-type.js';
 import { md5, prepareKey, pseudonymize, sha256 } from '../../src/maps/pseudonymize.js';
 import { readProperties, referencePath } from '../../src/maps/references.js';
-import { ExactNumber } from '../../src/protocol/lossless-json.js';
 import type { JSONSchema } from '../../src/schema/json-schema.js';
 
 const KEY = 'expression-test-key!';

@@ -1,9 +1,9 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { MapperError } from '../../src/errors.js';
+import { ExactNumber } from '../../src/json/lossless-json.js';
 import { createStreamMapper } from '../../src/maps/index.js';
 import { hmacSha256, md5, pseudonymize, sha256 } from '../../src/maps/pseudonymize.js';
-import { ExactNumber } from '../../src/protocol/lossless-json.js';
 import type { RecordMessage, SchemaMessage } from '../../src/protocol/messages.js';
 import type { JSONSchema } from '../../src/schema/json-schema.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RecordSpans, SpanLookup, scanJson } from '../../src/protocol/json-scan.js';
+import { RecordSpans, SpanLookup, scanJson } from '../../src/json/json-scan.js';
 import { randomJson } from '../fixtures/random-json.js';
 
 function spansOf(text: string): RecordSpans {

@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { ExactNumber, isExactNumber, ProtocolError, readMessages, serializeJson } from '../../src/index.js';
-import { parseJson } from '../../src/protocol/lossless-json.js';
+import { parseJson } from '../../src/json/lossless-json.js';
 
 async function readAll(chunks: (string | Buffer)[]) {
   const out = [];

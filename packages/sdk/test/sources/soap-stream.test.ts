@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ConnectorInfo } from '../../src/connector.js';
+import { isExactNumber } from '../../src/json/lossless-json.js';
 import { Logger } from '../../src/logging.js';
-import { isExactNumber } from '../../src/protocol/lossless-json.js';
 import type { JSONSchema } from '../../src/schema/json-schema.js';
 import {
   SoapConnection,

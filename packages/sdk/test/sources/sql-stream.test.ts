@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isExactNumber, serializeJson } from '../../src/json/lossless-json.js';
 import { Logger } from '../../src/logging.js';
-import { isExactNumber, serializeJson } from '../../src/protocol/lossless-json.js';
 import { exactNumber } from '../../src/sources/exact-number.js';
 import { pgTimestamp } from '../../src/sources/pg-types.js';
 import { discoverTables, type TableInfo } from '../../src/sources/sql-discovery.js';

@@ -6,6 +6,7 @@
 
 import { randomUUID } from 'node:crypto';
 import {
+  compareLosslessNumber,
   isSafeNumber,
   LosslessNumber,
   parse as parseLossless,
@@ -31,8 +32,15 @@ export function isExactNumber(value: unknown): value is LosslessNumber {
   return typeof value === 'object' && value !== null && (value as LosslessNumber).isLosslessNumber === true;
 }
 
-function parseNumber(text: string): number | ExactNumber {
+/** Number text to a number, or ExactNumber when a double would change it. */
+export function toExactNumber(text: string): number | ExactNumber {
+  if (text.length < 16 && !/[eE]/.test(text)) return Number(text);
   return isSafeNumber(text) ? Number(text) : new ExactNumber(text);
+}
+
+/** Orders two numbers, either of which may be exact, by value. */
+export function compareExactNumbers(a: number | LosslessNumber, b: number | LosslessNumber): number {
+  return compareLosslessNumber(new LosslessNumber(String(a)), new LosslessNumber(String(b)));
 }
 
 /**
@@ -42,7 +50,7 @@ function parseNumber(text: string): number | ExactNumber {
 export function parseJson(text: string, spans?: RecordSpans): unknown {
   if (!scanJson(text, spans)) return JSON.parse(text);
   try {
-    return parseLossless(text, null, parseNumber);
+    return parseLossless(text, null, toExactNumber);
   } catch (error) {
     // lossless-json refuses a name repeated with another value; JSON.parse keeps the last, and so
     // must a line that merely also holds a long number.
@@ -58,7 +66,7 @@ const NUMBER_MARK = `\u0000number:${randomUUID()}:`;
 function parseWithQuotedNumbers(text: string): unknown {
   return JSON.parse(quoteUnsafeNumbers(text, NUMBER_MARK), (_name, value: unknown) =>
     typeof value === 'string' && value.startsWith(NUMBER_MARK)
-      ? parseNumber(value.slice(NUMBER_MARK.length))
+      ? toExactNumber(value.slice(NUMBER_MARK.length))
       : value,
   );
 }
