@@ -1,5 +1,5 @@
 import { badRequest, type Ctx, HttpError, streamCollection } from './http.js';
-import type { Row } from './tenant.js';
+import type { Row } from './rows.js';
 import type { Json } from './util.js';
 
 // ------------------------------------------------------------------ cursors
