@@ -1,8 +1,8 @@
 /* Generated from the stream schemas by singer-typegen; do not edit. */
 
 export interface GroupMembershipsRecord {
-  url?: null | string;
   id: number;
+  url?: null | string;
   user_id?: null | number;
   group_id?: null | number;
   default?: null | boolean;
@@ -11,8 +11,8 @@ export interface GroupMembershipsRecord {
 }
 
 export interface GroupsRecord {
-  url?: null | string;
   id: number;
+  url?: null | string;
   is_public?: null | boolean;
   name?: null | string;
   description?: null | string;
@@ -23,8 +23,8 @@ export interface GroupsRecord {
 }
 
 export interface MacrosRecord {
-  url?: null | string;
   id: number;
+  url?: null | string;
   title?: null | string;
   active?: null | boolean;
   updated_at?: null | string;
@@ -32,14 +32,26 @@ export interface MacrosRecord {
   default?: null | boolean;
   position?: null | number;
   description?: null | string;
-  actions?: null | unknown[];
-  restriction?: null | {};
+  actions?:
+    | null
+    | (null | {
+        field?: null | string;
+        /**
+         * A string, or an array for actions with several arguments (comment with channel, notification)
+         */
+        value?: null | string | (null | string)[];
+      })[];
+  restriction?: null | {
+    type?: null | string;
+    id?: null | number;
+    ids?: null | (null | number)[];
+  };
   raw_title?: null | string;
 }
 
 export interface OrganizationsRecord {
-  url?: null | string;
   id: number;
+  url?: null | string;
   name?: null | string;
   shared_tickets?: null | boolean;
   shared_comments?: null | boolean;
@@ -59,8 +71,8 @@ export interface OrganizationsRecord {
 }
 
 export interface SatisfactionRatingsRecord {
-  url?: null | string;
   id: number;
+  url?: null | string;
   assignee_id?: null | number;
   group_id?: null | number;
   requester_id?: null | number;
@@ -74,13 +86,35 @@ export interface SatisfactionRatingsRecord {
 }
 
 export interface SlaPoliciesRecord {
-  url?: null | string;
   id: number;
+  url?: null | string;
   title?: null | string;
   description?: null | string;
   position?: null | number;
-  filter?: null | {};
-  policy_metrics?: null | unknown[];
+  filter?: null | {
+    all?:
+      | null
+      | (null | {
+          field?: null | string;
+          operator?: null | string;
+          value?: null | string;
+        })[];
+    any?:
+      | null
+      | (null | {
+          field?: null | string;
+          operator?: null | string;
+          value?: null | string;
+        })[];
+  };
+  policy_metrics?:
+    | null
+    | (null | {
+        priority?: null | string;
+        metric?: null | string;
+        target?: null | number;
+        business_hours?: null | boolean;
+      })[];
   created_at?: null | string;
   updated_at?: null | string;
 }
@@ -90,18 +124,107 @@ export interface TagsRecord {
   count?: null | number;
 }
 
+export interface TalkPhoneNumbersRecord {
+  id: number;
+  name?: null | string;
+  nickname?: null | string;
+  number?: null | string;
+  display_number?: null | string;
+  country_code?: null | string;
+  location?: null | string;
+  line_type?: null | string;
+  toll_free?: null | boolean;
+  external?: null | boolean;
+  token?: null | string;
+  capabilities?: null | {
+    sms?: null | boolean;
+    mms?: null | boolean;
+    voice?: null | boolean;
+  };
+  voice_enabled?: null | boolean;
+  sms_enabled?: null | boolean;
+  sms_group_id?: null | number;
+  outbound_enabled?: null | boolean;
+  recorded?: null | boolean;
+  transcription?: null | boolean;
+  priority?: null | number;
+  default_group_id?: null | number;
+  group_ids?: null | (null | number)[];
+  ivr_id?: null | number;
+  schedule_id?: null | number;
+  greeting_ids?: null | (null | number)[];
+  default_greeting_ids?: null | (null | string)[];
+  /**
+   * Greeting ids by category id
+   */
+  categorised_greetings?: null | {};
+  /**
+   * Greeting ids by category id and voicemail setting
+   */
+  categorised_greetings_with_sub_settings?: null | {};
+  created_at?: null | string;
+}
+
 export interface TicketAuditsRecord {
   id: number;
   ticket_id?: null | number;
   created_at?: null | string;
   author_id?: null | number;
   metadata?: null | {
-    system?: null | {};
+    system?: null | {
+      client?: null | string;
+      ip_address?: null | string;
+      location?: null | string;
+      latitude?: null | number;
+      longitude?: null | number;
+      message_id?: null | string;
+      raw_email_identifier?: null | string;
+      json_email_identifier?: null | string;
+    };
+    /**
+     * Custom audit metadata, free-form
+     */
     custom?: null | {};
+    flags?: null | (null | number)[];
+    flags_options?: null | {
+      "2"?: null | {
+        trusted?: null | boolean;
+      };
+      "11"?: null | {
+        trusted?: null | boolean;
+        message?: null | {
+          user?: null | string;
+        };
+      };
+    };
+    trusted?: null | boolean;
+    notifications_suppressed_for?: null | (null | number)[];
   };
   via?: null | {
     channel?: null | string;
-    source?: null | {};
+    source?: null | {
+      from?: null | {
+        address?: null | string;
+        name?: null | string;
+        original_recipients?: null | (null | string)[];
+        ticket_id?: null | number;
+        subject?: null | string;
+        ticket_ids?: null | (null | number)[];
+        id?: null | number;
+        title?: null | string;
+        deleted?: null | boolean;
+        revision_id?: null | number;
+        phone?: null | string;
+        formatted_phone?: null | string;
+      };
+      to?: null | {
+        address?: null | string;
+        name?: null | string;
+        phone?: null | string;
+        formatted_phone?: null | string;
+      };
+      rel?: null | string;
+    };
   };
   events?:
     | null
@@ -113,11 +236,98 @@ export interface TicketAuditsRecord {
         html_body?: null | string;
         plain_body?: null | string;
         public?: null | boolean;
-        attachments?: null | (null | {})[];
+        attachments?:
+          | null
+          | (null | {
+              id?: null | number;
+              url?: null | string;
+              file_name?: null | string;
+              content_url?: null | string;
+              mapped_content_url?: null | string;
+              content_type?: null | string;
+              size?: null | number;
+              width?: null | number;
+              height?: null | number;
+              inline?: null | boolean;
+              deleted?: null | boolean;
+              malware_access_override?: null | boolean;
+              malware_scan_result?: null | string;
+              thumbnails?:
+                | null
+                | (null | {
+                    id?: null | number;
+                    url?: null | string;
+                    file_name?: null | string;
+                    content_url?: null | string;
+                    mapped_content_url?: null | string;
+                    content_type?: null | string;
+                    size?: null | number;
+                    width?: null | number;
+                    height?: null | number;
+                    inline?: null | boolean;
+                    deleted?: null | boolean;
+                    malware_access_override?: null | boolean;
+                    malware_scan_result?: null | string;
+                  })[];
+            })[];
         audit_id?: null | number;
-        value?: unknown;
+        data?: null | {
+          from?: null | string;
+          to?: null | string;
+          recording_url?: null | string;
+          started_at?: null | string;
+          /**
+           * Seconds; Zendesk sends a number, singer-io declared a string, so both are accepted
+           */
+          call_duration?: null | number | string;
+          answered_by_id?: null | number;
+          answered_by_name?: null | string;
+          transcription_text?: null | string;
+          transcription_status?: null | string;
+          location?: null | string;
+        };
+        formatted_from?: null | string;
+        formatted_to?: null | string;
+        transcription_visible?: null | boolean;
+        trusted?: null | boolean;
+        created_at?: null | string;
+        /**
+         * Field value: a string (ids and numbers too), an array of strings (tags, multiselect), a boolean (checkbox) or null
+         */
+        value?: null | string | (null | string)[] | number | boolean;
+        /**
+         * Field value: a string (ids and numbers too), an array of strings (tags, multiselect), a boolean (checkbox) or null
+         */
+        previous_value?: null | string | (null | string)[] | number | boolean;
         field_name?: null | string;
-        previous_value?: unknown;
+        via?: null | {
+          channel?: null | string;
+          source?: null | {
+            from?: null | {
+              address?: null | string;
+              name?: null | string;
+              original_recipients?: null | (null | string)[];
+              ticket_id?: null | number;
+              subject?: null | string;
+              id?: null | number;
+              title?: null | string;
+              deleted?: null | boolean;
+              revision_id?: null | number;
+            };
+            to?: null | {
+              address?: null | string;
+              name?: null | string;
+            };
+            rel?: null | string;
+          };
+        };
+        subject?: null | string;
+        recipients?: null | (null | number)[];
+        macro_id?: null | string;
+        macro_title?: null | string;
+        macro_deleted?: null | boolean;
+        resource?: null | string;
+        success?: null | boolean;
       })[];
 }
 
@@ -129,17 +339,117 @@ export interface TicketCommentsRecord {
   html_body?: null | string;
   plain_body?: null | string;
   public?: null | boolean;
-  attachments?: null | (null | {})[];
+  attachments?:
+    | null
+    | (null | {
+        id?: null | number;
+        url?: null | string;
+        file_name?: null | string;
+        content_url?: null | string;
+        mapped_content_url?: null | string;
+        content_type?: null | string;
+        size?: null | number;
+        width?: null | number;
+        height?: null | number;
+        inline?: null | boolean;
+        deleted?: null | boolean;
+        malware_access_override?: null | boolean;
+        malware_scan_result?: null | string;
+        thumbnails?:
+          | null
+          | (null | {
+              id?: null | number;
+              url?: null | string;
+              file_name?: null | string;
+              content_url?: null | string;
+              mapped_content_url?: null | string;
+              content_type?: null | string;
+              size?: null | number;
+              width?: null | number;
+              height?: null | number;
+              inline?: null | boolean;
+              deleted?: null | boolean;
+              malware_access_override?: null | boolean;
+              malware_scan_result?: null | string;
+            })[];
+      })[];
   audit_id?: null | number;
+  data?: null | {
+    from?: null | string;
+    to?: null | string;
+    recording_url?: null | string;
+    started_at?: null | string;
+    /**
+     * Seconds; Zendesk sends a number, singer-io declared a string, so both are accepted
+     */
+    call_duration?: null | number | string;
+    answered_by_id?: null | number;
+    answered_by_name?: null | string;
+    transcription_text?: null | string;
+    transcription_status?: null | string;
+    location?: null | string;
+  };
+  formatted_from?: null | string;
+  formatted_to?: null | string;
+  transcription_visible?: null | boolean;
+  trusted?: null | boolean;
   ticket_id?: null | number;
   created_at?: null | string;
   via?: null | {
     channel?: null | string;
-    source?: null | {};
+    source?: null | {
+      from?: null | {
+        address?: null | string;
+        name?: null | string;
+        original_recipients?: null | (null | string)[];
+        ticket_id?: null | number;
+        subject?: null | string;
+        ticket_ids?: null | (null | number)[];
+        id?: null | number;
+        title?: null | string;
+        deleted?: null | boolean;
+        revision_id?: null | number;
+        phone?: null | string;
+        formatted_phone?: null | string;
+      };
+      to?: null | {
+        address?: null | string;
+        name?: null | string;
+        phone?: null | string;
+        formatted_phone?: null | string;
+      };
+      rel?: null | string;
+    };
   };
   metadata?: null | {
-    system?: null | {};
+    system?: null | {
+      client?: null | string;
+      ip_address?: null | string;
+      location?: null | string;
+      latitude?: null | number;
+      longitude?: null | number;
+      message_id?: null | string;
+      raw_email_identifier?: null | string;
+      json_email_identifier?: null | string;
+    };
+    /**
+     * Custom audit metadata, free-form
+     */
     custom?: null | {};
+    flags?: null | (null | number)[];
+    flags_options?: null | {
+      "2"?: null | {
+        trusted?: null | boolean;
+      };
+      "11"?: null | {
+        trusted?: null | boolean;
+        message?: null | {
+          user?: null | string;
+        };
+      };
+    };
+    trusted?: null | boolean;
+    notifications_suppressed_for?: null | (null | number)[];
   };
 }
 
@@ -157,8 +467,8 @@ export interface TicketEventsRecord {
 }
 
 export interface TicketFieldsRecord {
-  url?: null | string;
   id: number;
+  url?: null | string;
   type?: null | string;
   title?: null | string;
   raw_title?: null | string;
@@ -178,10 +488,28 @@ export interface TicketFieldsRecord {
   created_at?: null | string;
   updated_at?: null | string;
   removable?: null | boolean;
-  key?: null | string;
   agent_description?: null | string;
-  custom_field_options?: null | unknown[];
+  custom_field_options?:
+    | null
+    | (null | {
+        id?: null | number;
+        name?: null | string;
+        raw_name?: null | string;
+        value?: null | string;
+        default?: null | boolean;
+      })[];
+  system_field_options?:
+    | null
+    | (null | {
+        name?: null | string;
+        value?: null | string;
+      })[];
+  sub_type_id?: null | number;
   relationship_target_type?: null | string;
+  /**
+   * Conditions on the records a lookup field can point at
+   */
+  relationship_filter?: null | {};
 }
 
 export interface TicketFormsRecord {
@@ -198,15 +526,66 @@ export interface TicketFormsRecord {
   default?: null | boolean;
   in_all_brands?: null | boolean;
   restricted_brand_ids?: null | (null | number)[];
-  end_user_conditions?: null | unknown[];
-  agent_conditions?: null | unknown[];
+  end_user_conditions?:
+    | null
+    | (null | {
+        parent_field_id?: null | number;
+        /**
+         * The parent field's value: an option value, or a boolean for a checkbox
+         */
+        value?: null | string | boolean;
+        child_fields?:
+          | null
+          | (null | {
+              id?: null | number;
+              is_required?: null | boolean;
+            })[];
+      })[];
+  agent_conditions?:
+    | null
+    | (null | {
+        parent_field_id?: null | number;
+        /**
+         * The parent field's value: an option value, or a boolean for a checkbox
+         */
+        value?: null | string | boolean;
+        child_fields?:
+          | null
+          | (null | {
+              id?: null | number;
+              is_required?: null | boolean;
+            })[];
+      })[];
   created_at?: null | string;
   updated_at?: null | string;
 }
 
-export interface TicketMetricsRecord {
-  url?: null | string;
+export interface TicketMetricEventsRecord {
   id: number;
+  ticket_id?: null | number;
+  metric?: null | string;
+  instance_id?: null | number;
+  type?: null | string;
+  time?: null | string;
+  sla?: null | {
+    target?: null | number;
+    business_hours?: null | boolean;
+    policy?: null | {
+      id?: null | number;
+      title?: null | string;
+      description?: null | string;
+    };
+  };
+  status?: null | {
+    calendar?: null | number;
+    business?: null | number;
+  };
+  deleted?: null | boolean;
+}
+
+export interface TicketMetricsRecord {
+  id: number;
+  url?: null | string;
   ticket_id?: null | number;
   created_at?: null | string;
   updated_at?: null | string;
@@ -249,18 +628,37 @@ export interface TicketMetricsRecord {
 }
 
 export interface TicketsRecord {
-  url?: null | string;
   id: number;
+  url?: null | string;
   external_id?: null | string;
   via?: null | {
     channel?: null | string;
-    source?: null | {};
+    source?: null | {
+      from?: null | {
+        address?: null | string;
+        name?: null | string;
+        original_recipients?: null | (null | string)[];
+        ticket_id?: null | number;
+        subject?: null | string;
+        ticket_ids?: null | (null | number)[];
+        id?: null | number;
+        title?: null | string;
+        deleted?: null | boolean;
+        revision_id?: null | number;
+        phone?: null | string;
+        formatted_phone?: null | string;
+      };
+      to?: null | {
+        address?: null | string;
+        name?: null | string;
+        phone?: null | string;
+        formatted_phone?: null | string;
+      };
+      rel?: null | string;
+    };
   };
   created_at?: null | string;
   updated_at?: null | string;
-  /**
-   * Unix seconds of the latest change, system updates included (the replication key)
-   */
   generated_timestamp?: null | number;
   type?: null | string;
   subject?: null | string;
@@ -293,9 +691,18 @@ export interface TicketsRecord {
         value?: null | string | number | boolean | (null | string | number | boolean)[];
       })[];
   /**
-   * Rating summary (score, id, comment) as sent by Zendesk
+   * The ticket's rating ({score} while offered; id, score, comment, reason once rated)
    */
-  satisfaction_rating?: null | {};
+  satisfaction_rating?:
+    | null
+    | {
+        id?: null | number;
+        score?: null | string;
+        comment?: null | string;
+        reason?: null | string;
+        reason_id?: null | number;
+      }
+    | string;
   sharing_agreement_ids?: null | (null | number)[];
   custom_status_id?: null | number;
   followup_ids?: null | (null | number)[];
@@ -316,8 +723,39 @@ export interface UsersRecord {
   time_zone?: null | string;
   iana_time_zone?: null | string;
   phone?: null | string;
-  shared_phone_number?: null | string;
-  photo?: null | string;
+  shared_phone_number?: null | boolean;
+  photo?: null | {
+    id?: null | number;
+    url?: null | string;
+    file_name?: null | string;
+    content_url?: null | string;
+    mapped_content_url?: null | string;
+    content_type?: null | string;
+    size?: null | number;
+    width?: null | number;
+    height?: null | number;
+    inline?: null | boolean;
+    deleted?: null | boolean;
+    malware_access_override?: null | boolean;
+    malware_scan_result?: null | string;
+    thumbnails?:
+      | null
+      | (null | {
+          id?: null | number;
+          url?: null | string;
+          file_name?: null | string;
+          content_url?: null | string;
+          mapped_content_url?: null | string;
+          content_type?: null | string;
+          size?: null | number;
+          width?: null | number;
+          height?: null | number;
+          inline?: null | boolean;
+          deleted?: null | boolean;
+          malware_access_override?: null | boolean;
+          malware_scan_result?: null | string;
+        })[];
+  };
   locale_id?: null | number;
   locale?: null | string;
   organization_id?: null | number;
@@ -334,15 +772,20 @@ export interface UsersRecord {
   signature?: null | string;
   details?: null | string;
   notes?: null | string;
-  role_type?: null | string;
+  /**
+   * 0 custom agent, 1 light agent, 2 chat agent, 3 contributor, 4 admin, 5 billing admin; null for end users
+   */
+  role_type?: null | number;
   custom_role_id?: null | number;
   moderator?: null | boolean;
   ticket_restriction?: null | string;
   only_private_comments?: null | boolean;
   restricted_agent?: null | boolean;
   suspended?: null | boolean;
+  chat_only?: null | boolean;
   default_group_id?: null | number;
   report_csv?: null | boolean;
+  permanently_deleted?: null | boolean;
   /**
    * Custom user fields keyed by field key (typed from /user_fields at discovery)
    */

@@ -146,7 +146,8 @@ describe('list endpoints', () => {
       'events',
     ]);
     expect(a.ticket_id).toBe(id);
-    expect(a.events[0]).toMatchObject({ type: 'Comment', public: true, attachments: [], audit_id: a.id });
+    expect(['Comment', 'VoiceComment']).toContain(a.events[0].type);
+    expect(a.events[0]).toMatchObject({ audit_id: a.id, attachments: expect.any(Array) });
     const comments = await get(em, `/api/v2/tickets/${id}/comments?page[size]=100`);
     expect(comments.json.comments.length).toBe(audits.json.audits.length);
     const desc = await get(em, `/api/v2/tickets/${id}/comments?sort=-created_at`);

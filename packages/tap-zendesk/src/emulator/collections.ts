@@ -29,7 +29,7 @@ export function groups(t: Tenant): Json[] {
       id,
       is_public: k !== 4,
       name: k < 10 ? GROUP_NAMES[k] : `Old team ${k}`,
-      description: '',
+      description: `${k < 10 ? GROUP_NAMES[k] : 'Retired'} queue`,
       default: k === 0,
       deleted: k >= 10,
       created_at: iso(created),
@@ -82,14 +82,24 @@ export function ticketForms(t: Tenant): Json[] {
         .map((f) => f.id),
       active: true,
       default: k === 0,
-      in_all_brands: true,
-      restricted_brand_ids: [],
-      end_user_conditions: [],
-      agent_conditions: [],
+      in_all_brands: k !== 2,
+      restricted_brand_ids: k === 2 ? [BASE.brand] : [],
+      end_user_conditions: k === 0 ? [] : [formCondition(t, k)],
+      agent_conditions: [formCondition(t, k)],
       created_at: iso(created),
       updated_at: iso(created + rng.int(t.end - created)),
     };
   });
+}
+
+/** A conditional field on a form: when the checkbox custom field is set, the text field shows (and is required). */
+function formCondition(t: Tenant, k: number): Json {
+  const byType = (type: string) => t.customFields.find((f) => f.type === type)?.id;
+  return {
+    parent_field_id: byType('checkbox'),
+    value: true,
+    child_fields: [{ id: byType('text'), is_required: k === 1 }],
+  };
 }
 
 export function macros(t: Tenant): Json[] {
@@ -107,15 +117,28 @@ export function macros(t: Tenant): Json[] {
       created_at: iso(created),
       default: false,
       position: k,
-      description: null,
-      actions: [
-        { field: 'status', value: rng.pick(['solved', 'pending', 'open']) },
-        { field: 'comment_value', value: rng.pick(SENTENCES) },
-      ],
+      description: rng.chance(0.8) ? rng.pick(SENTENCES) : null,
+      actions: macroActions(t, rng, k),
       restriction: k % 5 === 0 ? { type: 'User', id: t.userId(0), ids: [t.userId(0)] } : null,
       raw_title: title,
     };
   });
+}
+
+/**
+ * Macro actions: `value` is a string for most fields, and an array where the action takes several
+ * arguments (a comment with its channel, a notification's recipient/subject/body).
+ */
+function macroActions(t: Tenant, rng: RecordRng, k: number): Json[] {
+  const actions: Json[] = [{ field: 'status', value: rng.pick(['solved', 'pending', 'open']) }];
+  if (k % 3 === 0) actions.push({ field: 'comment_value', value: rng.pick(SENTENCES) });
+  if (k % 3 === 1) actions.push({ field: 'comment_value_html', value: `<p>${rng.pick(SENTENCES)}</p>` });
+  if (k % 3 === 2) actions.push({ field: 'comment_value', value: ['channel:all', rng.pick(SENTENCES)] });
+  if (k % 2 === 0) actions.push({ field: 'set_tags', value: rng.pick(TAGS) });
+  if (k % 4 === 1) actions.push({ field: 'group_id', value: String(t.groupId(rng.int(10))) });
+  if (k % 5 === 3)
+    actions.push({ field: 'notification_user', value: ['requester_id', 'Update', 'We are on it.'] });
+  return actions;
 }
 
 export function tags(t: Tenant): Json[] {
@@ -124,6 +147,30 @@ export function tags(t: Tenant): Json[] {
     count: 1 + (hash(t.seed, k, 0x7a9) % Math.max(10, t.ticketCount)),
   })).sort((a, b) => b.count - a.count || (a.name < b.name ? -1 : 1));
 }
+
+const SLA_FILTERS: Json[] = [
+  { all: [{ field: 'type', operator: 'is', value: 'incident' }], any: [] },
+  {
+    all: [{ field: 'current_tags', operator: 'includes', value: 'vip' }],
+    any: [
+      { field: 'priority', operator: 'is', value: 'urgent' },
+      { field: 'priority', operator: 'is', value: 'high' },
+    ],
+  },
+  {
+    all: [{ field: 'brand_id', operator: 'is', value: String(BASE.brand) }],
+    any: [{ field: 'via_id', operator: 'is', value: '4' }],
+  },
+];
+
+const SLA_METRICS = [
+  'first_reply_time',
+  'next_reply_time',
+  'periodic_update_time',
+  'requester_wait_time',
+  'agent_work_time',
+  'pausable_update_time',
+];
 
 export function slaPolicies(t: Tenant): Json[] {
   return ['Standard', 'VIP', 'Enterprise — 24/7'].map((title, k) => {
@@ -134,31 +181,85 @@ export function slaPolicies(t: Tenant): Json[] {
       url: t.url(`slas/policies/${id}`),
       id,
       title,
-      description: '',
+      description: `${title} targets for ${k === 0 ? 'incidents' : 'key accounts'}`,
       position: k + 1,
-      filter: { all: [{ field: 'type', operator: 'is', value: 'incident' }], any: [] },
-      policy_metrics: ['urgent', 'high', 'normal', 'low'].map((priority, n) => ({
-        priority,
-        metric: 'first_reply_time',
-        target: (n + 1) * 60,
-        business_hours: k !== 2,
-      })),
+      filter: SLA_FILTERS[k],
+      policy_metrics: ['urgent', 'high', 'normal', 'low'].flatMap((priority, n) =>
+        SLA_METRICS.slice(0, 2 + k).map((metric, m) => ({
+          priority,
+          metric,
+          target: (n + 1) * (m + 1) * 60,
+          business_hours: k !== 2,
+        })),
+      ),
       created_at: iso(created),
       updated_at: iso(created + rng.int(t.end - created)),
     };
   });
 }
 
+const TALK_LINES = [
+  { nickname: 'Main line', country: 'DK', number: '+4570100000', display: '+45 70 10 00 00', type: 'local' },
+  { nickname: 'Billing', country: 'DK', number: '+4570100001', display: '+45 70 10 00 01', type: 'local' },
+  {
+    nickname: 'US toll free',
+    country: 'US',
+    number: '+18005550123',
+    display: '+1 (800) 555-0123',
+    type: 'toll_free',
+  },
+] as const;
+
+/** The Talk line call i reached (the `to` of a voice `via`). */
+export function talkLine(i: number): Json {
+  const line = TALK_LINES[i % 2] as (typeof TALK_LINES)[number];
+  return { phone: line.number, formatted_phone: line.display };
+}
+
+/** Talk phone numbers (/channels/voice/phone_numbers), as the Talk API lists them. */
 export function phoneNumbers(t: Tenant): Json[] {
-  return Array.from({ length: 2 }, (_, k) => ({
-    id: BASE.phone + k * 8,
-    number: `+4570${String(100000 + k).padStart(6, '0')}`,
-    display_number: `+45 70 ${100 + k} 000`,
-    nickname: k === 0 ? 'Main line' : 'Billing',
-    country_code: 'DK',
-    capabilities: { sms: false, mms: false, voice: true },
-    created_at: iso(t.start + k * DAY),
-  }));
+  return TALK_LINES.map((line, k) => {
+    const rng = new RecordRng(t.seed, SALT.phone, k);
+    const id = BASE.phone + k * 8;
+    const tollFree = line.type === 'toll_free';
+    const greeting = (n: number) => BASE.greeting + k * 64 + n;
+    return {
+      id,
+      name: `${line.display} ${line.nickname}`,
+      nickname: line.nickname,
+      number: line.number,
+      display_number: line.display,
+      country_code: line.country,
+      location: line.country === 'DK' ? 'Copenhagen' : 'US',
+      line_type: 'phone',
+      toll_free: tollFree,
+      external: false,
+      token: `${id.toString(36)}${rng.int(1e9).toString(36)}`,
+      capabilities: { sms: !tollFree, mms: false, voice: true },
+      voice_enabled: true,
+      sms_enabled: !tollFree && k === 0,
+      sms_group_id: !tollFree && k === 0 ? t.groupId(0) : null,
+      outbound_enabled: k !== 2,
+      recorded: k !== 1,
+      transcription: k === 0,
+      priority: k,
+      default_group_id: t.groupId(k),
+      group_ids: [t.groupId(k), t.groupId(k + 3)],
+      ivr_id: k === 0 ? BASE.greeting + 999 : null,
+      schedule_id: BASE.schedule + k * 8,
+      greeting_ids: [greeting(1), greeting(2)],
+      default_greeting_ids: ['voicemail_en', 'available_en', 'wait_en'],
+      categorised_greetings: { '1': 'voicemail_en', '2': 'available_en' },
+      categorised_greetings_with_sub_settings: {
+        '1': { voicemail_on: 'voicemail_en', voicemail_off: 'voicemail_en_voicemail_config' },
+        '2': {
+          voicemail_on_outside_business_hours: 'available_en',
+          voicemail_off_inside_business_hours: 'available_en_voicemail_config',
+        },
+      },
+      created_at: iso(t.start + k * DAY),
+    };
+  });
 }
 
 export function ratingCount(t: Tenant): number {

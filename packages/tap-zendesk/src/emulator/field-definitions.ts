@@ -1,52 +1,62 @@
 // The field-definition endpoints: /ticket_fields, /user_fields and /organization_fields.
+import { type KeyedFieldDef, ORGANIZATION_FIELDS, USER_FIELDS } from './custom-fields.js';
 import { BASE, idOf, SALT } from './ids.js';
 import { RecordRng } from './rng.js';
 import type { Tenant } from './tenant.js';
 import { iso, type Json } from './util.js';
 
+const SYSTEM_TICKET_FIELDS: Array<[string, string, string[]?]> = [
+  ['subject', 'Subject'],
+  ['description', 'Description'],
+  ['status', 'Status', ['new', 'open', 'pending', 'hold', 'solved', 'closed']],
+  ['tickettype', 'Type', ['question', 'incident', 'problem', 'task']],
+  ['priority', 'Priority', ['low', 'normal', 'high', 'urgent']],
+  ['group', 'Group'],
+  ['assignee', 'Assignee'],
+];
+
 export function ticketFields(t: Tenant): Json[] {
-  const system: Array<[string, string]> = [
-    ['subject', 'Subject'],
-    ['description', 'Description'],
-    ['status', 'Status'],
-    ['tickettype', 'Type'],
-    ['priority', 'Priority'],
-    ['group', 'Group'],
-    ['assignee', 'Assignee'],
-  ];
   const out: Json[] = [];
   const field = (id: number, k: number, type: string, title: string, extra: Json): Json => {
     const rng = new RecordRng(t.seed, SALT.field, k);
     const created = t.randomTime(rng);
+    const custom = k >= SYSTEM_TICKET_FIELDS.length;
     return {
       url: t.url(`ticket_fields/${id}`),
       id,
       type,
       title,
       raw_title: title,
-      description: '',
-      raw_description: '',
+      description: `${title} of the request`,
+      raw_description: `${title} of the request`,
       position: k,
-      active: true,
-      required: false,
-      collapsed_for_agents: false,
+      active: k !== SYSTEM_TICKET_FIELDS.length + 1,
+      required: k === 0,
+      collapsed_for_agents: k === SYSTEM_TICKET_FIELDS.length + 1,
       regexp_for_validation: type === 'regexp' ? '^SN-\\d{4}-[A-Z]{2}$' : null,
       title_in_portal: title,
       raw_title_in_portal: title,
-      visible_in_portal: k < 2,
-      editable_in_portal: k < 2,
+      visible_in_portal: k < 2 || (custom && k % 2 === 0),
+      editable_in_portal: k < 2 || (custom && k % 2 === 0),
       required_in_portal: k === 0,
-      tag: null,
+      tag: type === 'checkbox' ? 'vip_customer' : null,
       created_at: iso(created),
       updated_at: iso(created + rng.int(t.end - created)),
-      removable: k >= system.length,
-      key: null,
-      agent_description: null,
+      removable: custom,
+      agent_description: custom ? `Fill in: ${title.toLowerCase()}` : '',
       ...extra,
     };
   };
-  system.forEach(([type, title], k) => {
-    out.push(field(idOf(t.seed, BASE.field, SALT.field, k), k, type, title, {}));
+  SYSTEM_TICKET_FIELDS.forEach(([type, title, values], k) => {
+    const extra: Json = {};
+    if (values) {
+      extra.system_field_options = values.map((value) => ({
+        name: value.charAt(0).toUpperCase() + value.slice(1),
+        value,
+      }));
+      if (type !== 'tickettype') extra.sub_type_id = 0;
+    }
+    out.push(field(idOf(t.seed, BASE.field, SALT.field, k), k, type, title, extra));
   });
   t.customFields.forEach((f, n) => {
     const extra: Json = {};
@@ -59,64 +69,58 @@ export function ticketFields(t: Tenant): Json[] {
         default: m === 0 && f.type === 'tagger',
       }));
     }
-    if (f.type === 'lookup') extra.relationship_target_type = 'zen:organization';
-    out.push(field(f.id, system.length + n, f.type, f.title, extra));
+    if (f.type === 'lookup') {
+      extra.relationship_target_type = 'zen:organization';
+      extra.relationship_filter = {
+        all: [{ field: 'tags', operator: 'includes', value: 'customer' }],
+        any: [],
+      };
+    }
+    out.push(field(f.id, SYSTEM_TICKET_FIELDS.length + n, f.type, f.title, extra));
   });
   return out;
 }
 
 export function userFields(t: Tenant): Json[] {
-  return fieldDefs(t, 'user_fields', BASE.userField, SALT.userField, [
-    ['plan_tier', 'dropdown', 'Plan tier', ['free', 'pro', 'enterprise']],
-    ['signup_date', 'date', 'Signup date'],
-    ['loyalty_points', 'integer', 'Loyalty points'],
-    ['newsletter', 'checkbox', 'Newsletter'],
-  ]);
+  return fieldDefs(t, 'user_fields', BASE.userField, SALT.userField, USER_FIELDS);
 }
 
 export function organizationFields(t: Tenant): Json[] {
-  return fieldDefs(t, 'organization_fields', BASE.orgField, SALT.orgField, [
-    ['account_tier', 'dropdown', 'Account tier', ['bronze', 'silver', 'gold']],
-    ['contract_start', 'date', 'Contract start'],
-    ['arr', 'decimal', 'ARR'],
-  ]);
+  return fieldDefs(t, 'organization_fields', BASE.orgField, SALT.orgField, ORGANIZATION_FIELDS);
 }
 
-function fieldDefs(
-  t: Tenant,
-  path: string,
-  base: number,
-  salt: number,
-  defs: Array<[string, string, string, string[]?]>,
-): Json[] {
-  return defs.map(([key, type, title, options], k) => {
+function fieldDefs(t: Tenant, path: string, base: number, salt: number, defs: KeyedFieldDef[]): Json[] {
+  return defs.map((f, k) => {
     const rng = new RecordRng(t.seed, salt, k);
     const id = base + k * 8;
     const created = t.randomTime(rng);
     const def: Json = {
       url: t.url(`${path}/${id}`),
       id,
-      type,
-      key,
-      title,
-      raw_title: title,
-      description: '',
-      raw_description: '',
+      type: f.type,
+      key: f.key,
+      title: f.title,
+      raw_title: f.title,
+      description: `${f.title} (synced from the CRM)`,
+      raw_description: `${f.title} (synced from the CRM)`,
       position: k,
-      active: true,
+      active: k !== defs.length - 2 || rng.chance(0.5),
       system: false,
-      regexp_for_validation: null,
+      regexp_for_validation: f.pattern ?? null,
       created_at: iso(created),
       updated_at: iso(created + rng.int(t.end - created)),
     };
-    if (options) {
-      def.custom_field_options = options.map((v, n) => ({
+    if (f.type === 'checkbox') def.tag = `${f.key}_yes`;
+    if (f.options) {
+      def.custom_field_options = f.options.map((v, n) => ({
         id: base + 1000 + k * 16 + n,
-        name: v,
-        raw_name: v,
+        name: v.replace(/_/g, ' '),
+        raw_name: v.replace(/_/g, ' '),
         value: v,
+        default: n === 0,
       }));
     }
+    if (f.target) def.relationship_target_type = f.target;
     return def;
   });
 }

@@ -1,4 +1,6 @@
 // Users and organizations as the incremental exports and lists return them.
+import { photo } from './attachments.js';
+import { keyedFieldValues, ORGANIZATION_FIELDS, USER_FIELDS } from './custom-fields.js';
 import { SALT } from './ids.js';
 import { hash, RecordRng } from './rng.js';
 import type { Tenant } from './tenant.js';
@@ -29,6 +31,9 @@ export function userEmail(t: Tenant, u: number): string {
   return `user${u}.${h % 1000}@example.${['com', 'dk', 'jp', 'de'][(h >>> 10) % 4]}`;
 }
 
+/** `role_type` of an agent: 0 custom role, 1 light agent, 2 chat agent, 3 contributor, 4 admin, 5 billing admin. */
+const AGENT_ROLE_TYPES = [0, 0, 0, 1, 2, 3] as const;
+
 export function baseUser(t: Tenant, u: number): Json {
   const rng = new RecordRng(t.seed, SALT.user, u);
   const id = t.userId(u);
@@ -37,10 +42,14 @@ export function baseUser(t: Tenant, u: number): Json {
   const created = Math.min(t.users.createdAt(u), updated);
   const name = userName(t, u);
   const role = u === 0 ? 'admin' : u < t.agentCount ? (rng.chance(0.2) ? 'admin' : 'agent') : 'end-user';
+  const staff = role !== 'end-user';
   const orgIdx = t.userOrgIndex(u);
   const active = u < t.agentCount || !rng.chance(0.03);
   const tz = rng.pick(TIME_ZONES);
   const email = userEmail(t, u);
+  const phone = rng.chance(0.8) ? `+45 ${String(20_000_000 + rng.int(80_000_000))}` : null;
+  const roleType =
+    role === 'admin' ? (u === 0 ? 4 : rng.pick([4, 5])) : staff ? rng.pick(AGENT_ROLE_TYPES) : null;
   return {
     id,
     url: t.url(`users/${id}`),
@@ -50,42 +59,47 @@ export function baseUser(t: Tenant, u: number): Json {
     updated_at: iso(updated),
     time_zone: tz,
     iana_time_zone: IANA_ZONES[tz] ?? 'Etc/UTC',
-    phone: rng.chance(0.3) ? `+45 ${rng.int(100000000)}` : null,
-    shared_phone_number: null,
-    photo: null,
+    phone,
+    // Only meaningful with a phone number: whether others share it (then it is not used to identify the user).
+    shared_phone_number: phone === null ? null : rng.chance(0.1),
+    photo: staff || rng.chance(0.7) ? photo(t, id, rng) : null,
     locale_id: 1 + rng.int(1500),
     locale: rng.pick(LOCALES),
     organization_id: orgIdx >= 0 ? t.orgId(orgIdx) : null,
     role,
     verified: rng.chance(0.8),
-    external_id: rng.chance(0.1) ? `crm-${u}` : null,
-    tags: TAGS.filter(() => rng.chance(0.05)),
-    alias: '',
+    external_id: rng.chance(0.6) ? `crm-${u}` : null,
+    tags: TAGS.filter(() => rng.chance(0.15)),
+    alias: staff ? name.split(' ')[0] : '',
     active,
-    shared: false,
-    shared_agent: false,
-    last_login_at: rng.chance(0.6) ? iso(updated) : null,
-    two_factor_auth_enabled: null,
-    signature: null,
-    details: '',
-    notes: '',
-    role_type: null,
-    custom_role_id: null,
-    moderator: role !== 'end-user',
-    ticket_restriction: role === 'end-user' ? 'requested' : null,
-    only_private_comments: false,
+    shared: rng.chance(0.05),
+    shared_agent: staff && rng.chance(0.05),
+    last_login_at: staff || rng.chance(0.6) ? iso(updated - rng.int(86_400)) : null,
+    two_factor_auth_enabled: staff ? rng.chance(0.7) : false,
+    signature: staff ? `${name}\n${t.subdomain} support` : null,
+    details: rng.pick(SENTENCES),
+    notes: rng.chance(0.7) ? rng.pick(SENTENCES) : '',
+    role_type: roleType,
+    custom_role_id: staff ? CUSTOM_ROLE_BASE + (roleType ?? 0) : null,
+    moderator: staff,
+    ticket_restriction: staff
+      ? role === 'admin'
+        ? null
+        : rng.pick(['assigned', 'groups', 'organization'])
+      : 'requested',
+    only_private_comments: staff && rng.chance(0.1),
     restricted_agent: role === 'agent',
     suspended: !active && rng.chance(0.5),
-    default_group_id: role !== 'end-user' ? t.groupId(rng.int(10)) : null,
+    chat_only: roleType === 2,
+    default_group_id: staff ? t.groupId(rng.int(10)) : null,
     report_csv: role === 'admin',
-    user_fields: {
-      plan_tier: rng.pick(['free', 'pro', 'enterprise', null]),
-      signup_date: rng.chance(0.8) ? t.dateValue(rng, 'ticket') : null,
-      loyalty_points: rng.chance(0.7) ? rng.int(10000) : null,
-      newsletter: rng.chance(0.5),
-    },
+    permanently_deleted: false,
+    user_fields: keyedFieldValues(t, rng, USER_FIELDS, 'ticket'),
   };
 }
+
+/** Custom agent roles have ids of their own; one per role type here. */
+const CUSTOM_ROLE_BASE = 360_000_100;
 
 export function baseOrg(t: Tenant, k: number): Json {
   const rng = new RecordRng(t.seed, SALT.org, k);
@@ -101,19 +115,17 @@ export function baseOrg(t: Tenant, k: number): Json {
     name,
     shared_tickets: rng.chance(0.2),
     shared_comments: rng.chance(0.1),
-    external_id: rng.chance(0.3) ? `org-${k}` : null,
+    external_id: rng.chance(0.7) ? `org-${k}` : null,
     created_at: iso(created),
     updated_at: iso(updated),
-    domain_names: rng.chance(0.6) ? [`org${k}.example`] : [],
-    details: rng.chance(0.3) ? rng.pick(SENTENCES) : '',
-    notes: '',
-    group_id: rng.chance(0.3) ? t.groupId(rng.int(10)) : null,
-    tags: TAGS.filter(() => rng.chance(0.06)),
-    organization_fields: {
-      account_tier: rng.pick(['bronze', 'silver', 'gold', null]),
-      contract_start: rng.chance(0.8) ? t.dateValue(rng, 'org') : null,
-      arr: rng.chance(0.7) ? `${rng.int(100000)}.00` : null,
-    },
+    domain_names: rng.chance(0.8)
+      ? [`org${k}.example`, ...(rng.chance(0.3) ? [`org${k}.example.dk`] : [])]
+      : [],
+    details: rng.pick(SENTENCES),
+    notes: rng.chance(0.7) ? rng.pick(SENTENCES) : '',
+    group_id: rng.chance(0.7) ? t.groupId(rng.int(10)) : null,
+    tags: TAGS.filter(() => rng.chance(0.15)),
+    organization_fields: keyedFieldValues(t, rng, ORGANIZATION_FIELDS, 'org'),
     deleted_at: deleted ? iso(updated) : null,
   };
 }

@@ -1,6 +1,7 @@
 // The ticket_events and ticket_metric_events incremental exports.
 import { auditCount, commentBody, escapeHtml } from './audits.js';
-import { BASE } from './ids.js';
+import { BASE, SALT } from './ids.js';
+import { RecordRng } from './rng.js';
 import { mergeRows, type Row } from './rows.js';
 import type { Tenant } from './tenant.js';
 import { systemLag, ticketStatus, ticketTimes } from './tickets.js';
@@ -77,6 +78,10 @@ function childComment(t: Tenant, i: number, j: number, includeComments: boolean)
   };
 }
 
+function mergeSource(ticket: Json): Json {
+  return ((ticket.via as Json).source as Json).from as Json;
+}
+
 function createEvent(t: Tenant, i: number, includeComments: boolean): Json {
   const ticket = t.baseTicket(i);
   const { created } = ticketTimes(t, i);
@@ -88,7 +93,8 @@ function createEvent(t: Tenant, i: number, includeComments: boolean): Json {
     updater_id: ticket.requester_id,
     via: 'Web form',
     system: SYSTEM,
-    merged_ticket_ids: [],
+    // A ticket made by merging others lists them.
+    merged_ticket_ids: (mergeSource(ticket).ticket_ids as number[] | undefined) ?? [],
     event_type: 'Create',
     child_events: [
       childComment(t, i, 0, includeComments),
@@ -138,32 +144,51 @@ function updateEvent(t: Tenant, i: number, p: number, includeComments: boolean):
   };
 }
 
-/** Ticket metric events: two per ticket at its generated_timestamp (the response may lack end_of_stream). */
+/**
+ * One metric's lifecycle per ticket, as Zendesk records it: `activate`, `apply_sla` (with the policy and
+ * target), `update_status` (with the elapsed minutes so far) and `fulfill`, all at the ticket's
+ * generated_timestamp (the export's `time`); deleted tickets' events carry `deleted: true`.
+ */
+const METRIC_EVENT_TYPES = ['activate', 'apply_sla', 'update_status', 'fulfill'] as const;
+const METRICS = ['reply_time', 'agent_work_time', 'requester_wait_time', 'pausable_update_time'] as const;
+
 export function* metricEventRows(t: Tenant, ts: number, seq: number): Generator<Row> {
   const tl = t.tickets;
+  const per = METRIC_EVENT_TYPES.length;
   for (let p = tl.lowerBound(ts); p < tl.count; p++) {
     const g = tl.tsAt(p);
-    for (let j = 0; j < 2; j++) {
-      const s = 2 * p + j;
+    for (let j = 0; j < per; j++) {
+      const s = per * p + j;
       if (g === ts && s <= seq) continue;
       const i = tl.posToIndex(p);
-      yield {
-        ts: g,
-        seq: s,
-        id: BASE.metricEvent + s,
-        render: () => {
-          const ev: Json = {
-            id: BASE.metricEvent + s,
-            ticket_id: t.ticketId(i),
-            metric: j === 0 ? 'reply_time' : 'agent_work_time',
-            instance_id: 1,
-            type: j === 0 ? 'fulfill' : 'measure',
-            time: iso(g),
-          };
-          if (ticketStatus(t, i) === 'deleted') ev.deleted = true;
-          return ev;
-        },
-      };
+      yield { ts: g, seq: s, id: BASE.metricEvent + s, render: () => metricEvent(t, i, s, j, g) };
     }
   }
+}
+
+function metricEvent(t: Tenant, i: number, s: number, j: number, time: number): Json {
+  const rng = new RecordRng(t.seed, SALT.sla ^ 0x5e, i);
+  const metric = METRICS[i % METRICS.length] as string;
+  const ev: Json = {
+    id: BASE.metricEvent + s,
+    ticket_id: t.ticketId(i),
+    metric,
+    instance_id: 1 + (i % 2),
+    type: METRIC_EVENT_TYPES[j],
+    time: iso(time),
+  };
+  if (ev.type === 'apply_sla') {
+    const policy = t.slaPolicies()[i % 3] as Json;
+    ev.sla = {
+      target: 60 * (1 + rng.int(8)),
+      business_hours: rng.chance(0.7),
+      policy: { id: policy.id, title: policy.title, description: policy.description },
+    };
+  }
+  if (ev.type === 'update_status') {
+    const calendar = rng.int(2_000);
+    ev.status = { calendar, business: Math.floor(calendar / 3) };
+  }
+  if (ticketStatus(t, i) === 'deleted') ev.deleted = true;
+  return ev;
 }

@@ -5,7 +5,8 @@ import { BASE, SALT } from './ids.js';
 import { hash, RecordRng } from './rng.js';
 import type { Tenant } from './tenant.js';
 import { DAY, iso, type Json, toSeconds } from './util.js';
-import { SUBJECT_TOPICS, TAGS } from './vocab.js';
+import { ticketVia } from './via.js';
+import { SENTENCES, SUBJECT_TOPICS, TAGS } from './vocab.js';
 
 export function ticketStatus(t: Tenant, i: number): string {
   const h = hash(t.seed ^ SALT.ticket, i, 0x5a);
@@ -36,47 +37,6 @@ export function ticketTimes(
   return { created, updated, generated, pos };
 }
 
-export function via(t: Tenant, rng: RecordRng, i: number): Json {
-  const k = rng.int(10);
-  if (k < 3) {
-    const u = t.endUserIndex(rng);
-    return {
-      channel: 'email',
-      source: {
-        from: { address: t.userEmail(u), name: t.userName(u) },
-        to: { name: 'Support', address: `support@${t.subdomain}.zendesk.com` },
-        rel: null,
-      },
-    };
-  }
-  if (k < 5) return { channel: 'web', source: { from: {}, to: {}, rel: null } };
-  if (k < 6) return { channel: 'api', source: { from: {}, to: {}, rel: null } };
-  if (k < 7) {
-    const phone = `+4512${String(hash(t.seed, i, 0x77) % 1000000).padStart(6, '0')}`;
-    return {
-      channel: 'voice',
-      source: { from: { formatted_phone: phone, phone, name: null }, to: {}, rel: 'inbound' },
-    };
-  }
-  if (k < 8 && i > 0) {
-    return {
-      channel: 'web',
-      source: {
-        from: { ticket_id: t.ticketId(rng.int(i)), subject: 'Earlier ticket' },
-        to: {},
-        rel: 'follow_up',
-      },
-    };
-  }
-  if (k < 9) {
-    return {
-      channel: 'rule',
-      source: { to: {}, from: { id: BASE.macro + 8, title: 'Auto-reply' }, rel: 'trigger' },
-    };
-  }
-  return { channel: 'mobile_sdk', source: { from: {}, to: {}, rel: 'mobile_sdk' } };
-}
-
 /** The generated (pre-mutation) ticket at index i, as the incremental export returns it. */
 export function baseTicket(t: Tenant, i: number): Json {
   const rng = new RecordRng(t.seed, SALT.ticket, i);
@@ -92,11 +52,16 @@ export function baseTicket(t: Tenant, i: number): Json {
   const custom = ticketCustomFieldValues(t, rng);
   const type = rng.pick(['question', 'incident', 'problem', 'task', null]);
   const forms = 3;
+  const endUsers = (n: number) => Array.from({ length: n }, () => t.userId(t.endUserIndex(rng)));
+  const agents = (n: number) => Array.from({ length: n }, () => t.userId(t.agentIndex(rng)));
+  const ccs = endUsers(rng.int(3));
+  const followers = agents(rng.int(3));
+  const solved = status === 'solved' || status === 'closed';
   return {
     url: t.url(`tickets/${id}`),
     id,
-    external_id: rng.chance(0.1) ? `ext-${i}` : null,
-    via: via(t, rng, i),
+    external_id: rng.chance(0.6) ? `ext-${i}` : null,
+    via: ticketVia(t, rng, i),
     created_at: iso(created),
     updated_at: iso(updated),
     generated_timestamp: generated,
@@ -106,32 +71,47 @@ export function baseTicket(t: Tenant, i: number): Json {
     description,
     priority: rng.pick(['low', 'normal', 'normal', 'high', 'urgent', null]),
     status,
-    recipient: rng.chance(0.3) ? `support@${t.subdomain}.zendesk.com` : null,
+    recipient: rng.chance(0.7) ? `support@${t.subdomain}.zendesk.com` : null,
     requester_id: t.userId(requesterIdx),
-    submitter_id: t.userId(requesterIdx),
+    submitter_id: rng.chance(0.9) ? t.userId(requesterIdx) : t.userId(t.agentIndex(rng)),
     assignee_id: assigned ? t.userId(t.agentIndex(rng)) : null,
     organization_id: orgIdx >= 0 ? t.orgId(orgIdx) : null,
     group_id: assigned ? t.groupId(rng.int(10)) : null,
-    collaborator_ids: [],
-    follower_ids: [],
-    email_cc_ids: [],
-    forum_topic_id: null,
-    problem_id: type === 'incident' && i > 0 && rng.chance(0.3) ? t.ticketId(rng.int(i)) : null,
-    has_incidents: false,
-    is_public: true,
+    collaborator_ids: [...ccs, ...followers],
+    follower_ids: followers,
+    email_cc_ids: ccs,
+    forum_topic_id: rng.chance(0.05) ? 360_000_000 + rng.int(1_000_000) : null,
+    problem_id: type === 'incident' && i > 0 && rng.chance(0.6) ? t.ticketId(rng.int(i)) : null,
+    has_incidents: type === 'problem' && rng.chance(0.5),
+    is_public: rng.chance(0.95),
     due_at: type === 'task' ? iso(created + 7 * DAY) : null,
     tags,
     custom_fields: custom,
-    satisfaction_rating: i % 3 === 0 ? { score: 'offered' } : null,
-    sharing_agreement_ids: [],
+    satisfaction_rating: ticketRating(rng, i, solved),
+    sharing_agreement_ids: rng.chance(0.1) ? [BASE.sharing + rng.int(3) * 8] : [],
     custom_status_id: BASE.field + 100 + rng.int(4),
     fields: custom,
-    followup_ids: [],
+    followup_ids: status === 'closed' && i + 1 < t.ticketCount && rng.chance(0.2) ? [t.ticketId(i + 1)] : [],
     ticket_form_id: BASE.form + rng.int(forms) * 8,
     brand_id: BASE.brand,
-    allow_channelback: false,
-    allow_attachments: true,
-    from_messaging_channel: false,
+    allow_channelback: rng.chance(0.1),
+    allow_attachments: rng.chance(0.95),
+    from_messaging_channel: rng.chance(0.1),
+  };
+}
+
+/** `satisfaction_rating` on a ticket: offered while open, a score (with its rating's fields) once solved. */
+function ticketRating(rng: RecordRng, i: number, solved: boolean): Json | null {
+  if (i % 3 !== 0 && !solved) return null;
+  if (!solved) return { score: 'offered' };
+  const score = rng.pick(['good', 'good', 'bad', 'offered', 'unoffered']);
+  if (score === 'offered' || score === 'unoffered') return { score };
+  return {
+    id: BASE.rating + 4 + i * 8,
+    score,
+    comment: rng.pick(SENTENCES),
+    reason: score === 'bad' ? 'The issue took too long to resolve' : 'No reason provided',
+    reason_id: score === 'bad' ? 5 : 0,
   };
 }
 
@@ -142,7 +122,7 @@ export function metricSet(t: Tenant, i: number): Json {
   const created = toSeconds(ticket.created_at as string);
   const updated = toSeconds(ticket.updated_at as string);
   const solved = ticket.status === 'solved' || ticket.status === 'closed';
-  const reply = rng.int(600);
+  const reply = 1 + rng.int(600);
   const fullRes = Math.max(0, Math.floor((updated - created) / 60));
   return {
     url: t.url(`ticket_metrics/${BASE.metricSet + i}`),
