@@ -82,6 +82,7 @@ export interface SatisfactionRatingsRecord {
   updated_at?: null | string;
   comment?: null | string;
   reason?: null | string;
+  reason_code?: null | number;
   reason_id?: null | number;
 }
 
@@ -506,6 +507,8 @@ export interface TicketFieldsRecord {
       })[];
   sub_type_id?: null | number;
   relationship_target_type?: null | string;
+  creator_user_id?: null | number;
+  creator_app_name?: null | string;
   /**
    * Conditions on the records a lookup field can point at
    */
@@ -603,6 +606,9 @@ export interface TicketMetricsRecord {
   reply_time_in_minutes?: null | {
     calendar?: null | number;
     business?: null | number;
+  };
+  reply_time_in_seconds?: null | {
+    calendar?: null | number;
   };
   first_resolution_time_in_minutes?: null | {
     calendar?: null | number;
@@ -711,6 +717,7 @@ export interface TicketsRecord {
   allow_channelback?: null | boolean;
   allow_attachments?: null | boolean;
   from_messaging_channel?: null | boolean;
+  via_followup_source_id?: null | number;
 }
 
 export interface UsersRecord {

@@ -25,8 +25,11 @@ const NOT_YET_EMITTED: Record<string, string> = {
   'ticket_comments.trusted': 'voice comments are dropped by the tap',
 };
 
-/** Share of declared top-level fields that must be non-null, averaged over a stream's records. */
-const MIN_FILL = 0.75;
+/**
+ * Share of declared top-level fields that must be non-null, averaged over a stream's records. Not 100%:
+ * Zendesk leaves type-specific fields null (a text ticket field has no options, an end user no role_type).
+ */
+const MIN_FILL = 0.7;
 
 type Schema = JSONSchema & { properties?: Record<string, Schema>; items?: Schema };
 
@@ -70,7 +73,14 @@ describe('every stream against the emulator: records match their schemas, declar
 
   beforeAll(async () => {
     // Enough organizations and users that rare states (deleted orgs, shared phones, chat agents) occur.
-    em = await startEmulator({ tickets: 240, users: 300, organizations: 120, seed: 'schemas' });
+    // Talk on, so talk_phone_numbers has records once the tap has the stream.
+    em = await startEmulator({
+      tickets: 240,
+      users: 300,
+      organizations: 120,
+      seed: 'schemas',
+      features: { talk: true },
+    });
     const catalog = await discover(em);
     selected = catalog.streams.map((entry) => entry.tap_stream_id);
     const result = await runConnector(TapZendesk, {

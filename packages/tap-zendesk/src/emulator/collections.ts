@@ -287,8 +287,11 @@ export function rating(t: Tenant, r: number): Json {
     score,
     created_at: iso(created),
     updated_at: iso(created + rng.int(3600)),
-    comment: score === 'offered' ? null : rng.chance(0.5) ? rng.pick(SENTENCES) : null,
-    reason: score === 'bad' ? 'The issue took too long to resolve' : null,
-    reason_id: score === 'bad' ? 1 : null,
+    comment: score === 'offered' ? null : rng.chance(0.7) ? rng.pick(SENTENCES) : null,
+    // reason_code is Zendesk's standard reason (0 none, 5-8 and 100 for a bad rating); reason_id a custom one.
+    reason:
+      score === 'bad' ? 'The issue took too long to resolve' : score === 'good' ? 'No reason provided' : null,
+    reason_code: score === 'bad' ? rng.pick([5, 6, 7, 8, 100]) : score === 'good' ? 0 : null,
+    reason_id: score === 'bad' ? 1 + rng.int(4) : score === 'good' ? 0 : null,
   };
 }

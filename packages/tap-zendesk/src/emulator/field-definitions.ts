@@ -44,6 +44,9 @@ export function ticketFields(t: Tenant): Json[] {
       updated_at: iso(created + rng.int(t.end - created)),
       removable: custom,
       agent_description: custom ? `Fill in: ${title.toLowerCase()}` : '',
+      // System fields have no creator; custom ones were made by the owner, one of them by an app.
+      creator_user_id: custom ? t.userId(0) : null,
+      creator_app_name: type === 'lookup' ? 'Salesforce' : null,
       ...extra,
     };
   };

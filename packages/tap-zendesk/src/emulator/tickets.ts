@@ -57,11 +57,12 @@ export function baseTicket(t: Tenant, i: number): Json {
   const ccs = endUsers(rng.int(3));
   const followers = agents(rng.int(3));
   const solved = status === 'solved' || status === 'closed';
+  const via = ticketVia(t, rng, i);
   return {
     url: t.url(`tickets/${id}`),
     id,
     external_id: rng.chance(0.6) ? `ext-${i}` : null,
-    via: ticketVia(t, rng, i),
+    via,
     created_at: iso(created),
     updated_at: iso(updated),
     generated_timestamp: generated,
@@ -91,6 +92,7 @@ export function baseTicket(t: Tenant, i: number): Json {
     sharing_agreement_ids: rng.chance(0.1) ? [BASE.sharing + rng.int(3) * 8] : [],
     custom_status_id: BASE.field + 100 + rng.int(4),
     fields: custom,
+    via_followup_source_id: followUpSource(via),
     followup_ids: status === 'closed' && i + 1 < t.ticketCount && rng.chance(0.2) ? [t.ticketId(i + 1)] : [],
     ticket_form_id: BASE.form + rng.int(forms) * 8,
     brand_id: BASE.brand,
@@ -98,6 +100,12 @@ export function baseTicket(t: Tenant, i: number): Json {
     allow_attachments: rng.chance(0.95),
     from_messaging_channel: rng.chance(0.1),
   };
+}
+
+/** The ticket a follow-up was created from (null for every other ticket). */
+function followUpSource(via: Json): number | null {
+  const source = via.source as Json;
+  return source.rel === 'follow_up' ? ((source.from as Json).ticket_id as number) : null;
 }
 
 /** `satisfaction_rating` on a ticket: offered while open, a score (with its rating's fields) once solved. */
@@ -142,6 +150,7 @@ export function metricSet(t: Tenant, i: number): Json {
     solved_at: solved ? ticket.updated_at : null,
     latest_comment_added_at: ticket.updated_at,
     reply_time_in_minutes: { calendar: reply, business: Math.floor(reply / 3) },
+    reply_time_in_seconds: { calendar: reply * 60 + rng.int(60) },
     first_resolution_time_in_minutes: solved ? { calendar: fullRes, business: Math.floor(fullRes / 3) } : {},
     full_resolution_time_in_minutes: solved ? { calendar: fullRes, business: Math.floor(fullRes / 3) } : {},
     agent_wait_time_in_minutes: { calendar: rng.int(100), business: rng.int(50) },
