@@ -338,6 +338,11 @@ describe('generated data follows the Zendesk API reference', () => {
     }
   });
 
+  it('its guide needs nothing outside the repository', () => {
+    const guide = readFileSync(new URL('../EMULATOR.md', import.meta.url), 'utf8');
+    expect(guide).not.toMatch(/\/work\/|\.\.\/shared|reference\/zendesk\.md/);
+  });
+
   it('is built from the vendor docs only: no emulator module reads the tap schemas', () => {
     const dir = new URL('../src/emulator/', import.meta.url);
     for (const file of readdirSync(dir)) {

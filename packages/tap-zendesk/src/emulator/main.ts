@@ -11,6 +11,7 @@ const USAGE = `Usage: zendesk-emulator [options]
   --users N              users (default max(20, tickets/4))
   --organizations N      organizations (default max(5, tickets/20))
   --plan P               team | growth | professional | enterprise | enterprise_plus (default enterprise)
+  --talk                 the account has Zendesk Talk (phone numbers answer 200 instead of 403)
   --rate-limit N         account requests/minute (default: the plan's)
   --incremental-limit N  incremental export requests/minute (default 10)
   --no-rate-limit        turn rate limiting off
@@ -28,6 +29,7 @@ const { values } = parseArgs({
     users: { type: 'string' },
     organizations: { type: 'string' },
     plan: { type: 'string' },
+    talk: { type: 'boolean', default: false },
     'rate-limit': { type: 'string' },
     'incremental-limit': { type: 'string' },
     'no-rate-limit': { type: 'boolean', default: false },
@@ -56,6 +58,7 @@ const emulator = await startZendeskEmulator({
   users: num(values.users),
   organizations: num(values.organizations),
   plan: values.plan as Plan | undefined,
+  ...(values.talk ? { features: { talk: true } } : {}),
   freshnessSeconds: num(values.freshness),
   bursts: values['org-burst'] ? { organizations: Number(values['org-burst']) } : undefined,
   now: values.now,
