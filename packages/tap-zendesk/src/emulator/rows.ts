@@ -30,25 +30,8 @@ export interface Row {
   render: () => Json;
 }
 
-/** Generated records strictly after (ts, seq), skipping those the overlay has replaced. */
-export function* timelineRows(
-  tl: Timeline,
-  ts: number,
-  seq: number,
-  overlay: Map<number, OverlayEntry>,
-  idOf: (i: number) => number,
-  render: (i: number) => Json,
-): Generator<Row> {
-  for (let p = tl.after(ts, seq); p < tl.count; p++) {
-    const i = tl.posToIndex(p);
-    const id = idOf(i);
-    if (overlay.has(id)) continue;
-    yield { ts: tl.tsAt(p), seq: p, id, render: () => render(i) };
-  }
-}
-
 /** Overlay records strictly after (ts, seq), in (ts, seq) order. */
-export function* overlayRows(
+function* overlayRows(
   overlay: Map<number, OverlayEntry>,
   ts: number,
   seq: number,
@@ -60,6 +43,27 @@ export function* overlayRows(
     if (e.ts < ts || (e.ts === ts && e.seq <= seq)) continue;
     yield { ts: e.ts, seq: e.seq, id: e.id, render: () => render(e) };
   }
+}
+
+/** A record kind's export: generated rows the overlay has not replaced, merged with the overlay's rows. */
+export function recordRows(
+  tl: Timeline,
+  ts: number,
+  seq: number,
+  overlay: Map<number, OverlayEntry>,
+  idOf: (i: number) => number,
+  render: (i: number) => Json,
+  renderOverlay: (e: OverlayEntry) => Json = (e) => e.record,
+): Generator<Row> {
+  const generated = function* (): Generator<Row> {
+    for (let p = tl.after(ts, seq); p < tl.count; p++) {
+      const i = tl.posToIndex(p);
+      const id = idOf(i);
+      if (overlay.has(id)) continue;
+      yield { ts: tl.tsAt(p), seq: p, id, render: () => render(i) };
+    }
+  };
+  return mergeRows([generated(), overlayRows(overlay, ts, seq, renderOverlay)]);
 }
 
 /** Merges row generators that are each sorted by (ts, seq). */

@@ -19,7 +19,7 @@ import { BASE, idOf, indexOfId, OVERLAY_SEQ, SALT } from './ids.js';
 import { patchRecord, updateTicket } from './mutations.js';
 import { baseOrg, baseUser, userEmail, userName } from './people.js';
 import { hash, hashString, type RecordRng } from './rng.js';
-import { mergeRows, type OverlayEntry, overlayRows, type Row, timelineRows } from './rows.js';
+import { type OverlayEntry, type Row, recordRows } from './rows.js';
 import { metricEventRows, ticketEventRows } from './ticket-events.js';
 import { baseTicket, metricSet, ticketStatus, ticketTimes } from './tickets.js';
 import { Timeline } from './timeline.js';
@@ -274,38 +274,29 @@ export class Tenant {
 
   /** Tickets in export order (generated_timestamp, then position), strictly after (ts, seq). */
   *ticketRows(ts: number, seq: number, includeMetricSets: boolean): Generator<Row> {
-    const base = timelineRows(
+    const rows = recordRows(
       this.tickets,
       ts,
       seq,
       this.ticketOverlay,
       (i) => this.ticketId(i),
       (i) => this.ticketForExport(i, includeMetricSets),
+      (e) => (includeMetricSets ? { ...e.record, metric_set: this.metricSet(e.index) } : e.record),
     );
-    const overlay = overlayRows(this.ticketOverlay, ts, seq, (e) =>
-      includeMetricSets ? { ...e.record, metric_set: this.metricSet(e.index) } : e.record,
-    );
-    for (const r of mergeRows([base, overlay])) {
+    for (const r of rows) {
       const o = this.ticketOverlay.get(r.id);
       r.deleted = o ? o.record.status === 'deleted' : this.ticketStatus(this.ticketIndex(r.id)) === 'deleted';
       yield r;
     }
   }
 
-  *userRows(ts: number, seq: number): Generator<Row> {
-    const base = timelineRows(
-      this.users,
-      ts,
-      seq,
-      this.userOverlay,
-      (i) => this.userId(i),
-      (i) => this.baseUser(i),
-    );
-    yield* mergeRows([base, overlayRows(this.userOverlay, ts, seq, (e) => e.record)]);
+  userRows(ts: number, seq: number): Generator<Row> {
+    const id = (i: number) => this.userId(i);
+    return recordRows(this.users, ts, seq, this.userOverlay, id, (i) => this.baseUser(i));
   }
 
-  *orgRows(ts: number, seq: number): Generator<Row> {
-    const base = timelineRows(
+  orgRows(ts: number, seq: number): Generator<Row> {
+    return recordRows(
       this.orgs,
       ts,
       seq,
@@ -313,7 +304,6 @@ export class Tenant {
       (i) => this.orgId(i),
       (i) => this.baseOrg(i),
     );
-    yield* mergeRows([base, overlayRows(this.orgOverlay, ts, seq, (e) => e.record)]);
   }
 
   ticketEventRows(ts: number, seq: number, includeComments: boolean): Generator<Row> {
