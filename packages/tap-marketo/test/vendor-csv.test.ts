@@ -24,9 +24,9 @@ async function rows(text: string | Buffer, size = 7, format?: 'CSV' | 'TSV' | 'S
 }
 
 describe('reading Marketo CSV', () => {
-  it('reads literal null as null, "" as an empty string, and quoted "null"-free text exactly', async () => {
-    const r = await rows('a,b,c,d\nnull,"",,x\n');
-    expect(r).toEqual([{ line: 2, values: { a: null, b: '', c: null, d: 'x' } }]);
+  it('reads the literal null, "" and an empty cell as null (Marketo has no empty-but-set value)', async () => {
+    const r = await rows('a,b,c,d,e\nnull,"",,x," "\n');
+    expect(r).toEqual([{ line: 2, values: { a: null, b: null, c: null, d: 'x', e: ' ' } }]);
   });
 
   it('keeps embedded LF, CRLF, stray CR, NUL, doubled quotes, commas and multi-byte text split across chunks', async () => {
@@ -183,14 +183,13 @@ describe('emulator export → CSV rows → records valid against the schema', ()
         const v = expected(i);
         expect(r.comments).toBe(v.get('comments'));
         expect(r.address).toBe(v.get('address'));
-        expect(r.title).toBe(v.get('title'));
+        expect(r.title).toBe(v.get('title') === '' ? null : v.get('title'));
         expect(r.regionNickname).toBe(v.get('regionNickname'));
         expect(String(r.contractValue)).toBe(String(v.get('contractValue')));
         expect(String(r.engagementPercent)).toBe(String(v.get('engagementPercent')));
       }
       expect(checked).toBe(7);
       expect(records.some((r) => typeof r.address === 'string' && r.address.includes('\u0000'))).toBe(true);
-      expect(records.some((r) => r.title === '')).toBe(true);
       expect(records.some((r) => r.regionNickname === null)).toBe(true);
       expect(records.some((r) => r.segmentCode === null)).toBe(true);
       expect(records.every((r) => typeof r.updatedAt === 'string' && r.updatedAt.endsWith('Z'))).toBe(true);

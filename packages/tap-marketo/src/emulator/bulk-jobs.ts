@@ -1,7 +1,7 @@
 import { centralDay, centralIso } from './clock.js';
 import type { Dataset } from './dataset.js';
 import { HttpFailure, MarketoFailure } from './envelope.js';
-import { computeFileStats, type ExportSpec, type FileStats } from './export-files.js';
+import { type ExportSpec, type FileStats, spoolFile } from './export-files.js';
 import { hash } from './rng.js';
 
 export type JobStatus = 'Created' | 'Queued' | 'Processing' | 'Completed' | 'Failed' | 'Cancelled';
@@ -48,6 +48,8 @@ export interface Job {
   errorMsg?: string;
   outcome: JobOutcome;
   stats?: Promise<FileStats>;
+  /** Where the completed file is spooled. */
+  file?: string;
 }
 
 const DAY = 86_400_000;
@@ -68,6 +70,8 @@ export class BulkJobs {
 
   constructor(
     private readonly data: Dataset,
+    /** The path to spool a job's file to. */
+    private readonly spool: (exportId: string) => string,
     limits: BulkLimits = {},
   ) {
     this.limits = {
@@ -149,7 +153,8 @@ export class BulkJobs {
       job.status = 'Cancelled';
     } else {
       job.status = 'Completed';
-      job.stats = computeFileStats(this.data, job.spec);
+      job.file = this.spool(job.exportId);
+      job.stats = spoolFile(this.data, job.spec, job.file);
     }
   }
 
@@ -255,7 +260,7 @@ export class BulkJobs {
     kind: string,
     exportId: string,
     now: number,
-  ): Promise<{ job: Job; stats: FileStats }> {
+  ): Promise<{ path: string; stats: FileStats }> {
     this.advance(now);
     const job = this.jobs.get(exportId);
     const notFound = new HttpFailure(404, `Export ${exportId} file not found`);
@@ -263,7 +268,7 @@ export class BulkJobs {
       throw notFound;
     if (job.outcome.outcome === 'complete' && job.outcome.fileMissing) throw notFound;
     if (now - (job.finishedAt ?? now) > this.limits.fileRetentionDays * DAY) throw notFound;
-    return { job, stats: await job.stats };
+    return { path: job.file as string, stats: await job.stats };
   }
 
   private spell(status: JobStatus): string {

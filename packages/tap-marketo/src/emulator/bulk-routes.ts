@@ -1,8 +1,7 @@
 import type { Job } from './bulk-jobs.js';
 import { MarketoFailure, type SuccessBody } from './envelope.js';
-import { fileChunks } from './export-files.js';
 import { activityExportSpec, leadExportSpec } from './export-spec.js';
-import { parseRange, streamRange } from './http.js';
+import { parseRange, sendFileRange } from './http.js';
 import { decodeToken, encodeToken } from './paging.js';
 import type { Call, Route } from './route-types.js';
 
@@ -54,7 +53,7 @@ function routesFor(kind: 'leads' | 'activities'): Route[] {
       pattern: job('file'),
       permission,
       handler: async (call) => {
-        const { job: j, stats } = await call.env.jobs.fileOf(call.client.clientId, kind, id(call), call.now);
+        const { path, stats } = await call.env.jobs.fileOf(call.client.clientId, kind, id(call), call.now);
         const range = parseRange(call.req.headers.range, stats.fileSize);
         const start = range?.start ?? 0;
         const end = range?.end ?? stats.fileSize - 1;
@@ -65,7 +64,7 @@ function routesFor(kind: 'leads' | 'activities'): Route[] {
         };
         if (range) headers['Content-Range'] = `bytes ${start}-${end}/${stats.fileSize}`;
         call.res.writeHead(range ? 206 : 200, headers);
-        await streamRange(call.res, fileChunks(call.env.data, j.spec), start, end, call.cutAfter);
+        await sendFileRange(call.res, path, start, end, call.cutAfter);
         return 'streamed' as const;
       },
     },

@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { Activity, Dataset } from './dataset.js';
 import type { Cell } from './fields.js';
@@ -129,17 +131,26 @@ export interface FileStats {
   fileChecksum: string;
 }
 
-/** Size, row count and `sha256:` checksum of the file, computed in one streaming pass. */
-export async function computeFileStats(data: Dataset, spec: ExportSpec): Promise<FileStats> {
+/**
+ * Writes the finished file to `path` (as Marketo writes a job's file once it completes) and returns its
+ * size, row count and `sha256:` checksum, all in one streaming pass: the file is never in memory, and
+ * serving it later (whole or by Range) is a plain file read.
+ */
+export async function spoolFile(data: Dataset, spec: ExportSpec, path: string): Promise<FileStats> {
   const sha = createHash('sha256');
   let size = 0;
-  let n = 0;
   const counter = { rows: 0 };
-  for (const chunk of fileChunks(data, spec, counter)) {
-    sha.update(chunk);
-    size += chunk.length;
-    // Let requests in between: a 1M-lead file takes seconds to generate.
-    if (++n % 64 === 0) await yieldToLoop();
-  }
+  const out = createWriteStream(path);
+  const chunks = (async function* () {
+    let n = 0;
+    for (const chunk of fileChunks(data, spec, counter)) {
+      sha.update(chunk);
+      size += chunk.length;
+      yield chunk;
+      // Let requests in between: a 1M-lead file takes a while to generate.
+      if (++n % 16 === 0) await yieldToLoop();
+    }
+  })();
+  await pipeline(chunks, out);
   return { fileSize: size, numberOfRecords: counter.rows, fileChecksum: `sha256:${sha.digest('hex')}` };
 }

@@ -1,4 +1,6 @@
+import { createReadStream } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { pipeline } from 'node:stream/promises';
 import { HttpFailure } from './envelope.js';
 
 /** Marketo's request limits: URI ≤ 8 KB (else 414), body ≤ 1 MB (else 413). */
@@ -65,41 +67,30 @@ function rangeNotSatisfiable(size: number): HttpFailure {
 }
 
 /**
- * Streams bytes [start, end] of a file produced as chunks, respecting backpressure; with `cutAfter`,
- * destroys the connection after that many bytes (a download broken mid-file).
+ * Sends bytes [start, end] of a file; with `cutAfter`, sends only that many and then destroys the
+ * connection (a download broken mid-file). A client going away mid-download is not an error.
  */
-export async function streamRange(
+export async function sendFileRange(
   res: ServerResponse,
-  chunks: Iterable<Buffer>,
+  path: string,
   start: number,
   end: number,
   cutAfter?: number,
 ): Promise<void> {
-  let offset = 0;
-  let sent = 0;
-  const limit = cutAfter ?? Infinity;
-  for (const chunk of chunks) {
-    const from = Math.max(0, start - offset);
-    const to = Math.min(chunk.length, end + 1 - offset);
-    offset += chunk.length;
-    if (to <= from) {
-      if (offset > end) break;
-      continue;
-    }
-    let piece = chunk.subarray(from, to);
-    if (sent + piece.length >= limit) {
-      piece = piece.subarray(0, Math.max(0, limit - sent));
-      res.write(piece, () => res.destroy());
+  const last = cutAfter === undefined ? end : Math.min(end, start + cutAfter - 1);
+  try {
+    if (last < start) {
+      res.destroy();
       return;
     }
-    sent += piece.length;
-    if (res.destroyed) return;
-    if (!res.write(piece))
-      await new Promise<void>((resolve) => {
-        res.once('drain', resolve);
-        res.once('close', resolve);
-      });
-    if (offset > end) break;
+    const source = createReadStream(path, { start, end: last });
+    if (cutAfter === undefined) {
+      await pipeline(source, res);
+      return;
+    }
+    await pipeline(source, res, { end: false });
+    res.destroy();
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ERR_STREAM_PREMATURE_CLOSE') throw e;
   }
-  res.end();
 }

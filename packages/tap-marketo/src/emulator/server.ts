@@ -1,5 +1,8 @@
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ASSET_ROUTES } from './asset-routes.js';
 import { BulkJobs, type BulkLimits, type JobOutcome } from './bulk-jobs.js';
@@ -98,6 +101,8 @@ function bearer(req: IncomingMessage): string | undefined {
 export async function startMarketoEmulator(options: MarketoEmulatorOptions = {}): Promise<MarketoEmulator> {
   const clock = new Clock(options.now);
   const dataset = new Dataset(options);
+  // Completed export files are written here, as Marketo writes them, and removed on close.
+  const spoolDir = mkdtempSync(join(tmpdir(), 'marketo-emulator-'));
   const clients = options.clients ?? [...DEFAULT_CLIENTS];
   const identity = new Identity(clients, dataset.seed, options.tokenLifetimeSeconds ?? 3600);
   const rl = options.rateLimit === false ? { calls: null } : options.rateLimit;
@@ -110,7 +115,7 @@ export async function startMarketoEmulator(options: MarketoEmulatorOptions = {})
   const usage = new DailyUsage(options.dailyCalls === undefined ? 50_000 : options.dailyCalls);
   const env: RouteEnv = {
     data: dataset,
-    jobs: new BulkJobs(dataset, options.bulk),
+    jobs: new BulkJobs(dataset, (exportId) => join(spoolDir, `${exportId}.csv`), options.bulk),
     usage,
     features: { updatedAtFilter: true, ...options.features },
   };
@@ -391,7 +396,10 @@ export async function startMarketoEmulator(options: MarketoEmulatorOptions = {})
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
-        server.close(() => resolve());
+        server.close(() => {
+          rmSync(spoolDir, { recursive: true, force: true });
+          resolve();
+        });
       }),
   };
 }
