@@ -19,7 +19,11 @@ const USAGE = `Usage: marketo-emulator [options]
   --client-id ID --client-secret SECRET   credentials (default emulator-client-id / emulator-client-secret)
 `;
 
+// `pnpm emulator -- --flag` hands the `--` through; flags after it are still meant as flags.
+const args = process.argv.slice(2).filter((a, i) => !(i === 0 && a === '--'));
+
 const { values } = parseArgs({
+  args,
   options: {
     port: { type: 'string', default: '0' },
     seed: { type: 'string', default: '1' },
