@@ -1,7 +1,7 @@
 import { activityTypeById, DELETE_LEAD_TYPE_ID } from './activity-types.js';
+import { leadFieldByRestName } from './describe.js';
 import { MarketoFailure } from './envelope.js';
 import type { ExportFormat, ExportSpec } from './export-files.js';
-import { leadFieldByRestName } from './fields.js';
 
 /** Fields an activity export can carry; the first eight are the default. */
 export const ACTIVITY_EXPORT_FIELDS = [

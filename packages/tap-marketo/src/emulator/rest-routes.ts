@@ -1,8 +1,8 @@
 import { activityTypesResult } from './activity-types.js';
 import { centralDay, isoSeconds } from './clock.js';
 import type { Activity } from './dataset.js';
+import { describe2Result, describeResult } from './describe.js';
 import { MarketoFailure, type SuccessBody } from './envelope.js';
-import { describe2Result, describeResult } from './fields.js';
 import { decodeToken, encodeToken } from './paging.js';
 import type { Call, Route } from './route-types.js';
 

@@ -5,9 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ASSET_ROUTES } from './asset-routes.js';
-import { BulkJobs, type BulkLimits, type JobOutcome } from './bulk-jobs.js';
+import { BulkJobs, type BulkLimits } from './bulk-jobs.js';
 import { BULK_ROUTES } from './bulk-routes.js';
 import { Clock, isoSeconds, nextCentralMidnight } from './clock.js';
+import { type EmulatorControl, handleControl, type RequestLogEntry } from './control.js';
 import { Dataset, type DatasetOptions } from './dataset.js';
 import {
   failureEnvelope,
@@ -18,7 +19,7 @@ import {
   UNCOUNTED_CODES,
 } from './envelope.js';
 import type { ExportFeatures } from './export-spec.js';
-import { type ActiveFault, type Fault, gatewayBody, takeFault } from './faults.js';
+import { type ActiveFault, gatewayBody, takeFault } from './faults.js';
 import { MAX_URI_BYTES, readBody, sendJson, sendText } from './http.js';
 import { type ApiClient, DEFAULT_CLIENTS, Identity } from './identity.js';
 import { DailyUsage, RateWindow } from './limits.js';
@@ -44,39 +45,6 @@ export interface MarketoEmulatorOptions extends DatasetOptions {
   bulk?: BulkLimits;
   features?: Partial<ExportFeatures>;
   requestLogSize?: number;
-}
-
-export interface RequestLogEntry {
-  method: string;
-  path: string;
-  status: number;
-  /** The Marketo error code of a `success:false` answer. */
-  code?: string;
-  at: string;
-  clientId?: string;
-}
-
-/** Steering of a running emulator; the same operations are served over HTTP under /__emulator/. */
-export interface EmulatorControl {
-  now(): Date;
-  setNow(time: number | string | Date): void;
-  advance(seconds: number): void;
-  injectFault(fault: Fault | Fault[]): void;
-  clearFaults(): void;
-  /** The next bulk jobs created end as listed (fail, cancel, never finish, complete without a file). */
-  scriptJobs(outcomes: JobOutcome[]): void;
-  setBulkLimits(limits: BulkLimits): void;
-  setFeatures(features: Partial<ExportFeatures>): void;
-  setDailyCalls(limit: number | null): void;
-  /** Records calls other integrations made today (they share the quota). */
-  addCalls(n: number, user?: string): void;
-  setRateLimit(calls: number | null, windowSeconds?: number): void;
-  setConcurrency(limit: number | null): void;
-  setAcceptQueryToken(accept: boolean): void;
-  expireTokens(): void;
-  requests(): RequestLogEntry[];
-  clearRequests(): void;
-  state(): Record<string, unknown>;
 }
 
 export interface MarketoEmulator {
@@ -190,36 +158,6 @@ export async function startMarketoEmulator(options: MarketoEmulatorOptions = {})
       };
     },
   };
-
-  async function handleControl(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
-    const { text } = await readBody(req);
-    const body = text ? (JSON.parse(text) as Record<string, unknown>) : {};
-    const ok = (v: unknown = { ok: true }) => sendJson(res, 200, v);
-    const method = req.method ?? 'GET';
-    if (path === '/state' && method === 'GET') return ok(control.state());
-    if (path === '/clock' && method === 'POST') {
-      if (body.now !== undefined) control.setNow(body.now as string);
-      if (body.advance !== undefined) control.advance(Number(body.advance));
-      return ok({ now: control.now().toISOString() });
-    }
-    if (path === '/faults' && method === 'POST')
-      return ok(control.injectFault((body.faults ?? body) as Fault | Fault[]));
-    if (path === '/faults' && method === 'DELETE') return ok(control.clearFaults());
-    if (path === '/jobs/script' && method === 'POST')
-      return ok(control.scriptJobs(body.outcomes as JobOutcome[]));
-    if (path === '/bulk' && method === 'POST') return ok(control.setBulkLimits(body as BulkLimits));
-    if (path === '/features' && method === 'POST')
-      return ok(control.setFeatures(body as Partial<ExportFeatures>));
-    if (path === '/quota' && method === 'POST') {
-      if (body.dailyCalls !== undefined) control.setDailyCalls(body.dailyCalls as number | null);
-      if (body.addCalls !== undefined) control.addCalls(Number(body.addCalls));
-      return ok();
-    }
-    if (path === '/tokens/expire' && method === 'POST') return ok(control.expireTokens());
-    if (path === '/requests' && method === 'GET') return ok({ requests: control.requests() });
-    if (path === '/requests' && method === 'DELETE') return ok(control.clearRequests());
-    sendJson(res, 404, { error: `no control endpoint ${method} ${path}` });
-  }
 
   async function handleApi(req: IncomingMessage, res: ServerResponse, url: URL, now: number): Promise<void> {
     const entry: RequestLogEntry = {
@@ -355,7 +293,7 @@ export async function startMarketoEmulator(options: MarketoEmulatorOptions = {})
     }
     const url = new URL(raw, 'http://127.0.0.1');
     if (url.pathname.startsWith('/__emulator/'))
-      return handleControl(req, res, url.pathname.slice('/__emulator'.length));
+      return handleControl(control, req, res, url.pathname.slice('/__emulator'.length));
     if (url.pathname === '/identity/oauth/token') {
       try {
         const { form } = await readBody(req);
