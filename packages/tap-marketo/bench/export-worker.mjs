@@ -1,0 +1,26 @@
+// One read of an emulated bulk export file: `bare` (undici + csv-parse, rows counted) or `reader` (this
+// package's csvRows + value converter over the describe schema). Prints one JSON line with the figures.
+import { parse } from 'csv-parse';
+import { request } from 'undici';
+import { peakRssMb } from '../../sdk/bench/lib.mjs';
+import { csvRows } from '../dist/csv-rows.js';
+import { describeResult } from '../dist/emulator/index.js';
+import { leadSchemaFromDescribe } from '../dist/lead-schema.js';
+import { compileRecordConverter } from '../dist/values.js';
+
+const [mode, url, token] = process.argv.slice(2);
+const t0 = performance.now();
+const { body } = await request(url, { headers: { Authorization: `Bearer ${token}` } });
+let records = 0;
+if (mode === 'bare') {
+  const parser = body.pipe(parse({ from_line: 2, record_delimiter: ['\r\n', '\n'] }));
+  for await (const _ of parser) records++;
+} else {
+  const convert = compileRecordConverter('leads', leadSchemaFromDescribe(describeResult()).schema);
+  for await (const row of csvRows(body, { stream: 'leads' })) {
+    convert(row.values, row.line);
+    records++;
+  }
+}
+const seconds = (performance.now() - t0) / 1000;
+process.stdout.write(`${JSON.stringify({ records, seconds, rssMb: peakRssMb() })}\n`);
