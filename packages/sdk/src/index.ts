@@ -10,7 +10,8 @@ export type { CliIo, ConnectorClass, MessageProcessor } from './cli/run-cli.js';
 export { runCli } from './cli/run-cli.js';
 export { SingerMap } from './cli/singer-map.js';
 export { ConcurrencyLimit, forEachConcurrently } from './concurrency.js';
-export type { Capability, ConnectorInfo, ConnectorKind } from './connector.js';
+export type { Capability, ConnectorInfo, ConnectorKind, TapDescription } from './connector.js';
+export { tapInfo } from './connector.js';
 // Errors
 export * from './errors.js';
 // HTTP: client, auth, paging, errors
@@ -86,8 +87,8 @@ export { SQLConnectionError, SQLError } from './sources/sql-errors.js';
 export { InvalidIdentifierError, quoteIdentifier } from './sql/identifiers.js';
 export type { CatalogDocument, CatalogEntry, MetadataEntry } from './tap/catalog.js';
 // Settings
-export type { ConfigOf, SettingSchema, Settings, ValueOf } from './tap/settings.js';
-export { defineSettings } from './tap/settings.js';
+export type { ConfigOf, RecordOf, SettingSchema, Settings, ValueOf } from './tap/settings.js';
+export { defineSchema, defineSettings } from './tap/settings.js';
 // Taps and streams
 export type { Partition } from './tap/state.js';
 export type { ReplicationMethod, StreamContext, StreamHost } from './tap/stream.js';

@@ -97,6 +97,16 @@ export function defineSettings<
 }
 
 /**
+ * Declares an object schema (a stream's records) the same way, so the record type comes from it:
+ * `const post = defineSchema({ id: { type: 'integer' } }, { required: ['id'] })`, then
+ * `RESTStream<RecordOf<typeof post>>`.
+ */
+export const defineSchema = defineSettings;
+
+/** The record type of a schema made by `defineSchema`. */
+export type RecordOf<S> = ConfigOf<S>;
+
+/**
  * `config` with every setting it leaves out filled from the schema's `default` (a copy; nested
  * defaults are the setting's own business).
  */

@@ -7,7 +7,7 @@ import { forEachConcurrently } from '../concurrency.js';
 import type { Capability, ConnectorInfo } from '../connector.js';
 import { CatalogError } from '../errors.js';
 import type { HttpClient } from '../http/client.js';
-import { createHttpClient, type HttpSettings, type VendorHttpOptions } from '../http/settings.js';
+import { createHttpClient, type HttpSettings, httpSettings, type VendorHttpOptions } from '../http/settings.js';
 import type { Logger } from '../logging.js';
 import { createStreamMapper, type StreamMapper } from '../maps/mapper.js';
 import { mapperSettingsSchema } from '../maps/settings.js';
@@ -68,11 +68,18 @@ const TAP_SETTINGS = {
 
 export abstract class Tap<C = Record<string, unknown>> implements StreamHost<C> {
   static info: ConnectorInfo;
-  /** Settings every tap accepts besides its own: stream maps, pseudonymization, parallelism, STATE pace. */
-  static sharedSettings: JSONSchema = {
-    type: 'object',
-    properties: { ...mapperSettingsSchema.properties, ...TAP_SETTINGS },
-  };
+  /**
+   * Settings every tap accepts besides its own: stream maps, pseudonymization, parallelism, STATE
+   * pace, and for a tap with `httpOptions()` the HTTP settings (`base_url`, `request_timeout`, …).
+   * A tap's own declaration of one of them wins (a different default, say).
+   */
+  static get sharedSettings(): JSONSchema {
+    const usesHttp = this.prototype.httpOptions !== Tap.prototype.httpOptions;
+    return {
+      type: 'object',
+      properties: { ...mapperSettingsSchema.properties, ...TAP_SETTINGS, ...(usesHttp ? httpSettings : {}) },
+    };
+  }
   /** What every tap built on the SDK can do, whatever it declares (`--about` lists the union). */
   static sharedCapabilities: readonly Capability[] = [
     'about',
