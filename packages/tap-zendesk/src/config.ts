@@ -1,5 +1,5 @@
 /** The tap's settings: names follow singer-io/tap-zendesk so existing configs keep working. */
-import { type ConfigOf, defineSettings, httpSettings } from '@singer-ts/sdk';
+import { type ConfigOf, defineSettings } from '@singer-ts/sdk';
 
 export const settings = defineSettings(
   {
@@ -25,7 +25,6 @@ export const settings = defineSettings(
       writeOnly: true,
       description: 'OAuth access token (Bearer, `read` scope); used instead of email/api_token when set',
     },
-    ...httpSettings,
     base_url: {
       type: 'string',
       description:

@@ -7,7 +7,12 @@ import { forEachConcurrently } from '../concurrency.js';
 import type { Capability, ConnectorInfo } from '../connector.js';
 import { CatalogError } from '../errors.js';
 import type { HttpClient } from '../http/client.js';
-import { createHttpClient, type HttpSettings, httpSettings, type VendorHttpOptions } from '../http/settings.js';
+import {
+  createHttpClient,
+  type HttpSettings,
+  httpSettings,
+  type VendorHttpOptions,
+} from '../http/settings.js';
 import type { Logger } from '../logging.js';
 import { createStreamMapper, type StreamMapper } from '../maps/mapper.js';
 import { mapperSettingsSchema } from '../maps/settings.js';
@@ -74,6 +79,8 @@ export abstract class Tap<C = Record<string, unknown>> implements StreamHost<C> 
    * A tap's own declaration of one of them wins (a different default, say).
    */
   static get sharedSettings(): JSONSchema {
+    // `this` is the connector class asking: a subclass that overrides httpOptions() speaks HTTP.
+    // biome-ignore lint/complexity/noThisInStatic: must be the subclass, not Tap itself
     const usesHttp = this.prototype.httpOptions !== Tap.prototype.httpOptions;
     return {
       type: 'object',
