@@ -13,7 +13,7 @@ import { compileConformer, type RecordConformer } from '../schema/conform.js';
 import type { JSONSchema } from '../schema/json-schema.js';
 import { toUtcTimestamp } from '../schema/timestamps.js';
 import { type Catalog, selectSchema } from './catalog.js';
-import { compareBookmarkValues, type Partition, type StateManager } from './state.js';
+import { compareBookmarkValues, compareUtcTimestamps, type Partition, type StateManager } from './state.js';
 import type { Stream, StreamContext } from './stream.js';
 
 export class StreamSyncError extends SingerError {
@@ -52,15 +52,6 @@ export interface StreamPlan {
 interface Progress {
   latest: unknown;
   latestIsUtc: boolean;
-}
-
-/**
- * Orders two timestamps written by toUtcTimestamp (or toISOString): fixed-width fields, so at equal
- * length their text order is their instant order, as compareBookmarkValues finds it more slowly.
- */
-function compareUtc(a: string, b: string): number {
-  if (a.length !== b.length) return compareBookmarkValues(a, b);
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 export class SyncRun {
@@ -305,7 +296,7 @@ export class SyncRun {
     if (typeof candidate === 'string') {
       const utc = toUtcTimestamp(candidate);
       if (utc !== undefined) {
-        candidate = compareUtc(utc, this.startedAt) > 0 ? this.startedAt : utc;
+        candidate = compareUtcTimestamps(utc, this.startedAt) > 0 ? this.startedAt : utc;
         isUtc = true;
       }
     }
@@ -313,7 +304,7 @@ export class SyncRun {
     if (latest !== undefined) {
       const order =
         isUtc && progress.latestIsUtc
-          ? compareUtc(candidate as string, latest as string)
+          ? compareUtcTimestamps(candidate as string, latest as string)
           : compareBookmarkValues(candidate, latest);
       if (order <= 0) return;
     }
