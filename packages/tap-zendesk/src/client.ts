@@ -44,17 +44,15 @@ export function parseZendeskError(body: unknown, response: { status: number }): 
     const text = body.trim();
     return text === '' || text.startsWith('<') ? undefined : { message: text.slice(0, 300) };
   }
-  if (typeof body !== 'object' || body === null) return undefined;
-  const record = body as Record<string, unknown>;
-  const error = record.error;
+  if (typeof body !== 'object' || body === null || !('error' in body)) return undefined;
+  const error = body.error;
   if (typeof error === 'string') {
-    const description = typeof record.description === 'string' ? record.description : undefined;
+    const description = 'description' in body && typeof body.description === 'string' ? body.description : '';
     return { message: description ? `${error}: ${description}` : error, code: error };
   }
   if (typeof error === 'object' && error !== null) {
-    const inner = error as Record<string, unknown>;
-    const title = typeof inner.title === 'string' ? inner.title : 'Error';
-    const message = typeof inner.message === 'string' ? inner.message : '';
+    const title = 'title' in error && typeof error.title === 'string' ? error.title : 'Error';
+    const message = 'message' in error && typeof error.message === 'string' ? error.message : '';
     return { message: message ? `${title}: ${message}` : title, code: title };
   }
   return undefined;

@@ -7,6 +7,7 @@
 import { SingerError } from '../errors.js';
 import type { Logger } from '../logging.js';
 import type { StreamMapper } from '../maps/mapper.js';
+import { mapMessage } from '../protocol/map-message.js';
 import type { RecordMessage, SchemaMessage, SingerMessage } from '../protocol/messages.js';
 import type { MessageWriter } from '../protocol/writer.js';
 import { compileConformer, type RecordConformer } from '../schema/conform.js';
@@ -105,6 +106,13 @@ export class SyncRun {
     if (pending) await pending;
   }
 
+  /** Emits a message through the stream maps (records take the faster path in syncPartition). */
+  private async emitMapped(message: SingerMessage): Promise<void> {
+    const mapper = this.mapper;
+    for (const out of mapper ? mapMessage(mapper, message, { batches: 'pass' }) : [message])
+      await this.emit(out);
+  }
+
   async emitState(): Promise<void> {
     this.rowsSinceState = 0;
     this.lastStateAt = Date.now();
@@ -113,8 +121,7 @@ export class SyncRun {
 
   private async emitActivateVersion(stream: string, version: number): Promise<void> {
     const message = { type: 'ACTIVATE_VERSION', stream, version } as const;
-    const mapper = this.mapper;
-    for (const out of mapper ? mapper.mapActivateVersion(message) : [message]) await this.emit(out);
+    await this.emitMapped(message);
   }
 
   private async emitSchema(plan: StreamPlan): Promise<void> {
@@ -128,8 +135,7 @@ export class SyncRun {
       key_properties: stream.primaryKeys,
       ...(stream.replicationKey ? { bookmark_properties: [stream.replicationKey] } : {}),
     };
-    const mapper = this.mapper;
-    for (const out of mapper ? mapper.mapSchema(message) : [message]) await this.emit(out);
+    await this.emitMapped(message);
   }
 
   async syncStream(plan: StreamPlan, parentPartition: Partition | undefined): Promise<void> {
