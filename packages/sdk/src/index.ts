@@ -82,6 +82,7 @@ export * as schema from './schema/builders.js';
 export type { JSONSchema, JSONSchemaType } from './schema/json-schema.js';
 export { normalizeTimestamp, toUtcTimestamp } from './schema/timestamps.js';
 export { compileValidator, type RecordValidator } from './schema/validator.js';
+export { exactNumber } from './sources/exact-number.js';
 export { RESTStream } from './sources/rest-stream.js';
 export { SQLConnectionError, SQLError } from './sources/sql-errors.js';
 export { InvalidIdentifierError, quoteIdentifier } from './sql/identifiers.js';

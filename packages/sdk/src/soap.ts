@@ -2,7 +2,6 @@
  * `@singer-ts/sdk/soap`: SOAP sources. Needs the `soap` package (an optional peer dependency of the
  * SDK), so only connectors that speak SOAP install it.
  */
-export { exactNumber } from './sources/exact-number.js';
 export type {
   CallOptions,
   SoapConnectionOptions,
