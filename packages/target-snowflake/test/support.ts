@@ -1,5 +1,6 @@
 /** Shared set-up for the emulator and transport tests: key pairs, a running emulator, a client. */
 import { generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
 import { SnowflakeAuthenticator } from '../src/auth/authenticator.js';
 import { KeyPairJwt } from '../src/auth/key-pair-jwt.js';
 import { SqlApiClient, type SqlApiClientOptions } from '../src/sql-api/client.js';
@@ -112,4 +113,23 @@ export async function call(
     // not JSON: keep the text
   }
   return { status: response.status, body, headers: response.headers };
+}
+
+/** A request through node:http, which sends exactly the headers given (fetch adds its own). */
+export function rawRequest(
+  url: string,
+  init: { method?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(url, { method: init.method ?? 'GET', headers: init.headers ?? {} });
+    req.on('response', (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () =>
+        resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks) }),
+      );
+    });
+    req.on('error', reject);
+    req.end(init.body);
+  });
 }

@@ -331,7 +331,7 @@ export class SnowflakeEmulator {
       new SnowflakeSqlError(
         '390201',
         '08004',
-        `The requested ${kind} does not exist or not authorized. ${kind} '${name}'.`,
+        `The requested ${kind} does not exist or not authorized. ${kind[0]!.toUpperCase()}${kind.slice(1)} '${name}'.`,
       );
     const { database, schema, warehouse, role } = body;
     if (database !== undefined && !(await this.engine.databaseExists(database)))
