@@ -49,7 +49,9 @@ export function loadPrivateKey(source: PrivateKeySource): KeyObject {
     });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? '';
-    if (code === 'ERR_MISSING_PASSPHRASE')
+    // Node reports a missing passphrase as ERR_MISSING_PASSPHRASE or, from OpenSSL 3, as an
+    // interrupted read of the encrypted key.
+    if (!source.passphrase && (code === 'ERR_MISSING_PASSPHRASE' || pem.includes('ENCRYPTED')))
       throw new SnowflakePrivateKeyError(`${origin} is encrypted: set 'private_key_passphrase'`);
     if (pem.includes('ENCRYPTED') && source.passphrase)
       throw new SnowflakePrivateKeyError(
