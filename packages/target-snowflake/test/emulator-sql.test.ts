@@ -193,6 +193,25 @@ describe('emulator SQL: MERGE from FLATTEN', () => {
   });
 });
 
+describe('emulator SQL: what the emulator leaves out says so', () => {
+  test('FLATTEN of something other than an array is an error naming the limit', async () => {
+    const error = await failure(
+      'SELECT f.value FROM TABLE(FLATTEN(INPUT => PARSE_JSON(?))) f',
+      json({ a: 1 }),
+    );
+    expect(error.message).toContain('FLATTEN');
+  });
+
+  test('INFORMATION_SCHEMA.TABLES lists the tables of the database', async () => {
+    await run(TABLE);
+    expect(
+      await rows(
+        `SELECT table_schema, table_name, table_type FROM information_schema.tables WHERE table_schema = 'T'`,
+      ),
+    ).toEqual([['T', 'ACCOUNT', 'BASE TABLE']]);
+  });
+});
+
 describe('emulator SQL: values Snowflake would not parse', () => {
   test.each([
     '2024-05-01T00:00:00+0000',

@@ -23,6 +23,8 @@ const MACROS = [
   `CREATE MACRO memory.main.sf_timestamp_ntz(x) AS CAST(memory.main.sf_check_timestamp(x) AS TIMESTAMP)`,
   `CREATE MACRO memory.main.sf_strip_null_value(v) AS CASE WHEN json_type(v) = 'NULL' THEN NULL ELSE v END`,
   `CREATE MACRO memory.main.sf_current_version() AS '9.0.0-emulator'`,
+  `CREATE MACRO memory.main.sf_flatten_array(j) AS CASE WHEN j IS NULL OR json_type(j) = 'ARRAY' THEN j
+     ELSE error('SF000002 Unsupported feature: the emulator''s FLATTEN takes arrays only, not ' || json_type(j)) END`,
 ];
 
 export interface StatementRequest {

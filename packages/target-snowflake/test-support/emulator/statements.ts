@@ -19,6 +19,8 @@ export interface Session {
 }
 
 const MAX_LIST_EXPRESSIONS = 16_384;
+/** Where a MERGE's source rows are held while it runs. */
+const MERGE_SOURCE = 'temp.main."~merge_source~"';
 const TEXT: SnowflakeType = { family: 'TEXT' };
 const COUNT: SnowflakeType = { family: 'NUMBER', precision: 38, scale: 0 };
 
@@ -99,34 +101,57 @@ export class StatementRunner {
     };
   }
 
+  /**
+   * The USING source is evaluated once into a temporary table, which both the determinism check
+   * and the MERGE read: evaluating a 1 MB FLATTEN twice would double the emulator's work.
+   */
   private async merge(tokens: readonly Token[], bindings: readonly Binding[]): Promise<ResultSet> {
     const shape = mergeShape(tokens);
-    if (shape.updates) await this.checkDeterministic(shape, bindings);
-    const translator = new Translator({ ...this.session, bindings });
-    const sql = `${translator.expression(stripSetQualifiers(tokens, shape))} RETURNING merge_action`;
-    const result = await this.exec(sql, translator.parameters);
-    const counts = { INSERT: 0, UPDATE: 0, DELETE: 0 };
-    for (const [action] of await result.getRows()) counts[String(action) as keyof typeof counts] += 1;
-    const names = ['number of rows inserted', 'number of rows updated'];
-    if (shape.deletes) names.push('number of rows deleted');
-    const values = [counts.INSERT, counts.UPDATE, counts.DELETE].slice(0, names.length);
-    return {
-      columns: names.map((name) => ({ name, type: COUNT })),
-      rows: [values.map(String)],
-      stats: { numRowsInserted: counts.INSERT, numRowsUpdated: counts.UPDATE, numRowsDeleted: counts.DELETE },
-    };
+    const sourceTranslator = new Translator({ ...this.session, bindings });
+    const source = sourceTranslator.expression(shape.source);
+    await this.exec(
+      `CREATE OR REPLACE TEMP TABLE ${MERGE_SOURCE} AS SELECT * FROM ${source}`,
+      sourceTranslator.parameters,
+    );
+    try {
+      const restBindings = bindings.slice(sourceTranslator.parameters.length);
+      if (shape.updates) await this.checkDeterministic(shape, restBindings);
+      const rest = new Translator({ ...this.session, bindings: restBindings });
+      const stripped = stripSetQualifiers(tokens, shape);
+      const before = rest.expression(stripped.slice(0, shape.sourceStart));
+      const after = rest.expression(stripped.slice(shape.sourceEnd));
+      const result = await this.exec(
+        `${before} ${MERGE_SOURCE} ${after} RETURNING merge_action`,
+        rest.parameters,
+      );
+      const counts = { INSERT: 0, UPDATE: 0, DELETE: 0 };
+      for (const [action] of await result.getRows()) counts[String(action) as keyof typeof counts] += 1;
+      const names = ['number of rows inserted', 'number of rows updated'];
+      if (shape.deletes) names.push('number of rows deleted');
+      const values = [counts.INSERT, counts.UPDATE, counts.DELETE].slice(0, names.length);
+      return {
+        columns: names.map((name) => ({ name, type: COUNT })),
+        rows: [values.map(String)],
+        stats: {
+          numRowsInserted: counts.INSERT,
+          numRowsUpdated: counts.UPDATE,
+          numRowsDeleted: counts.DELETE,
+        },
+      };
+    } finally {
+      await this.exec(`DROP TABLE IF EXISTS ${MERGE_SOURCE}`, []);
+    }
   }
 
   /** Snowflake's ERROR_ON_NONDETERMINISTIC_MERGE: a target row matched by two source rows fails. */
   private async checkDeterministic(shape: MergeShape, bindings: readonly Binding[]): Promise<void> {
     const translator = new Translator({ ...this.session, bindings });
     const target = translator.expression(shape.target);
-    const source = translator.expression(shape.source);
     const condition = translator.expression(shape.condition);
     const t = quoteDuck(duckName(shape.targetAlias));
     const s = quoteDuck(duckName(shape.sourceAlias));
     const sql = `SELECT ${t}.* FROM ${target} AS ${t} WHERE ${t}.rowid IN (
-      SELECT ${t}.rowid FROM ${target} AS ${t} JOIN ${source} AS ${s} ON ${condition}
+      SELECT ${t}.rowid FROM ${target} AS ${t} JOIN ${MERGE_SOURCE} AS ${s} ON ${condition}
       GROUP BY ${t}.rowid HAVING count(*) > 1 LIMIT 1)`;
     const found = await this.query(sql, translator.parameters);
     const row = found.rows[0];
@@ -454,6 +479,9 @@ interface MergeShape {
   target: Token[];
   targetAlias: string;
   source: Token[];
+  /** Token range of the source in the statement. */
+  sourceStart: number;
+  sourceEnd: number;
   sourceAlias: string;
   condition: Token[];
   /** Index of the first WHEN. */
@@ -484,6 +512,7 @@ function mergeShape(tokens: readonly Token[]): MergeShape {
   i += 1;
   let source: Token[];
   let sourceName: string | undefined;
+  const sourceStart = i;
   if (tokens[i]?.text === '(') {
     const close = matching(tokens, i);
     source = tokens.slice(i, close + 1);
@@ -494,6 +523,7 @@ function mergeShape(tokens: readonly Token[]): MergeShape {
     sourceName = name.parts.at(-1);
     i = name.end;
   }
+  const sourceEnd = i;
   const sourceAlias = alias() ?? sourceName;
   if (sourceAlias === undefined)
     throw new SqlSyntaxError('the USING subquery needs an alias', tokens[i]?.at ?? 0);
@@ -520,6 +550,8 @@ function mergeShape(tokens: readonly Token[]): MergeShape {
     target: tokens.slice(2, target.end),
     targetAlias,
     source,
+    sourceStart,
+    sourceEnd,
     sourceAlias,
     condition: tokens.slice(conditionStart, whenAt),
     whenAt,

@@ -238,7 +238,7 @@ export class Translator {
     return `CAST($${this.parameters.length} AS ${type})`;
   }
 
-  /** `FLATTEN(INPUT => expr)` as a subquery with FLATTEN's output columns (arrays and objects). */
+  /** `FLATTEN(INPUT => expr)` over an array, as a subquery with FLATTEN's output columns. */
   private flatten(tokens: readonly Token[]): string {
     const args = tokens.slice(2, -1);
     const input =
@@ -248,12 +248,12 @@ export class Translator {
     if (input.some((token) => token.text === '=>'))
       throw new SqlSyntaxError('the emulator supports FLATTEN(INPUT => …) only', tokens[0]?.at ?? 0);
     const expression = this.expression(input);
-    return `(SELECT 1::BIGINT AS "SEQ",
-      CASE WHEN json_type(__in.j) = 'OBJECT' THEN __e.key END AS "KEY",
-      __e.fullkey AS "PATH",
-      CASE WHEN json_type(__in.j) = 'ARRAY' THEN __e.key::BIGINT END AS "INDEX",
-      __e.value AS "VALUE", __in.j AS "THIS"
-      FROM (SELECT CAST(${expression} AS JSON) AS j) __in, json_each(__in.j) __e)`;
+    // unnest … WITH ORDINALITY, not json_each: json_each joined to its input copies the whole
+    // (up to 1 MB) document per element, quadratic in the batch. Arrays only (what a loader
+    // flattens); KEY and THIS are NULL, INDEX is 0-based like Snowflake's.
+    return `(SELECT 1::BIGINT AS "SEQ", NULL::VARCHAR AS "KEY", '[' || (__u.ord - 1) || ']' AS "PATH",
+      __u.ord - 1 AS "INDEX", __u.value AS "VALUE", NULL::JSON AS "THIS"
+      FROM unnest(from_json(memory.main.sf_flatten_array(CAST(${expression} AS JSON)), '["json"]')) WITH ORDINALITY AS __u(value, ord))`;
   }
 }
 
