@@ -54,6 +54,28 @@ describe('SQL API client against the emulator', () => {
     await client.close();
   });
 
+  test('parallel statements through one client, with resets and 5xx among them, each land once', async () => {
+    emulator = await startEmulator();
+    const client = clientFor(emulator);
+    await client.execute(CREATE);
+    emulator.injectFault({ on: 'submit', dropAfterExecute: true, times: 2 });
+    emulator.injectFault({ on: 'submit', status: 503, times: 2 });
+    const batches = Array.from({ length: 8 }, (_, batch) =>
+      Array.from({ length: 5 }, (_, i) => `b${batch}-${i}`),
+    );
+    const results = await Promise.all(
+      batches.map((ids) => client.execute(INSERT, { bindings: records(ids) })),
+    );
+    expect(await rowCount()).toBe(40);
+    expect(await emulator.sql('SELECT COUNT(DISTINCT "ID") FROM "ACCOUNT"', 'RAW', 'ZUORA')).toEqual([
+      ['40'],
+    ]);
+    for (const result of results) expect(emulator.appliedCount(result.requestId)).toBe(1);
+    expect(emulator.statements.appliedMoreThanOnce()).toEqual([]);
+    expect(client.resubmissions).toBe(4);
+    await client.close();
+  });
+
   test('a 429 burst is waited out as Retry-After asks', async () => {
     emulator = await startEmulator();
     const client = clientFor(emulator);
