@@ -193,6 +193,22 @@ describe('emulator SQL: MERGE from FLATTEN', () => {
   });
 });
 
+describe('emulator SQL: literals and functions', () => {
+  test('string literals keep their text exactly, escapes included', async () => {
+    expect(await rows(`SELECT 'a ( b ) c', 'it''s', 'tab\\there', 'x\\'y'`)).toEqual([
+      ['a ( b ) c', "it's", 'tab\there', "x'y"],
+    ]);
+  });
+
+  test('CURRENT_TIMESTAMP() and CURRENT_TIMESTAMP both read the clock', async () => {
+    const [[withParens, bare]] = (await rows(
+      'SELECT CURRENT_TIMESTAMP()::VARCHAR, CURRENT_TIMESTAMP::VARCHAR',
+    )) as [[string, string]];
+    expect(withParens.slice(0, 4)).toBe(String(new Date().getUTCFullYear()));
+    expect(bare.slice(0, 4)).toBe(String(new Date().getUTCFullYear()));
+  });
+});
+
 describe('emulator SQL: what the emulator leaves out says so', () => {
   test('FLATTEN of something other than an array is an error naming the limit', async () => {
     const error = await failure(

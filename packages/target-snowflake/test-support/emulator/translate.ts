@@ -100,7 +100,7 @@ export class Translator {
         i = close + 1;
         continue;
       }
-      if (token.kind === 'word' && next?.text === '(' && !KEYWORDS.has(upper)) {
+      if (token.kind === 'word' && next?.text === '(' && (!KEYWORDS.has(upper) || upper in FUNCTIONS)) {
         startPrimary();
         out.push(FUNCTIONS[upper] ?? upper.toLowerCase());
         groups.push({ primaryStart, cast: false });
@@ -210,7 +210,7 @@ export class Translator {
       i += 1;
     }
     if (groups.length > 0) throw new SqlSyntaxError("missing ')'", tokens.at(-1)?.at ?? 0);
-    return out.join(' ').replace(/ \( /g, ' (').replace(/\( /g, '(').replace(/ \)/g, ')');
+    return out.join(' ');
   }
 
   /** A dotted name: three or more parts start with a database. INFORMATION_SCHEMA views are built. */
