@@ -3,7 +3,7 @@ import { gunzipSync } from 'node:zlib';
 import { afterEach, describe, expect, test } from 'vitest';
 import { publicKeyFingerprint } from '../src/auth/private-key.js';
 import type { SnowflakeEmulator } from '../test-support/emulator/server.js';
-import { call, jwtFor, keyPair, rawRequest, signedJwt, startEmulator } from './support.js';
+import { type AnyJson, call, jwtFor, keyPair, rawRequest, signedJwt, startEmulator } from './support.js';
 
 let emulator: SnowflakeEmulator | undefined;
 afterEach(async () => {
@@ -18,7 +18,7 @@ const submit = (statement: string, extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 
-async function poll(path: string): Promise<{ status: number; body: any }> {
+async function poll(path: string): Promise<{ status: number; body: AnyJson }> {
   for (;;) {
     const answer = await call(emulator!, path);
     if (answer.status !== 202) return answer;

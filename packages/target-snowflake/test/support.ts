@@ -83,12 +83,16 @@ export function signedJwt(key: KeyObject, claims: Record<string, unknown>, alg =
   return `${input}.${sign('RSA-SHA256', Buffer.from(input), key).toString('base64url')}`;
 }
 
+/** A JSON answer, read field by field in assertions. */
+// biome-ignore lint/suspicious/noExplicitAny: the tests assert on the emulator's JSON fields directly
+export type AnyJson = any;
+
 /** A raw request to the emulator, with the API's required headers unless overridden. */
 export async function call(
   emulator: SnowflakeEmulator,
   path: string,
   init: { method?: string; body?: unknown; headers?: Record<string, string>; token?: string } = {},
-): Promise<{ status: number; body: any; headers: Headers }> {
+): Promise<{ status: number; body: AnyJson; headers: Headers }> {
   const headers: Record<string, string> = {
     authorization: `Bearer ${init.token ?? jwtFor().token()}`,
     'x-snowflake-authorization-token-type': 'KEYPAIR_JWT',

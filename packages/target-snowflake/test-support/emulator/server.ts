@@ -18,11 +18,12 @@ import { gzipSync } from 'node:zlib';
 import { Credentials, type EmulatedToken, type EmulatedUser } from './auth.js';
 import { SqlEngine } from './engine.js';
 import { type Fault, FaultPlan } from './faults.js';
+import { StatementLifecycle } from './lifecycle.js';
 import { quoteDuck } from './names.js';
 import { type StatementEntry, StatementRegistry } from './registry.js';
-import { type Cell, partition, type ResultSet, rowType } from './results.js';
-import { SnowflakeSqlError, sqlErrors, toSnowflakeError } from './sql-errors.js';
-import type { Binding } from './translate.js';
+import { header, parseSubmitBody, readBody, type SubmitBody } from './request.js';
+import { type Cell, rowType } from './results.js';
+import { sqlErrors } from './sql-errors.js';
 
 export interface EmulatorOptions {
   /** The account as JWTs name it: upper case, region stripped (`MYORG-ANALYTICS`, `XY12345`). */
@@ -68,12 +69,14 @@ export class SnowflakeEmulator {
   /** Every request answered (or dropped), in order. */
   readonly requests: RequestLogEntry[] = [];
   private readonly credentials: Credentials;
+  private readonly lifecycle: StatementLifecycle;
 
   private constructor(
     private readonly options: EmulatorOptions,
     readonly engine: SqlEngine,
     private readonly server: Server,
   ) {
+    this.lifecycle = new StatementLifecycle(engine, this.statements, options, () => this.now());
     this.credentials = new Credentials(
       options.account.toUpperCase(),
       options.users ?? [],
@@ -234,25 +237,7 @@ export class SnowflakeEmulator {
     const previous = requestId === undefined ? undefined : this.statements.forRequest(requestId);
     if (previous !== undefined && retry) return this.answer(previous, url, response, 0);
 
-    const problem = await this.checkContext(body);
-    const entry: StatementEntry = {
-      handle: randomUUID(),
-      requestId,
-      createdOn: this.now(),
-      state: 'running',
-      columns: [],
-      partitions: [],
-      numRows: 0,
-      stats: undefined,
-      statementHandles: undefined,
-      error: undefined,
-      timeoutSeconds: body.timeout,
-      done: Promise.resolve(),
-      abort: new AbortController(),
-    };
-    this.statements.add(entry);
-    if (problem !== undefined) this.fail(entry, problem);
-    else entry.done = this.run(entry, body);
+    const entry = await this.lifecycle.start(body, requestId);
     if (fault !== undefined && 'dropAfterExecute' in fault) {
       await entry.done;
       response.socket?.destroy();
@@ -260,93 +245,6 @@ export class SnowflakeEmulator {
     }
     const wait = url.searchParams.get('async') === 'true' ? 0 : (this.options.syncWindowMs ?? 45_000);
     await this.answer(entry, url, response, wait);
-  }
-
-  private async run(entry: StatementEntry, body: SubmitBody): Promise<void> {
-    const delay =
-      typeof this.options.statementDelayMs === 'function'
-        ? this.options.statementDelayMs(body.statement)
-        : (this.options.statementDelayMs ?? 0);
-    const timeoutMs = body.timeout > 0 ? body.timeout * 1000 : undefined;
-    try {
-      if (timeoutMs !== undefined && delay > timeoutMs) {
-        await sleep(timeoutMs, undefined, { signal: entry.abort.signal });
-        entry.state = 'timedout';
-        entry.error = sqlErrors.timedOut(body.timeout);
-        return;
-      }
-      if (delay > 0) await sleep(delay, undefined, { signal: entry.abort.signal });
-    } catch {
-      return; // cancelled while waiting: cancel() has recorded the outcome
-    }
-    if (entry.state !== 'running') return;
-    try {
-      const outcome = await this.engine.execute({
-        statement: body.statement,
-        database: body.database,
-        schema: body.schema,
-        bindings: body.bindings,
-        statementCount: body.statementCount,
-      });
-      this.statements.countApplied(entry.requestId);
-      if (outcome.kind === 'single') {
-        this.complete(entry, outcome.result);
-      } else {
-        entry.statementHandles = outcome.results.map((result) => {
-          const child = { ...entry, handle: randomUUID(), requestId: undefined, statementHandles: undefined };
-          this.statements.add(child);
-          this.complete(child, result);
-          return child.handle;
-        });
-        this.complete(entry, {
-          columns: [{ name: 'multiple statement execution', type: { family: 'TEXT' } }],
-          rows: [['Multiple statements executed successfully.']],
-        });
-      }
-    } catch (error) {
-      this.fail(entry, toSnowflakeError(error));
-    }
-  }
-
-  private complete(entry: StatementEntry, result: ResultSet): void {
-    entry.columns = result.columns;
-    entry.partitions = partition(
-      result.rows,
-      this.options.partitionRows ?? 100_000,
-      this.options.partitionBytes ?? 16 * 1024 * 1024,
-    );
-    entry.numRows = result.rows.length;
-    entry.stats = result.stats;
-    entry.state = 'succeeded';
-  }
-
-  private fail(entry: StatementEntry, error: SnowflakeSqlError): void {
-    entry.error = error;
-    entry.state = 'failed';
-  }
-
-  /** Database, schema, warehouse and role must match what exists exactly (case included). */
-  private async checkContext(body: SubmitBody): Promise<SnowflakeSqlError | undefined> {
-    const missing = (kind: string, name: string) =>
-      new SnowflakeSqlError(
-        '390201',
-        '08004',
-        `The requested ${kind} does not exist or not authorized. ${kind[0]!.toUpperCase()}${kind.slice(1)} '${name}'.`,
-      );
-    const { database, schema, warehouse, role } = body;
-    if (database !== undefined && !(await this.engine.databaseExists(database)))
-      return missing('database', database);
-    if (database !== undefined && schema !== undefined && !(await this.engine.schemaExists(database, schema)))
-      return missing('schema', schema);
-    if (warehouse !== undefined && this.options.warehouses && !this.options.warehouses.includes(warehouse))
-      return missing('warehouse', warehouse);
-    if (role !== undefined && this.options.roles && !this.options.roles.includes(role))
-      return new SnowflakeSqlError(
-        '390189',
-        '08004',
-        `Role '${role}' specified in the connect string does not exist or not authorized.`,
-      );
-    return undefined;
   }
 
   /** 200 with the result, 422 / 408 with the failure, or 202 if still running after `waitMs`. */
@@ -474,77 +372,6 @@ export class SnowflakeEmulator {
     response.writeHead(status, { 'content-type': 'application/json', ...headers });
     response.end(JSON.stringify(body));
   }
-}
-
-interface SubmitBody {
-  statement: string;
-  timeout: number;
-  database?: string;
-  schema?: string;
-  warehouse?: string;
-  role?: string;
-  bindings: Binding[];
-  statementCount: number;
-}
-
-function parseSubmitBody(raw: Buffer): SubmitBody {
-  let parsed: Record<string, unknown>;
-  try {
-    parsed = JSON.parse(raw.toString('utf8'));
-  } catch {
-    throw new Error('Unable to parse the request body as JSON.');
-  }
-  if (typeof parsed !== 'object' || parsed === null || typeof parsed.statement !== 'string')
-    throw new Error("The request body needs a 'statement' string.");
-  const optionalString = (name: string): string | undefined => {
-    const value = parsed[name];
-    if (value === undefined || value === null) return undefined;
-    if (typeof value !== 'string') throw new Error(`'${name}' must be a string.`);
-    return value;
-  };
-  const bindings: Binding[] = [];
-  const rawBindings = (parsed.bindings ?? {}) as Record<string, { type?: unknown; value?: unknown }>;
-  for (const [key, binding] of Object.entries(rawBindings)) {
-    const position = Number(key);
-    if (!Number.isInteger(position) || position < 1)
-      throw new Error(`Binding key '${key}' is not a position.`);
-    if (typeof binding?.type !== 'string' || (typeof binding.value !== 'string' && binding.value !== null))
-      throw new Error(`Binding ${key} needs a type and a string value.`);
-    bindings[position - 1] = { type: binding.type, value: binding.value as string | null };
-  }
-  const parameters = (parsed.parameters ?? {}) as Record<string, unknown>;
-  const count = parameters.MULTI_STATEMENT_COUNT ?? parameters.multi_statement_count ?? 1;
-  const timeout = parsed.timeout ?? 0;
-  if (typeof timeout !== 'number' || timeout < 0) throw new Error("'timeout' must be a number of seconds.");
-  return {
-    statement: parsed.statement,
-    timeout,
-    database: optionalString('database'),
-    schema: optionalString('schema'),
-    warehouse: optionalString('warehouse'),
-    role: optionalString('role'),
-    bindings,
-    statementCount: Number(count),
-  };
-}
-
-/** The body, or undefined once it passes `limit` bytes (the rest is not read). */
-async function readBody(request: IncomingMessage, limit: number): Promise<Buffer | undefined> {
-  const declared = Number(request.headers['content-length'] ?? 0);
-  if (declared > limit) return undefined;
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request) {
-    size += (chunk as Buffer).length;
-    if (size > limit) return undefined;
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
-}
-
-function header(request: IncomingMessage, name: string): string | undefined {
-  const value = request.headers[name];
-  return Array.isArray(value) ? value[0] : value;
 }
 
 function nullsAsText(rows: readonly Cell[][]): Cell[][] {
