@@ -1,0 +1,38 @@
+/** Failures the tests ask for: statuses (429 bursts, 5xx) and connections dropped mid-exchange. */
+export type FaultPlace = 'submit' | 'status' | 'cancel' | 'any';
+
+export type Fault =
+  | { on?: FaultPlace; times?: number; status: 429 | 500 | 502 | 503 | 504; retryAfterSeconds?: number }
+  /** The statement runs (and commits), then the connection closes without an answer. */
+  | { on?: 'submit'; times?: number; dropAfterExecute: true }
+  /** The connection closes before the request is read. */
+  | { on?: FaultPlace; times?: number; resetBeforeExecute: true };
+
+interface Pending {
+  fault: Fault;
+  remaining: number;
+}
+
+export class FaultPlan {
+  private readonly pending: Pending[] = [];
+
+  add(fault: Fault): void {
+    this.pending.push({ fault, remaining: fault.times ?? 1 });
+  }
+
+  clear(): void {
+    this.pending.length = 0;
+  }
+
+  /** The next fault for a request at `place`, used up. */
+  take(place: Exclude<FaultPlace, 'any'>): Fault | undefined {
+    const index = this.pending.findIndex(
+      (entry) => (entry.fault.on ?? 'submit') === place || entry.fault.on === 'any',
+    );
+    if (index < 0) return undefined;
+    const entry = this.pending[index]!;
+    entry.remaining -= 1;
+    if (entry.remaining <= 0) this.pending.splice(index, 1);
+    return entry.fault;
+  }
+}
