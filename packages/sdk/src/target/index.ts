@@ -16,6 +16,7 @@ export {
   columnNamesFor,
   qualifiedName,
   snakeCase,
+  TableNameRegistry,
   tableNameFor,
   truncateIdentifier,
 } from './naming.js';
@@ -23,7 +24,7 @@ export type { LoadMethod, TargetSettings } from './settings.js';
 export { TARGET_SETTINGS, targetSettingsFrom } from './settings.js';
 export type { PreparedRow, RecordContext, SinkOptions } from './sink.js';
 export { Sink } from './sink.js';
-export type { MetadataColumn, SQLColumn } from './sql-sink.js';
+export type { MetadataColumn, SQLColumn, SQLSinkOptions } from './sql-sink.js';
 export { METADATA_COLUMNS, SQLSink } from './sql-sink.js';
 export type { TargetConfig, TargetOptions, TargetRunSummary } from './target.js';
 export { Target } from './target.js';

@@ -4,6 +4,7 @@
  * never collide, and quoting of every identifier.
  */
 import { createHash } from 'node:crypto';
+import { TableNameCollisionError } from '../sql/errors.js';
 import { quoteIdentifier } from '../sql/identifiers.js';
 
 export { quoteIdentifier };
@@ -72,9 +73,32 @@ export function columnNamesFor(
   return result;
 }
 
-/** Double-quotes an identifier; NUL cannot appear in one, so it is dropped. */
-
 /** `schema.table`, both parts quoted. */
 export function qualifiedName(schema: string, table: string): string {
   return `${quoteIdentifier(schema)}.${quoteIdentifier(table)}`;
+}
+
+/**
+ * The table-name rule across streams: every stream loads into a table of its own. Stream names that
+ * normalise to one table (`Users` and `users`, `a-b` and `a_b`) are an error naming both streams,
+ * raised when the second stream's SCHEMA arrives, before any of its records is loaded. A suffix
+ * would keep loading, but into a table no downstream model looks for; rename one of the streams
+ * with a stream map (`{"stream_maps": {"Users": {"__alias__": "users_upper"}}}`) instead.
+ */
+export class TableNameRegistry {
+  private readonly owners = new Map<string, string>();
+
+  /** Records that `stream` loads into `schema`.`table`; throws when another stream already does. */
+  claim(stream: string, schema: string, table: string): void {
+    const place = `${schema}\u0000${table}`;
+    const owner = this.owners.get(place);
+    if (owner !== undefined && owner !== stream) {
+      throw new TableNameCollisionError(
+        `streams '${owner}' and '${stream}' both map to table ${schema}.${table}; their rows would be ` +
+          'merged into one table. Rename one of them with a stream map (__alias__)',
+        { stream, table: `${schema}.${table}`, otherStream: owner },
+      );
+    }
+    this.owners.set(place, stream);
+  }
 }

@@ -5,6 +5,7 @@
  */
 import type { SchemaMessage } from '../protocol/messages.js';
 import type { JSONSchema } from '../schema/json-schema.js';
+import { KeyPropertyNotInSchemaError } from '../sql/errors.js';
 import { type LogicalType, logicalTypeOf } from './column-types.js';
 import { KeyPropertiesChangedError } from './errors.js';
 import { columnNamesFor, DEFAULT_MAX_IDENTIFIER_BYTES, tableNameFor } from './naming.js';
@@ -27,6 +28,11 @@ export const METADATA_COLUMNS: Readonly<Record<MetadataColumn, LogicalType>> = {
   _sdc_table_version: 'integer',
 };
 
+export interface SQLSinkOptions extends SinkOptions {
+  /** Longest identifier in bytes (default 63, PostgreSQL's). */
+  maxIdentifierBytes?: number;
+}
+
 export interface SQLColumn {
   name: string;
   /** The record property this column holds; metadata columns have none unless the record carries it. */
@@ -46,9 +52,11 @@ export abstract class SQLSink<Row = unknown> extends Sink<Row> {
   /** `_sdc_received_at` of the last record and its text: records of the same millisecond share it. */
   private receivedAtMs = Number.NaN;
   private receivedAtText = '';
+  private readonly maxIdentifierBytes: number;
 
-  constructor(message: SchemaMessage, options: SinkOptions) {
+  constructor(message: SchemaMessage, options: SQLSinkOptions) {
     super(message, options);
+    this.maxIdentifierBytes = options.maxIdentifierBytes ?? DEFAULT_MAX_IDENTIFIER_BYTES;
     this.tableName = tableNameFor(message.stream, this.identifierLimit());
     this.columns = this.columnsFor(message);
     this.keyColumns = this.keyColumnsFor(message);
@@ -56,7 +64,7 @@ export abstract class SQLSink<Row = unknown> extends Sink<Row> {
 
   /** Longest identifier in bytes; PostgreSQL's is 63. */
   protected identifierLimit(): number {
-    return DEFAULT_MAX_IDENTIFIER_BYTES;
+    return this.maxIdentifierBytes;
   }
 
   protected columnsFor(message: SchemaMessage): SQLColumn[] {
@@ -86,10 +94,12 @@ export abstract class SQLSink<Row = unknown> extends Sink<Row> {
     return message.key_properties.map((key) => {
       const column = this.columns.find((candidate) => candidate.property === key);
       if (column === undefined) {
-        throw new KeyPropertiesChangedError(`key property '${key}' is not a property of the schema`, {
-          stream: message.stream,
-          field: key,
-        });
+        throw new KeyPropertyNotInSchemaError(
+          `key property '${key}' is not a property of the stream's schema (properties: ` +
+            `${Object.keys(message.schema.properties ?? {}).join(', ') || 'none'}); add it to the schema ` +
+            'or remove it from key_properties',
+          { stream: message.stream, field: key },
+        );
       }
       return column.name;
     });
