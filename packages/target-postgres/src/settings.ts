@@ -4,6 +4,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, type ConnectorInfo, SQLConnectionError } from '@singer-ts/sdk';
 import type { PoolConfig } from 'pg';
+import { checkPostgresUrl } from './url.js';
 
 const SSL_MODES = ['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full'] as const;
 type SslMode = (typeof SSL_MODES)[number];
@@ -103,6 +104,7 @@ export function postgresSettingsFrom(config: Record<string, unknown>, connection
     idleTimeoutMillis: 30_000,
   };
   const url = text('url');
+  if (url !== undefined) checkPostgresUrl(url);
   const port = typeof config.port === 'number' ? config.port : undefined;
   const fields = { user: text('user'), password: text('password'), database: text('database'), port };
   const split = url === undefined ? undefined : splitTlsParameters(url);

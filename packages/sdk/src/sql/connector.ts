@@ -56,7 +56,7 @@ export type ColumnClass = LogicalType | 'other';
 
 export abstract class SQLConnector<Session extends SQLSession = SQLSession> {
   /** Which stream claimed each table, so two streams never load into one (see TableNameRegistry). */
-  readonly tables = new TableNameRegistry();
+  readonly tableNames = new TableNameRegistry();
 
   /** Longest identifier in bytes (PostgreSQL 63, Snowflake 255). */
   abstract readonly maxIdentifierBytes: number;

@@ -58,7 +58,7 @@ export abstract class SQLTableSink<
     super(message, { ...options, maxIdentifierBytes: options.connector.maxIdentifierBytes });
     this.connector = options.connector;
     this.schemaName = options.schemaName;
-    this.connector.tables.claim(this.stream, this.schemaName, this.tableName);
+    this.connector.tableNames.claim(this.stream, this.schemaName, this.tableName);
   }
 
   get table(): TableName {

@@ -3,6 +3,7 @@ import {
   columnNamesFor,
   quoteIdentifier,
   snakeCase,
+  TableNameRegistry,
   tableNameFor,
   truncateIdentifier,
 } from '../../src/target/naming.js';
@@ -40,5 +41,21 @@ describe('SQL naming', () => {
   test('identifiers are always quoted with embedded quotes doubled', () => {
     expect(quoteIdentifier('select')).toBe('"select"');
     expect(quoteIdentifier('a"b')).toBe('"a""b"');
+  });
+});
+
+describe('table names across streams', () => {
+  test('a second stream mapping to a claimed table is an error naming both; the same stream may claim again', () => {
+    const registry = new TableNameRegistry();
+    registry.claim('Users', 'raw', 'users');
+    registry.claim('Users', 'raw', 'users');
+    registry.claim('users', 'other', 'users');
+    expect(() => registry.claim('users', 'raw', 'users')).toThrow(
+      expect.objectContaining({
+        code: 'SINGER_TABLE_NAME_COLLISION',
+        message: expect.stringContaining("streams 'Users' and 'users' both map to table raw.users"),
+        context: { stream: 'users', table: 'raw.users', otherStream: 'Users' },
+      }),
+    );
   });
 });
