@@ -72,7 +72,31 @@ export abstract class SQLConnector<Session extends SQLSession = SQLSession> {
    */
   abstract transaction<T>(stream: string, work: (session: Session) => Promise<T>): Promise<T>;
 
-  /** The table's columns and primary key, or undefined when it does not exist. */
+  /**
+   * Loads one batch in two phases, so that the table shows all of it or none: `fill` writes the rows
+   * (its statements may carry bound rows: into a stage, or straight into the table on the direct
+   * route), then `apply` changes the table (truncate, merge from the stage, deletes). By default both
+   * run in one transaction on one session. A database whose transactions cannot hold bound statements
+   * (Snowflake's SQL API: bindings only in single-statement requests) overrides this: it runs `fill`'s
+   * statements one by one into a stage nobody reads, then `apply`'s statements as one transaction
+   * (one statement alone may carry bindings: the direct route's single load statement).
+   */
+  async load(
+    stream: string,
+    fill: (session: Session) => Promise<void>,
+    apply: (session: Session) => Promise<void>,
+  ): Promise<void> {
+    await this.transaction(stream, async (session) => {
+      await fill(session);
+      await apply(session);
+    });
+  }
+
+  /**
+   * The table's columns and primary key, or undefined when it does not exist. Column names come back
+   * as the SDK names them (lower-case snake_case): a connector whose `quote` folds case (upper-case
+   * identifiers) folds them back here.
+   */
   abstract readTable(session: Session, table: TableName): Promise<ExistingTable | undefined>;
 
   /** The parts of a database error worth naming; `undefined` fields are unknown. */
@@ -99,6 +123,10 @@ export abstract class SQLConnector<Session extends SQLSession = SQLSession> {
 
   // ---- dialect: names and types ----------------------------------------------------------------
 
+  /**
+   * An identifier as SQL: every table, stage and column name goes through here, so no name can inject
+   * SQL. A connector may fold case here (Snowflake: upper-case), consistently with `readTable`.
+   */
   quote(identifier: string): string {
     return quoteIdentifier(identifier);
   }

@@ -258,7 +258,7 @@ export abstract class SQLTableSink<
     let route = this.route(rows);
     for (;;) {
       try {
-        await this.connector.transaction(this.stream, (session) => this.loadOnce(session, rows, route));
+        await this.loadOnce(rows, route);
         break;
       } catch (error) {
         if (route === 'direct' && this.upserting && this.connector.isKeyConflict(error)) {
@@ -306,31 +306,50 @@ export abstract class SQLTableSink<
     return 'direct';
   }
 
-  /** One attempt at loading the batch, inside the load's transaction. */
-  private async loadOnce(session: Session, rows: LoadRows<Row, Sealed>, route: Route): Promise<void> {
+  /**
+   * One attempt at loading the batch (see SQLConnector.load): the direct and merge routes write the
+   * table in one step; the staged route fills the stage, then merges (or inserts) it into the table.
+   */
+  private async loadOnce(rows: LoadRows<Row, Sealed>, route: Route): Promise<void> {
     const connector = this.connector;
-    if (this.truncatePending) await session.execute(connector.truncateSQL(this.table));
-    if (route === 'direct') {
-      await this.copyRows(session, this.qualifiedTable, rows);
-      return;
-    }
-    if (route === 'merge') {
-      await this.mergeRows?.(session, rows, this.hasDeletes && this.settings.hardDelete);
+    const truncate = async (session: Session): Promise<void> => {
+      if (this.truncatePending) await session.execute(connector.truncateSQL(this.table));
+    };
+    const hardDelete = this.upserting && this.hasDeletes && this.settings.hardDelete;
+    if (route !== 'staged') {
+      await connector.load(
+        this.stream,
+        async () => undefined,
+        async (session) => {
+          await truncate(session);
+          if (route === 'direct') await this.copyRows(session, this.qualifiedTable, rows);
+          else await this.mergeRows?.(session, rows, hardDelete);
+        },
+      );
       return;
     }
     const columns = this.loadColumns();
     const stage = connector.stageSQL(this.table, columns);
-    for (const sql of stage.create) await session.execute(sql);
-    await this.copyRows(session, stage.name, rows);
-    if (this.upserting) {
-      await session.execute(connector.mergeFromStageSQL(this.table, stage.name, columns, this.keyColumns));
-      if (this.hasDeletes && this.settings.hardDelete) {
-        await session.execute(connector.deleteFromStageSQL(this.table, stage.name, this.keyColumns));
-      }
-    } else {
-      await session.execute(connector.insertFromStageSQL(this.table, stage.name, columns));
-    }
-    for (const sql of connector.dropStageSQL(stage.name)) await session.execute(sql);
+    await connector.load(
+      this.stream,
+      async (session) => {
+        for (const sql of stage.create) await session.execute(sql);
+        await this.copyRows(session, stage.name, rows);
+      },
+      async (session) => {
+        await truncate(session);
+        if (this.upserting) {
+          await session.execute(
+            connector.mergeFromStageSQL(this.table, stage.name, columns, this.keyColumns),
+          );
+          if (hardDelete)
+            await session.execute(connector.deleteFromStageSQL(this.table, stage.name, this.keyColumns));
+        } else {
+          await session.execute(connector.insertFromStageSQL(this.table, stage.name, columns));
+        }
+        for (const sql of connector.dropStageSQL(stage.name)) await session.execute(sql);
+      },
+    );
   }
 
   /** Full-table refresh: rows of older table versions are deleted (hard_delete) or marked deleted. */
