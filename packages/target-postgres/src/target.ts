@@ -3,7 +3,7 @@ import { type ConnectorInfo, type SchemaMessage, Target, type TargetOptions } fr
 import pg from 'pg';
 import { watchConnection } from './connection.js';
 import { PostgresConnector } from './connector.js';
-import { postgresSettingsFrom, SETTINGS } from './settings.js';
+import { type PostgresSettings, postgresSettingsFrom, SETTINGS } from './settings.js';
 import { PostgresSink, type PostgresSinkOptions } from './sink.js';
 
 export class TargetPostgres extends Target {
@@ -26,14 +26,14 @@ export class TargetPostgres extends Target {
   };
 
   readonly pool: pg.Pool;
-  readonly schemaName: string;
+  readonly naming: PostgresSettings['naming'];
   /** PostgreSQL as the SDK's SQL dialect and transport, shared by every sink. */
   readonly connector: PostgresConnector;
 
   constructor(options: TargetOptions) {
     super(options);
-    const { pool, schema } = postgresSettingsFrom(options.config, this.settings.parallelism + 1);
-    this.schemaName = schema;
+    const { pool, naming } = postgresSettingsFrom(options.config, this.settings.parallelism + 1);
+    this.naming = naming;
     // The CLI masks secret settings' values; a key read from the file such a setting names is not one.
     if (typeof pool.ssl === 'object' && typeof pool.ssl.key === 'string') {
       this.logger.addSecrets([pool.ssl.key]);
@@ -64,7 +64,7 @@ export class TargetPostgres extends Target {
       logger: this.logger,
       settings: this.settings,
       connector: this.connector,
-      schemaName: this.schemaName,
+      naming: this.naming,
     };
   }
 

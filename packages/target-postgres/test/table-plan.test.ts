@@ -50,18 +50,25 @@ describe('streams that normalise to one table', () => {
     expect(rows.every((row) => row.origin === 'Users')).toBe(true);
   });
 
-  test('names that differ only in punctuation collide too, and distinct names load side by side', async () => {
+  test('names that differ only in punctuation, or share their last `-` part, collide too', async () => {
     const schema = uniqueSchema();
     const run = await runTarget(config(schema), [
-      schemaMessage('orders-eu', { id: { type: 'integer' } }),
-      schemaMessage('orders_us', { id: { type: 'integer' } }),
-      recordMessage('orders-eu', { id: 1 }),
-      recordMessage('orders_us', { id: 2 }),
       schemaMessage('orders_eu', { id: { type: 'integer' } }),
+      schemaMessage('orders_us', { id: { type: 'integer' } }),
+      recordMessage('orders_eu', { id: 1 }),
+      recordMessage('orders_us', { id: 2 }),
+      schemaMessage('orders:eu', { id: { type: 'integer' } }),
     ]);
     expect((run.error as SingerError).code).toBe('SINGER_TABLE_NAME_COLLISION');
-    expect((run.error as SingerError).message).toContain("streams 'orders-eu' and 'orders_eu'");
+    expect((run.error as SingerError).message).toContain("streams 'orders_eu' and 'orders:eu'");
     expect(await tablesIn(schema)).toEqual(['orders_eu', 'orders_us']);
+    const parts = await runTarget(config(schema), [
+      schemaMessage('eu-sales', { id: { type: 'integer' } }),
+      schemaMessage('us-sales', { id: { type: 'integer' } }),
+    ]);
+    expect((parts.error as SingerError).message).toContain(
+      "streams 'eu-sales' and 'us-sales' both map to table",
+    );
   });
 
   test('a stream renamed by a stream map loads into its own table', async () => {
@@ -103,5 +110,80 @@ describe('key properties and the schema', () => {
     ]);
     expect((run.error as SingerError).code).toBe('SINGER_KEY_PROPERTY_NOT_IN_SCHEMA');
     expect((run.error as SingerError).context.field).toBe('region');
+  });
+});
+
+describe('where tables go: the Meltano SDK rule', () => {
+  test('the table is the last `-` part and the schema the part before it, without default_target_schema', async () => {
+    const schema = uniqueSchema();
+    const run = await runTarget({ url: db.url }, [
+      schemaMessage(`${schema}-users`, { id: { type: 'integer' } }),
+      recordMessage(`${schema}-users`, { id: 1 }),
+      schemaMessage(`tap_mysql-${schema}-test_table_one`, { id: { type: 'integer' } }),
+      recordMessage(`tap_mysql-${schema}-test_table_one`, { id: 2 }),
+    ]);
+    expect(run.error).toBeUndefined();
+    expect(await tablesIn(schema)).toEqual(['test_table_one', 'users']);
+    expect(await query(db.url, `SELECT id FROM ${schema}.users`)).toEqual([{ id: '1' }]);
+  });
+
+  test('default_target_schema wins, then MELTANO_EXTRACT__LOAD_SCHEMA; use_raw_stream_names keeps the whole name', async () => {
+    const [given, fromEnv, streamPart] = [uniqueSchema(), uniqueSchema(), uniqueSchema()];
+    const lines = [schemaMessage(`${streamPart}-users`, { id: { type: 'integer' } })];
+    expect((await runTarget(config(given), lines)).error).toBeUndefined();
+    expect(await tablesIn(given)).toEqual(['users']);
+    const before = process.env.MELTANO_EXTRACT__LOAD_SCHEMA;
+    process.env.MELTANO_EXTRACT__LOAD_SCHEMA = fromEnv;
+    try {
+      expect((await runTarget({ url: db.url }, lines)).error).toBeUndefined();
+      expect(await tablesIn(fromEnv)).toEqual(['users']);
+    } finally {
+      if (before === undefined) delete process.env.MELTANO_EXTRACT__LOAD_SCHEMA;
+      else process.env.MELTANO_EXTRACT__LOAD_SCHEMA = before;
+    }
+    expect((await runTarget(config(given, { use_raw_stream_names: true }), lines)).error).toBeUndefined();
+    expect(await tablesIn(given)).toEqual([`${streamPart}_users`, 'users']);
+    expect(await tablesIn(streamPart)).toEqual([]);
+  });
+});
+
+describe('_sdc_deleted_at sent by log-based taps without declaring it', () => {
+  const lines = (deletedAt: string) => [
+    schemaMessage('s', { id: { type: 'integer' }, v: { type: ['null', 'string'] } }),
+    recordMessage('s', { id: 1, v: 'kept' }),
+    recordMessage('s', { id: 2, v: 'gone' }),
+    stateMessage({ at: 1 }),
+    recordMessage('s', { id: 2, v: 'gone', _sdc_deleted_at: deletedAt }),
+  ];
+
+  test('with hard_delete any non-null value deletes the row, a malformed one too', async () => {
+    for (const deletedAt of ['2019-02-12T01:10:10Z', '2019-12-18T13:19:44+00:00+00:00']) {
+      const schema = uniqueSchema();
+      const run = await runTarget(config(schema, { hard_delete: true, batch_size_rows: 2 }), lines(deletedAt));
+      expect(run.error).toBeUndefined();
+      expect(await query(db.url, `SELECT id, v FROM ${schema}.s ORDER BY id`)).toEqual([{ id: '1', v: 'kept' }]);
+    }
+  });
+
+  test('without hard_delete the row is marked with the value sent', async () => {
+    const schema = uniqueSchema();
+    const run = await runTarget(config(schema), lines('2019-02-12T01:10:10Z'));
+    expect(run.error).toBeUndefined();
+    expect(
+      await query(db.url, `SELECT id, _sdc_deleted_at IS NOT NULL AS deleted FROM ${schema}.s ORDER BY id`),
+    ).toEqual([
+      { id: '1', deleted: false },
+      { id: '2', deleted: true },
+    ]);
+  });
+
+  test('without hard_delete a value that is no timestamp fails its batch naming column and line', async () => {
+    const schema = uniqueSchema();
+    const run = await runTarget(config(schema, { batch_size_rows: 2 }), lines('2019-12-18T13:19:44+00:00+00:00'));
+    const error = run.error as SingerError;
+    expect(error.code).toBe('SINGER_LOAD');
+    expect(error.context).toMatchObject({ stream: 's', column: '_sdc_deleted_at', line: 5 });
+    expect(run.states).toEqual([{ at: 1 }]);
+    expect(await query(db.url, `SELECT id FROM ${schema}.s ORDER BY id`)).toEqual([{ id: '1' }, { id: '2' }]);
   });
 });

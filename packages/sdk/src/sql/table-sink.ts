@@ -10,6 +10,7 @@
 import type { SchemaMessage } from '../protocol/messages.js';
 import type { Batch } from '../target/batcher.js';
 import { BatchLoadError, KeyPropertiesChangedError } from '../target/errors.js';
+import { type TableLocationRules, tableLocationFor } from '../target/naming.js';
 import type { PreparedRow, RecordContext } from '../target/sink.js';
 import { type SQLColumn, SQLSink, type SQLSinkOptions } from '../target/sql-sink.js';
 import { type BatchKey, BatchKeys, keptRows, keyPart } from './batch-keys.js';
@@ -19,8 +20,8 @@ import { planTable } from './table-plan.js';
 
 export interface SQLTableSinkOptions<Session extends SQLSession> extends SQLSinkOptions {
   connector: SQLConnector<Session>;
-  /** The database schema the stream's table lives in. */
-  schemaName: string;
+  /** Where the stream's table goes: the Meltano SDK rule (see tableLocationFor). */
+  naming: Omit<TableLocationRules, 'maxBytes'>;
 }
 
 /** A batch as it is loaded: the dialect's sealed rows and which rows survive key de-duplication. */
@@ -33,6 +34,8 @@ export interface LoadRows<Row, Sealed> {
 
 /** How one load attempt writes the batch. */
 type Route = 'direct' | 'merge' | 'staged';
+
+const DELETED_AT = '_sdc_deleted_at';
 
 /** After the n-th batch whose direct load met an existing key, the next 2^n batches are staged. */
 const MAX_DIRECT_BACKOFF = 64;
@@ -49,15 +52,19 @@ export abstract class SQLTableSink<
   private readonly sealed = new WeakMap<Batch<Row>, { sealed: Sealed; replaced: number[] }>();
   /** Set once the table was emptied for `load_method: overwrite` (by the first committed batch). */
   private truncated = false;
+  /** Whether the table has a `_sdc_deleted_at` column, and a record of the open run carried one. */
+  private tracksDeletes = false;
   private hasDeletes = false;
   /** Batches to stage before trying a direct load again, and direct loads that met a key so far. */
   private stagedBatches = 0;
   private directFailures = 0;
 
   constructor(message: SchemaMessage, options: SQLTableSinkOptions<Session>) {
-    super(message, { ...options, maxIdentifierBytes: options.connector.maxIdentifierBytes });
+    const maxBytes = options.connector.maxIdentifierBytes;
+    const location = tableLocationFor(message.stream, { ...options.naming, maxBytes });
+    super(message, { ...options, maxIdentifierBytes: maxBytes, tableName: location.table });
     this.connector = options.connector;
-    this.schemaName = options.schemaName;
+    this.schemaName = location.schema;
     this.connector.tableNames.claim(this.stream, this.schemaName, this.tableName);
   }
 
@@ -188,6 +195,7 @@ export abstract class SQLTableSink<
   }
 
   private async planTable(session: Session, existing: ExistingTable): Promise<void> {
+    this.tracksDeletes = this.columns.some((column) => column.name === DELETED_AT);
     await this.planColumns(session, existing);
     this.keyOf = this.compileKeyOf();
   }
@@ -229,12 +237,33 @@ export abstract class SQLTableSink<
 
   protected prepare(record: Record<string, unknown>, context: RecordContext): PreparedRow<Row> {
     const prepared = this.encode(record, context);
-    if (!this.hasDeletes && record._sdc_deleted_at !== undefined && record._sdc_deleted_at !== null) {
-      this.hasDeletes = true;
-    }
+    if (!this.hasDeletes && this.tracksDeletes && record._sdc_deleted_at != null) this.hasDeletes = true;
     const key = this.keyOf?.(record, context);
     if (key !== undefined) this.keys.add(key, this.bufferedRows);
     return prepared;
+  }
+
+  /**
+   * With `hard_delete` on an upserted stream, a record carrying any non-null `_sdc_deleted_at` deletes
+   * its row, whatever the value says (some taps send malformed ones, `…+00:00+00:00`): the row is
+   * merged and deleted in one transaction, so the column holds the time the record was received
+   * instead, which every database reads. Otherwise the value is loaded as sent, and one the column
+   * cannot read fails the batch naming the column and input line.
+   */
+  protected override columnValue(
+    column: SQLColumn,
+    record: Record<string, unknown>,
+    context: RecordContext,
+  ): unknown {
+    if (
+      column.metadata === DELETED_AT &&
+      record._sdc_deleted_at != null &&
+      this.upserting &&
+      this.settings.hardDelete
+    ) {
+      return new Date(context.receivedAt).toISOString();
+    }
+    return super.columnValue(column, record, context);
   }
 
   protected override takeBatch(): Batch<Row> | undefined {

@@ -11,12 +11,14 @@ export {
   MissingKeyPropertiesError,
   UnsupportedBatchEncodingError,
 } from './errors.js';
+export type { TableLocationRules } from './naming.js';
 export {
   columnNameFor,
   columnNamesFor,
   qualifiedName,
   snakeCase,
   TableNameRegistry,
+  tableLocationFor,
   tableNameFor,
   truncateIdentifier,
 } from './naming.js';

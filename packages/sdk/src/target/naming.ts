@@ -17,6 +17,50 @@ export function tableNameFor(stream: string, maxBytes = DEFAULT_MAX_IDENTIFIER_B
   return truncateIdentifier(stream.toLowerCase().replace(/[^a-z0-9_]/g, '_') || '_', maxBytes);
 }
 
+/** How a stream's table and schema are chosen (see tableLocationFor). */
+export interface TableLocationRules {
+  /** `default_target_schema`: when set, every table goes to this schema (used as given). */
+  defaultSchema?: string;
+  /** Meltano's `MELTANO_EXTRACT__LOAD_SCHEMA` (the extractor's `load_schema`), used when no default. */
+  loadSchema?: string;
+  /** `use_raw_stream_names`: the table is the whole stream name, and no schema comes from it. */
+  rawStreamNames?: boolean;
+  /** The schema when nothing else gives one (PostgreSQL's `public`). */
+  fallbackSchema: string;
+  /** Longest identifier in bytes. */
+  maxBytes?: number;
+}
+
+/**
+ * The Meltano SDK's rule for where a stream's rows go, so tables fill where users of the Meltano and
+ * PipelineWise targets expect them: the table is the stream name's last `-` part (`public-users` →
+ * `users`, `tap_mysql_test-test_table_one` → `test_table_one`); the schema is `default_target_schema`
+ * when set, else `MELTANO_EXTRACT__LOAD_SCHEMA`, else the second-to-last part of a two- or three-part
+ * stream name (`public-users` → `public`, `db-sales-orders` → `sales`), else the fallback. Stream-
+ * derived names follow tableNameFor's character rules. With `use_raw_stream_names` the table is the
+ * whole stream name (`public-users` → `public_users`). Streams landing on one table are an error
+ * (TableNameRegistry).
+ */
+export function tableLocationFor(
+  stream: string,
+  rules: TableLocationRules,
+): { schema: string; table: string } {
+  const maxBytes = rules.maxBytes ?? DEFAULT_MAX_IDENTIFIER_BYTES;
+  const given = nonEmpty(rules.defaultSchema) ?? nonEmpty(rules.loadSchema);
+  const parts = stream.split('-');
+  if (rules.rawStreamNames === true || parts.length === 1) {
+    return { schema: given ?? rules.fallbackSchema, table: tableNameFor(stream, maxBytes) };
+  }
+  const table = tableNameFor(parts[parts.length - 1] as string, maxBytes);
+  const fromStream =
+    parts.length <= 3 ? tableNameFor(parts[parts.length - 2] as string, maxBytes) : undefined;
+  return { schema: given ?? fromStream ?? rules.fallbackSchema, table };
+}
+
+function nonEmpty(text: string | undefined): string | undefined {
+  return text === undefined || text === '' ? undefined : text;
+}
+
 /** `firstName` → `first_name`, `HTTPStatus` → `http_status`, `agent:os` → `agent_os`. */
 export function snakeCase(name: string): string {
   const words = name

@@ -31,6 +31,8 @@ export const METADATA_COLUMNS: Readonly<Record<MetadataColumn, LogicalType>> = {
 export interface SQLSinkOptions extends SinkOptions {
   /** Longest identifier in bytes (default 63, PostgreSQL's). */
   maxIdentifierBytes?: number;
+  /** The table's name; by default the whole stream name (tableNameFor). */
+  tableName?: string;
 }
 
 export interface SQLColumn {
@@ -57,7 +59,7 @@ export abstract class SQLSink<Row = unknown> extends Sink<Row> {
   constructor(message: SchemaMessage, options: SQLSinkOptions) {
     super(message, options);
     this.maxIdentifierBytes = options.maxIdentifierBytes ?? DEFAULT_MAX_IDENTIFIER_BYTES;
-    this.tableName = tableNameFor(message.stream, this.identifierLimit());
+    this.tableName = options.tableName ?? tableNameFor(message.stream, this.identifierLimit());
     this.columns = this.columnsFor(message);
     this.keyColumns = this.keyColumnsFor(message);
   }
@@ -83,8 +85,9 @@ export abstract class SQLSink<Row = unknown> extends Sink<Row> {
       columns.push({ name, property, type: logicalTypeOf(schema), schema });
     }
     for (const meta of metadata) {
-      // A record may carry `_sdc_deleted_at` itself (a source-side delete); its value wins.
-      const carried = meta in properties ? { property: meta } : {};
+      // A record may carry `_sdc_deleted_at` itself (a source-side delete), declared or not: log-based
+      // taps send it without declaring it. Its value wins. Other metadata is read only when declared.
+      const carried = meta in properties || meta === '_sdc_deleted_at' ? { property: meta } : {};
       columns.push({ name: meta, metadata: meta, type: METADATA_COLUMNS[meta], schema: {}, ...carried });
     }
     return columns;

@@ -103,7 +103,7 @@ class ScriptedSink extends SQLTableSink<string, string[]> {
       logger: new Logger({ name: 'test', level: 'error', sink: () => undefined }),
       settings: targetSettingsFrom({ add_record_metadata: false, ...config }),
       connector: scripted,
-      schemaName: 'raw',
+      naming: { defaultSchema: 'raw', fallbackSchema: 'public' },
     });
   }
   protected planColumns(): void {
@@ -210,7 +210,8 @@ describe('SQLTableSink with a scripted dialect', () => {
 
   test("a dialect's one-statement merge is used while the batch fits one statement, the stage beyond", async () => {
     const connector = new ScriptedConnector();
-    const sink = new MergingSink(schema('t'), connector, { hard_delete: true });
+    const deletable = schema('t', ['id'], { _sdc_deleted_at: { type: ['null', 'string'] } });
+    const sink = new MergingSink(deletable, connector, { hard_delete: true });
     sink.statementRows = 2;
     await sink.start();
     connector.log.length = 0;
@@ -224,7 +225,7 @@ describe('SQLTableSink with a scripted dialect', () => {
     await loadAll(sink, [{ id: 3 }, { id: 4 }, { id: 5 }]);
     expect(connector.log).toEqual([
       'BEGIN',
-      'CREATE STAGE LIKE "raw"."t" (id, v)',
+      'CREATE STAGE LIKE "raw"."t" (id, v, _sdc_deleted_at)',
       'LOAD "stage" {"id":3} {"id":4} {"id":5}',
       expect.stringMatching(/^MERGE INTO "raw"."t"/),
       'DELETE FROM "raw"."t" USING "stage" ON id',
