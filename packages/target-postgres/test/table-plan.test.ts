@@ -159,9 +159,14 @@ describe('_sdc_deleted_at sent by log-based taps without declaring it', () => {
   test('with hard_delete any non-null value deletes the row, a malformed one too', async () => {
     for (const deletedAt of ['2019-02-12T01:10:10Z', '2019-12-18T13:19:44+00:00+00:00']) {
       const schema = uniqueSchema();
-      const run = await runTarget(config(schema, { hard_delete: true, batch_size_rows: 2 }), lines(deletedAt));
+      const run = await runTarget(
+        config(schema, { hard_delete: true, batch_size_rows: 2 }),
+        lines(deletedAt),
+      );
       expect(run.error).toBeUndefined();
-      expect(await query(db.url, `SELECT id, v FROM ${schema}.s ORDER BY id`)).toEqual([{ id: '1', v: 'kept' }]);
+      expect(await query(db.url, `SELECT id, v FROM ${schema}.s ORDER BY id`)).toEqual([
+        { id: '1', v: 'kept' },
+      ]);
     }
   });
 
@@ -179,7 +184,10 @@ describe('_sdc_deleted_at sent by log-based taps without declaring it', () => {
 
   test('without hard_delete a value that is no timestamp fails its batch naming column and line', async () => {
     const schema = uniqueSchema();
-    const run = await runTarget(config(schema, { batch_size_rows: 2 }), lines('2019-12-18T13:19:44+00:00+00:00'));
+    const run = await runTarget(
+      config(schema, { batch_size_rows: 2 }),
+      lines('2019-12-18T13:19:44+00:00+00:00'),
+    );
     const error = run.error as SingerError;
     expect(error.code).toBe('SINGER_LOAD');
     expect(error.context).toMatchObject({ stream: 's', column: '_sdc_deleted_at', line: 5 });
