@@ -3,6 +3,8 @@
  * never holds two rows of one key (a merge could not apply both, and a direct load would conflict).
  */
 import { isExactNumber, numberText, serializeJson } from '../json/lossless-json.js';
+import type { RecordContext } from '../target/sink.js';
+import type { SQLColumn } from '../target/sql-sink.js';
 
 /**
  * A record's key within a batch: text, or for an integer the number itself (cheaper to hash, and
@@ -51,4 +53,20 @@ export function keptRows(count: number, replaced: readonly number[]): number[] |
   const kept: number[] = [];
   for (let index = 0; index < count; index += 1) if (gone[index] === 0) kept.push(index);
   return kept;
+}
+
+/** The batch key of a record from its key columns' values (`columnValue` reads a column's value). */
+export function keyReader(
+  columns: readonly SQLColumn[],
+  columnValue: (column: SQLColumn, record: Record<string, unknown>, context: RecordContext) => unknown,
+): (record: Record<string, unknown>, context: RecordContext) => BatchKey {
+  const [single] = columns;
+  if (columns.length === 1 && single !== undefined) {
+    return (record, context) => keyPart(columnValue(single, record, context));
+  }
+  return (record, context) => {
+    let key = '';
+    for (const column of columns) key += `${keyPart(columnValue(column, record, context))}\u0001`;
+    return key;
+  };
 }

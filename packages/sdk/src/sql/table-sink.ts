@@ -9,14 +9,15 @@
  */
 import type { SchemaMessage } from '../protocol/messages.js';
 import type { Batch } from '../target/batcher.js';
-import { BatchLoadError, KeyPropertiesChangedError } from '../target/errors.js';
+import { KeyPropertiesChangedError } from '../target/errors.js';
 import { type TableLocationRules, tableLocationFor } from '../target/naming.js';
 import type { PreparedRow, RecordContext } from '../target/sink.js';
 import { type SQLColumn, SQLSink, type SQLSinkOptions } from '../target/sql-sink.js';
-import { type BatchKey, BatchKeys, keptRows, keyPart } from './batch-keys.js';
+import { type BatchKey, BatchKeys, keptRows, keyReader } from './batch-keys.js';
 import type { ExistingTable, SQLConnector, SQLSession, TableName } from './connector.js';
 import { TableNameCollisionError } from './errors.js';
-import { planTable } from './table-plan.js';
+import { batchLoadError } from './load-error.js';
+import { prepareTable } from './table-plan.js';
 
 export interface SQLTableSinkOptions<Session extends SQLSession> extends SQLSinkOptions {
   connector: SQLConnector<Session>;
@@ -152,41 +153,16 @@ export abstract class SQLTableSink<
 
   /** Creates the schema and table, or adds the missing columns and widens existing ones. */
   private async prepareTable(): Promise<void> {
-    const connector = this.connector;
     try {
-      await connector.withSession(this.stream, async (session) => {
-        await session.execute(connector.createSchemaSQL(this.schemaName));
-        let existing = await connector.readTable(session, this.table);
-        if (existing === undefined) {
-          const columns = this.columns.map((column) => ({
-            name: column.name,
-            type: connector.columnType(column.type),
-          }));
-          await session.execute(
-            connector.createTableSQL(this.table, columns, this.upserting ? this.keyColumns : []),
-          );
-        } else {
-          this.checkPrimaryKey(existing.primaryKey);
-          const plan = planTable(this.columns, existing, (type) => connector.classOf(type));
-          for (const { column, to } of plan.add) {
-            const type = connector.columnType(to);
-            await session.execute(connector.addColumnSQL(this.table, { name: column.name, type }));
-            this.logger.info('added column', { stream: this.stream, column: column.name, type });
-          }
-          for (const { column, from, to } of plan.widen) {
-            const type = connector.columnType(to);
-            for (const sql of connector.widenColumnSQL(this.table, column.name, type))
-              await session.execute(sql);
-            this.logger.info('widened column', { stream: this.stream, column: column.name, from, to: type });
-          }
-          if (plan.add.length === 0 && plan.widen.length === 0) {
-            await this.planTable(session, existing);
-            return;
-          }
-        }
-        existing = await connector.readTable(session, this.table);
-        if (existing === undefined)
-          throw new Error(`table ${this.qualifiedTable} vanished after it was prepared`);
+      await this.connector.withSession(this.stream, async (session) => {
+        const existing = await prepareTable(session, this.connector, {
+          stream: this.stream,
+          table: this.table,
+          columns: this.columns,
+          primaryKey: this.upserting ? this.keyColumns : [],
+          logger: this.logger,
+          checkPrimaryKey: (primaryKey) => this.checkPrimaryKey(primaryKey),
+        });
         await this.planTable(session, existing);
       });
     } catch (error) {
@@ -196,8 +172,17 @@ export abstract class SQLTableSink<
 
   private async planTable(session: Session, existing: ExistingTable): Promise<void> {
     this.tracksDeletes = this.columns.some((column) => column.name === DELETED_AT);
+    // With hard_delete, any non-null _sdc_deleted_at deletes the row of an upserted stream (see
+    // SQLSink.stampsDeletes); otherwise the value is loaded as sent, and one the column cannot read
+    // fails the batch naming the column and input line.
+    this.stampsDeletes = this.upserting && this.settings.hardDelete;
     await this.planColumns(session, existing);
-    this.keyOf = this.compileKeyOf();
+    this.keyOf = this.upserting
+      ? keyReader(
+          this.keyColumns.map((name) => this.columns.find((column) => column.name === name) as SQLColumn),
+          (column, record, context) => this.columnValue(column, record, context),
+        )
+      : undefined;
   }
 
   private checkPrimaryKey(primaryKey: string[]): void {
@@ -216,54 +201,12 @@ export abstract class SQLTableSink<
 
   // ---- records -------------------------------------------------------------------------------------
 
-  /** A record's key in the batch, from its key columns' values; undefined when not upserting. */
-  private compileKeyOf():
-    | ((record: Record<string, unknown>, context: RecordContext) => BatchKey)
-    | undefined {
-    if (!this.upserting) return undefined;
-    const columns = this.keyColumns.map(
-      (name) => this.columns.find((column) => column.name === name) as SQLColumn,
-    );
-    const [single] = columns;
-    if (columns.length === 1 && single !== undefined) {
-      return (record, context) => keyPart(this.columnValue(single, record, context));
-    }
-    return (record, context) => {
-      let key = '';
-      for (const column of columns) key += `${keyPart(this.columnValue(column, record, context))}\u0001`;
-      return key;
-    };
-  }
-
   protected prepare(record: Record<string, unknown>, context: RecordContext): PreparedRow<Row> {
     const prepared = this.encode(record, context);
     if (!this.hasDeletes && this.tracksDeletes && record._sdc_deleted_at != null) this.hasDeletes = true;
     const key = this.keyOf?.(record, context);
     if (key !== undefined) this.keys.add(key, this.bufferedRows);
     return prepared;
-  }
-
-  /**
-   * With `hard_delete` on an upserted stream, a record carrying any non-null `_sdc_deleted_at` deletes
-   * its row, whatever the value says (some taps send malformed ones, `…+00:00+00:00`): the row is
-   * merged and deleted in one transaction, so the column holds the time the record was received
-   * instead, which every database reads. Otherwise the value is loaded as sent, and one the column
-   * cannot read fails the batch naming the column and input line.
-   */
-  protected override columnValue(
-    column: SQLColumn,
-    record: Record<string, unknown>,
-    context: RecordContext,
-  ): unknown {
-    if (
-      column.metadata === DELETED_AT &&
-      record._sdc_deleted_at != null &&
-      this.upserting &&
-      this.settings.hardDelete
-    ) {
-      return new Date(context.receivedAt).toISOString();
-    }
-    return super.columnValue(column, record, context);
   }
 
   protected override takeBatch(): Batch<Row> | undefined {
@@ -429,22 +372,16 @@ export abstract class SQLTableSink<
     ) {
       return error as Error;
     }
-    const fault = this.connector.describeError(error);
-    const context: Record<string, unknown> = { stream: this.stream };
-    if (batch !== undefined) context.batch = batch.number;
-    if (fault.column !== undefined) {
-      const column = this.columns.find((candidate) => candidate.name === fault.column);
-      context.column = fault.column;
-      if (column?.property !== undefined && column.property !== fault.column) context.field = column.property;
-    }
-    if (fault.statementRow !== undefined && batch !== undefined) {
-      const row = this.batchRowOf(fault.statementRow);
-      if (row !== undefined && batch.lines[row] !== undefined) context.line = batch.lines[row];
-    }
-    if (fault.code !== undefined) context.sqlstate = fault.code;
-    const prefix =
-      what ?? `loading ${batch?.rows.length ?? 0} rows into ${this.schemaName}.${this.tableName} failed`;
-    const detail = fault.detail === undefined ? '' : ` (${fault.detail})`;
-    return new BatchLoadError(`${prefix}: ${fault.message}${detail}`, context, { cause: error });
+    return batchLoadError(error, this.connector.describeError(error), {
+      stream: this.stream,
+      batch,
+      columns: this.columns,
+      lineOf: (row) => {
+        const index = this.batchRowOf(row);
+        return index === undefined ? undefined : batch?.lines[index];
+      },
+      what:
+        what ?? `loading ${batch?.rows.length ?? 0} rows into ${this.schemaName}.${this.tableName} failed`,
+    });
   }
 }

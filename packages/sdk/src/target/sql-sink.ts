@@ -55,6 +55,12 @@ export abstract class SQLSink<Row = unknown> extends Sink<Row> {
   private receivedAtMs = Number.NaN;
   private receivedAtText = '';
   private readonly maxIdentifierBytes: number;
+  /**
+   * When set, a record's non-null `_sdc_deleted_at` is loaded as the time it was received: its row is
+   * deleted in the same transaction (hard delete), so the value only has to be one every database
+   * reads, and any value a tap sends (some send malformed ones) deletes the row.
+   */
+  protected stampsDeletes = false;
 
   constructor(message: SchemaMessage, options: SQLSinkOptions) {
     super(message, options);
@@ -112,17 +118,16 @@ export abstract class SQLSink<Row = unknown> extends Sink<Row> {
   protected columnValue(column: SQLColumn, record: Record<string, unknown>, context: RecordContext): unknown {
     if (column.property !== undefined) {
       const value = record[column.property];
-      if (column.metadata === undefined || (value !== undefined && value !== null)) return value;
+      if (column.metadata === undefined) return value;
+      if (value !== undefined && value !== null) {
+        return this.stampsDeletes && column.metadata === '_sdc_deleted_at' ? this.receivedAt(context) : value;
+      }
     }
     switch (column.metadata) {
       case '_sdc_extracted_at':
         return context.timeExtracted;
       case '_sdc_received_at':
-        if (context.receivedAt !== this.receivedAtMs) {
-          this.receivedAtText = new Date(context.receivedAt).toISOString();
-          this.receivedAtMs = context.receivedAt;
-        }
-        return this.receivedAtText;
+        return this.receivedAt(context);
       case '_sdc_sequence':
         return RUN_EPOCH_MICROS + context.line;
       case '_sdc_table_version':
@@ -131,6 +136,14 @@ export abstract class SQLSink<Row = unknown> extends Sink<Row> {
         // _sdc_batched_at is set by the load statement; _sdc_deleted_at only by the record.
         return undefined;
     }
+  }
+
+  private receivedAt(context: RecordContext): string {
+    if (context.receivedAt !== this.receivedAtMs) {
+      this.receivedAtText = new Date(context.receivedAt).toISOString();
+      this.receivedAtMs = context.receivedAt;
+    }
+    return this.receivedAtText;
   }
 
   /** Key properties cannot change under a table with data: that is an error, not a silent rekey. */
