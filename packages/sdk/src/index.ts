@@ -64,9 +64,6 @@ export type {
   QueryValue,
   ResponseInfo,
 } from './http/types.js';
-// Kept until target-postgres is rebuilt on the SQL target interface (it imports these today).
-// TODO(lead, after merging sql-core): drop from the root.
-export { RecordSpans, SpanLookup } from './json/json-scan.js';
 export { ExactNumber, isExactNumber, numberText, parseJson, serializeJson } from './json/lossless-json.js';
 // Logging
 export { type LogFormat, Logger, type LogLevel, type Metric } from './logging.js';
