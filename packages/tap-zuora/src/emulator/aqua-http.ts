@@ -109,9 +109,12 @@ export async function streamFile(
   if (gzip) await new Promise<void>((resolve) => res.once('finish', resolve));
 }
 
-export function fileOr404(store: AquaStore, id: string, now: number): ResultFile {
-  const file = store.files.get(id);
-  if (!file || now > file.createdMs + store.o.fileRetentionMs) {
+export function fileOr404(store: AquaStore, id: string, now: number, kind: Job['kind']): ResultFile {
+  const found = store.files.get(id);
+  const file = found?.job.kind === kind ? found : undefined;
+  // AQuA files are purged after about 3 days; REST export files stay 7 days.
+  const retention = file?.job.kind === 'export' ? 7 * 86_400_000 : store.o.fileRetentionMs;
+  if (!file || now > file.createdMs + retention) {
     throw new HttpError(404, reasons('NotFound', `The file ${id} does not exist or has been purged.`));
   }
   return file;

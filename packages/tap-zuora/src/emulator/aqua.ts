@@ -93,6 +93,8 @@ export interface Batch {
 
 export interface Job {
   id: string;
+  /** AQuA job, or a REST Export object run on the same machinery. */
+  kind: 'aqua' | 'export';
   name: string;
   partner: string | null;
   project: string | null;
@@ -186,7 +188,7 @@ export class AquaStore {
     return job.outcome === 'aborted' ? 'aborted' : 'completed';
   }
 
-  submit(body: Record<string, unknown>, now: number): Job {
+  submit(body: Record<string, unknown>, now: number, context: 'export' | 'rest-export' = 'export'): Job {
     const queries = Array.isArray(body.queries) ? (body.queries as Record<string, unknown>[]) : [];
     const version = String(body.version ?? '1.0');
     if (queries.length === 0) throw reject(AQUA_ERRORS.noQueries);
@@ -221,7 +223,7 @@ export class AquaStore {
       const text = String(q.query ?? '');
       let plan: QueryPlan;
       try {
-        plan = planQuery(parseZoql(text), this.tenant, this.timeZone, 'export');
+        plan = planQuery(parseZoql(text), this.tenant, this.timeZone, context);
       } catch (e) {
         if (e instanceof ZoqlSyntaxError) throw reject(AQUA_ERRORS.syntax);
         throw e;
@@ -250,6 +252,7 @@ export class AquaStore {
     const previous = sessionKey ? this.latestOfSession(sessionKey) : null;
     const job: Job = {
       id: this.newId(),
+      kind: context === 'rest-export' ? 'export' : 'aqua',
       name: String(body.name ?? ''),
       partner,
       project,

@@ -55,6 +55,8 @@ export interface FieldDef {
   ref?: string;
   /** Digits after the point for decimals (money 2, prices and quantities up to 9). */
   scale?: number;
+  /** False for fields Describe lists as exportable that the REST Export object nevertheless rejects. */
+  restExport?: boolean;
 }
 
 export interface RelatedDef {
@@ -107,6 +109,7 @@ function f(name: string, type: FieldType, opts: FieldOpts = {}): FieldDef {
     ...(opts.gen ? { gen: opts.gen } : {}),
     ...(opts.ref ? { ref: opts.ref } : {}),
     ...(opts.scale !== undefined ? { scale: opts.scale } : type === 'decimal' ? { scale: 2 } : {}),
+    ...(opts.restExport === false ? { restExport: false } : {}),
   };
 }
 
@@ -174,7 +177,7 @@ export const OBJECTS: readonly ObjectDef[] = [
       f('BcdSettingOption', 'picklist', { options: ['AutoSet', 'ManualSet'] }),
       f('BillCycleDay', 'integer', { required: true }),
       ref('BillToContactId', 'Contact'),
-      f('CommunicationProfileId', 'text', { gen: 'user', maxlength: 32 }),
+      f('CommunicationProfileId', 'text', { gen: 'user', maxlength: 32, restExport: false }),
       money('CreditBalance'),
       f('CrmId', 'text', { gen: 'padded', maxlength: 100 }),
       f('Currency', 'picklist', { options: CURRENCIES, gen: 'currency', required: true }),
@@ -188,7 +191,7 @@ export const OBJECTS: readonly ObjectDef[] = [
       f('PaymentTerm', 'picklist', { options: ['Due Upon Receipt', 'Net 30', 'Net 45', 'Net 60'] }),
       f('PurchaseOrderNumber', 'text', { gen: 'number', maxlength: 100 }),
       f('SalesRepName', 'text', { gen: 'person', maxlength: 50 }),
-      f('SequenceSetId', 'text', { gen: 'user', maxlength: 32 }),
+      f('SequenceSetId', 'text', { gen: 'user', maxlength: 32, restExport: false }),
       ref('SoldToContactId', 'Contact'),
       f('Status', 'picklist', { options: ['Draft', 'Active', 'Canceled'], required: true }),
       money('TotalInvoiceBalance'),
@@ -256,7 +259,7 @@ export const OBJECTS: readonly ObjectDef[] = [
       f('Type', 'picklist', { options: ['CreditCard', 'ACH', 'PayPal', 'BankTransfer', 'DebitCard'] }),
       money('TotalAmountOfErrorPayments'),
       money('TotalAmountOfProcessedPayments'),
-      f('StoredCredentialProfileId', 'text', { gen: 'user', maxlength: 32 }),
+      f('StoredCredentialProfileId', 'text', { gen: 'user', maxlength: 32, restExport: false }),
     ],
     { perThousandAccounts: 1100, related: [rel('Account', 'Account', 'AccountId')] },
   ),
@@ -269,7 +272,7 @@ export const OBJECTS: readonly ObjectDef[] = [
       day('EffectiveEndDate', { required: true }),
       day('EffectiveStartDate', { required: true }),
       f('Name', 'text', { gen: 'name', required: true, maxlength: 255 }),
-      f('ProductNumber', 'text', { gen: 'number', maxlength: 100 }),
+      f('ProductNumber', 'text', { gen: 'number', maxlength: 100, restExport: false }),
       f('SKU', 'text', { gen: 'number', maxlength: 50 }),
       f('ProductLine__c', 'text', { gen: 'awkward' }),
     ],
@@ -484,7 +487,7 @@ export const OBJECTS: readonly ObjectDef[] = [
       day('TargetDate'),
       money('TaxAmount'),
       money('TaxExemptAmount'),
-      f('TemplateId', 'text', { gen: 'user', maxlength: 32 }),
+      f('TemplateId', 'text', { gen: 'user', maxlength: 32, restExport: false }),
       f('Body', 'text', { gen: 'text', contexts: ['soap'], maxlength: 65535 }),
     ],
     { perThousandAccounts: 3000, related: [rel('Account', 'Account', 'AccountId')] },
@@ -600,7 +603,7 @@ export const OBJECTS: readonly ObjectDef[] = [
       day('StartDateTime'),
       ref('SubscriptionId', 'Subscription'),
       f('UOM', 'text', { gen: 'text', maxlength: 25 }),
-      f('ImportId', 'text', { gen: 'user', maxlength: 32 }),
+      f('ImportId', 'text', { gen: 'user', maxlength: 32, restExport: false }),
     ],
     { perThousandAccounts: 4000, related: [rel('Account', 'Account', 'AccountId')] },
   ),

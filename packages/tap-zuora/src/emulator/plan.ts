@@ -23,12 +23,21 @@ export interface QueryPlan {
 }
 
 /** Resolves a parsed query against the catalogue; unknown objects and non-exportable fields are syntax errors. */
-export function planQuery(q: Query, tenant: Tenant, timeZone: string, context: 'export' | 'soap'): QueryPlan {
+export function planQuery(
+  q: Query,
+  tenant: Tenant,
+  timeZone: string,
+  context: 'export' | 'rest-export' | 'soap',
+): QueryPlan {
   const object = objectDef(q.object);
-  if (!object || (context === 'export' && !object.exportable)) {
+  if (!object || (context !== 'soap' && !object.exportable)) {
     throw new ZoqlSyntaxError(`unknown or unavailable object ${q.object}`);
   }
-  const usable = (f: FieldDef) => f.contexts.includes(context) && f.type !== 'blob';
+  const usable = (f: FieldDef) =>
+    f.type !== 'blob' &&
+    (context === 'soap'
+      ? f.contexts.includes('soap')
+      : f.contexts.includes('export') && (context === 'export' || f.restExport !== false));
   const column = (path: string[]): Column => {
     const own =
       path.length === 1 || (path.length === 2 && path[0]!.toLowerCase() === object.name.toLowerCase());

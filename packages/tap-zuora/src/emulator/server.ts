@@ -9,6 +9,7 @@ import { describeList, describeNotFound, describeObject } from './describe.js';
 import { HttpError, parseJson, readText, reasons, send, unauthorized } from './http.js';
 import { type LimitOptions, Limits } from './limits.js';
 import { objectDef } from './objects.js';
+import { crud, exportJson, submitExport } from './rest-export.js';
 import { type SoapOptions, SoapService } from './soap.js';
 import { renderWsdl, SOAP_PATH } from './wsdl.js';
 
@@ -312,9 +313,27 @@ export async function startZuoraEmulator(options: EmulatorOptions = {}): Promise
         return send(res, 200, jobJson(aqua, job, now), headers);
       }
     }
-    const filePath = /^\/v1\/file\/([^/]+)$/.exec(path);
+    if (path === '/v1/object/export' && method === 'POST') {
+      const body = parseJson(await readText(req));
+      if (!body) throw crud(400, 'MALFORMED_JSON', 'Malformed JSON request body');
+      const job = submitExport(aqua, body, now);
+      return send(res, 200, { Success: true, Id: job.id }, headers);
+    }
+    const exportPath = /^\/v1\/object\/export\/([^/]+)$/.exec(path);
+    if (exportPath && method === 'GET') {
+      const job = aqua.jobs.get(decodeURIComponent(exportPath[1]!));
+      if (!job || job.kind !== 'export') throw crud(404, 'INVALID_ID', `invalid export id ${exportPath[1]}`);
+      return send(res, 200, exportJson(aqua, job, now), headers);
+    }
+    // AQuA files are under /v1/file/, REST export files under /v1/files/.
+    const filePath = /^\/v1\/(files?)\/([^/]+)$/.exec(path);
     if (filePath && method === 'GET') {
-      const file = fileOr404(aqua, decodeURIComponent(filePath[1]!), now);
+      const file = fileOr404(
+        aqua,
+        decodeURIComponent(filePath[2]!),
+        now,
+        filePath[1] === 'files' ? 'export' : 'aqua',
+      );
       const ff = fileFaults.find((f) => f.remaining > 0);
       if (ff) ff.remaining--;
       return streamFile(aqua, file, res, headers, ff ?? null);
