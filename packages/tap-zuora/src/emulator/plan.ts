@@ -1,7 +1,7 @@
 import { isoDay, type Row, type Tenant, type Value } from './data.js';
 import { type FieldDef, fieldDef, type ObjectDef, objectDef } from './objects.js';
 import { parseDateTime } from './tz.js';
-import { type Condition, type Literal, type Query, ZoqlSyntaxError } from './zoql.js';
+import { type Condition, type Literal, parseZoql, type Query, ZoqlSyntaxError } from './zoql.js';
 
 /** One output column of a query: its CSV headers and how to read it from a row of the FROM object. */
 export interface Column {
@@ -79,6 +79,16 @@ export function planQuery(
     orderBy = { field: c.field, desc: q.orderBy.desc };
   }
   return { object, columns, matches, orderBy, limit: q.limit };
+}
+
+/** Plain ZOQL (SOAP query, REST query action): one object, no joins, no `*`, no `order by`, ≤ 10,000 chars. */
+export function planZoql(text: string, tenant: Tenant, timeZone: string): QueryPlan {
+  if (text.length > 10_000) throw new ZoqlSyntaxError('query longer than 10,000 characters');
+  const parsed = parseZoql(text);
+  if (parsed.orderBy || parsed.fields === '*' || parsed.fields.some((f) => f.length > 1)) {
+    throw new ZoqlSyntaxError('ZOQL has no joins, * or order by');
+  }
+  return planQuery(parsed, tenant, timeZone, 'soap');
 }
 
 function predicate(c: Condition, col: Column, timeZone: string): (row: Row) => boolean {

@@ -1,9 +1,11 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { actionQuery, actionQueryMore } from './action-query.js';
 import { type AquaOptions, AquaRejection, AquaStore, type JobFault } from './aqua.js';
 import { type FileFault, fileOr404, jobJson, streamFile } from './aqua-http.js';
 import { type AuthOptions, type Credentials, TokenStore } from './auth.js';
 import { Clock } from './clock.js';
+import { QueryCursors } from './cursors.js';
 import { type Row, Tenant, type TenantOptions, type Value } from './data.js';
 import { describeList, describeNotFound, describeObject } from './describe.js';
 import { HttpError, parseJson, readText, reasons, send, unauthorized } from './http.js';
@@ -90,6 +92,7 @@ export async function startZuoraEmulator(options: EmulatorOptions = {}): Promise
   const aqua = new AquaStore(tenant, options);
   const soap = new SoapService(tenant, tokens, aqua.timeZone, options);
   const limits = new Limits(options.limits);
+  const actionCursors = new QueryCursors(tenant, options.locatorIdleMs ?? 15 * 60_000);
   const homeHost = options.dataCenter ?? 'rest.na.zuora.com';
   const faults: (Fault & { remaining: number })[] = [];
   const fileFaults: (FileFault & { remaining: number })[] = [];
@@ -312,6 +315,15 @@ export async function startZuoraEmulator(options: EmulatorOptions = {}): Promise
         }
         return send(res, 200, jobJson(aqua, job, now), headers);
       }
+    }
+    if ((path === '/v1/action/query' || path === '/v1/action/queryMore') && method === 'POST') {
+      const body = parseJson(await readText(req));
+      if (!body) throw crud(400, 'MALFORMED_JSON', 'Malformed JSON request body');
+      const page =
+        path === '/v1/action/query'
+          ? actionQuery(actionCursors, tenant, aqua.timeZone, body, now)
+          : actionQueryMore(actionCursors, aqua.timeZone, body, now);
+      return send(res, 200, page, headers);
     }
     if (path === '/v1/object/export' && method === 'POST') {
       const body = parseJson(await readText(req));

@@ -1,12 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { DOMParser } from '@xmldom/xmldom';
 import type { TokenStore } from './auth.js';
+import { InvalidLocatorError, QueryCursors, type QueryPage } from './cursors.js';
 import type { Row, Tenant, Value } from './data.js';
 import { escapeXml } from './describe.js';
 import type { FieldDef } from './objects.js';
-import { type Column, planQuery, type QueryPlan } from './plan.js';
+import { type Column, planZoql, type QueryPlan } from './plan.js';
 import { formatIsoOffset } from './tz.js';
-import { parseZoql, ZoqlSyntaxError } from './zoql.js';
+import { ZoqlSyntaxError } from './zoql.js';
 
 const API = 'http://api.zuora.com/';
 
@@ -27,21 +28,11 @@ export class SoapFault extends Error {
   }
 }
 
-interface Cursor {
-  plan: QueryPlan;
-  /** Next row index to scan, and rows delivered so far. */
-  next: number;
-  delivered: number;
-  size: number;
-  lastUsedMs: number;
-}
-
 /** SOAP login/query/queryMore over the generated tenant; sessions and locators expire when idle. */
 export class SoapService {
   private readonly sessions = new Map<string, number>();
-  private readonly cursors = new Map<string, Cursor>();
+  private readonly cursors: QueryCursors;
   private readonly sessionIdleMs: number;
-  private readonly locatorIdleMs: number;
 
   constructor(
     private readonly tenant: Tenant,
@@ -50,7 +41,7 @@ export class SoapService {
     o: SoapOptions = {},
   ) {
     this.sessionIdleMs = o.sessionIdleMs ?? 15 * 60_000;
-    this.locatorIdleMs = o.locatorIdleMs ?? 15 * 60_000;
+    this.cursors = new QueryCursors(tenant, o.locatorIdleMs ?? 15 * 60_000);
   }
 
   /** Answers one envelope; returns the response envelope (faults included, for a 500). */
@@ -103,70 +94,37 @@ export class SoapService {
       const q = text(call, 'queryString') ?? '';
       let plan: QueryPlan;
       try {
-        if (q.length > 10_000) throw new ZoqlSyntaxError('query longer than 10,000 characters');
-        const parsed = parseZoql(q);
-        if (parsed.orderBy || parsed.fields === '*' || parsed.fields.some((f) => f.length > 1)) {
-          throw new ZoqlSyntaxError('ZOQL has no joins, * or order by');
-        }
-        plan = planQuery(parsed, this.tenant, this.timeZone, 'soap');
+        plan = planZoql(q, this.tenant, this.timeZone);
       } catch (e) {
         if (e instanceof ZoqlSyntaxError)
           throw new SoapFault('MalformedQueryFault', 'MALFORMED_QUERY', e.message);
         throw e;
       }
-      let size = 0;
-      for (const _ of this.scan(plan, 0)) size++;
-      const cursor: Cursor = { plan, next: 0, delivered: 0, size, lastUsedMs: now };
-      return this.page('queryResponse', randomBytes(16).toString('hex'), cursor, batchSize, now);
+      return this.page('queryResponse', this.cursors.start(plan, batchSize, now));
     }
     if (name === 'queryMore') {
       const locator = text(call, 'queryLocator') ?? '';
-      const cursor = this.cursors.get(locator);
-      if (!cursor || now - cursor.lastUsedMs > this.locatorIdleMs) {
-        this.cursors.delete(locator);
-        throw new SoapFault(
-          'InvalidQueryLocatorFault',
-          'INVALID_QUERY_LOCATOR',
-          `Invalid query locator: ${locator}`,
-        );
+      let page: QueryPage;
+      try {
+        page = this.cursors.more(locator, batchSize, now);
+      } catch (e) {
+        if (e instanceof InvalidLocatorError) {
+          throw new SoapFault('InvalidQueryLocatorFault', 'INVALID_QUERY_LOCATOR', e.message);
+        }
+        throw e;
       }
-      this.cursors.delete(locator);
-      return this.page('queryMoreResponse', locator.split('-')[0]!, cursor, batchSize, now);
+      return this.page('queryMoreResponse', page);
     }
     throw new SoapFault('UnexpectedErrorFault', 'UNKNOWN_ERROR', `Unsupported call ${name}`);
   }
 
-  private *scan(plan: QueryPlan, from: number): Generator<{ row: Row; index: number }> {
-    const n = this.tenant.count(plan.object);
-    for (let i = from; i < n; i++) {
-      const t = this.tenant.times(plan.object, i);
-      if (t.deletedMs !== null) continue;
-      const row = this.tenant.row(plan.object, i);
-      if (plan.matches(row)) yield { row, index: i };
-    }
-  }
-
-  private page(element: string, queryId: string, cursor: Cursor, batchSize: number, now: number): string {
-    const records: string[] = [];
-    let next = this.tenant.count(cursor.plan.object);
-    for (const { row, index } of this.scan(cursor.plan, cursor.next)) {
-      if (records.length === batchSize) {
-        next = index;
-        break;
-      }
-      records.push(recordXml(cursor.plan, row, this.timeZone));
-    }
-    cursor.delivered += records.length;
-    cursor.next = next;
-    cursor.lastUsedMs = now;
-    const done = cursor.delivered >= cursor.size;
-    let locator = '';
-    if (!done) {
-      locator = `${queryId}-${cursor.delivered}`;
-      this.cursors.set(locator, cursor);
-    }
+  private page(element: string, page: QueryPage): string {
+    const records = page.rows.map((row) => recordXml(page.plan, row, this.timeZone)).join('');
+    const locator = page.locator
+      ? `<ns1:queryLocator>${page.locator}</ns1:queryLocator>`
+      : '<ns1:queryLocator xsi:nil="true"/>';
     return envelope(
-      `<ns1:${element} xmlns:ns1="${API}" xmlns:ns2="http://object.api.zuora.com/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><ns1:result><ns1:done>${done}</ns1:done>${done ? '<ns1:queryLocator xsi:nil="true"/>' : `<ns1:queryLocator>${locator}</ns1:queryLocator>`}${records.join('')}<ns1:size>${cursor.size}</ns1:size></ns1:result></ns1:${element}>`,
+      `<ns1:${element} xmlns:ns1="${API}" xmlns:ns2="http://object.api.zuora.com/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><ns1:result><ns1:done>${page.done}</ns1:done>${locator}${records}<ns1:size>${page.size}</ns1:size></ns1:result></ns1:${element}>`,
     );
   }
 }
