@@ -92,7 +92,7 @@ export async function streamFile(
   for (const { row, deleted: isDeleted } of store.batchRows(job, batch)) {
     if (ordinal++ < file.from) continue;
     if (written >= limit) break;
-    let line = rowLine(batch.plan.columns, row, deleted, isDeleted, job.csv);
+    let line = rowLine(batch.plan.columns, row!, deleted, isDeleted, job.csv);
     if (fault?.kind === 'nul' && written % 7 === 0) line = line.replace(',', ',\u0000');
     if (written === cutAt) {
       chunk += line.slice(0, Math.floor(line.length / 2));

@@ -346,7 +346,7 @@ export class AquaStore {
   }
 
   /** Rows of a batch in output order, each with its deleted flag; computed on demand, never stored. */
-  *batchRows(job: Job, b: Batch): Generator<{ row: Row; deleted: boolean }> {
+  *batchRows(job: Job, b: Batch, withValues = true): Generator<{ row: Row | null; deleted: boolean }> {
     const asOf = this.startMs(job);
     const o = b.plan.object;
     const n = this.tenant.count(o);
@@ -369,8 +369,9 @@ export class AquaStore {
         if (!b.deleted || !inWindow) continue;
         deleted = true;
       } else if (!(t.changedMs > b.fromMs && t.changedMs <= asOf)) continue;
-      const row = this.tenant.row(o, i);
-      if (!b.plan.matches(row)) continue;
+      // Counting a query without conditions needs no values: only the row's times.
+      const row = withValues || b.plan.filtered ? this.tenant.row(o, i) : null;
+      if (row && !b.plan.matches(row)) continue;
       yield { row, deleted };
       if (b.plan.limit !== null && ++emitted >= b.plan.limit) return;
     }
@@ -386,7 +387,7 @@ export class AquaStore {
 
   private countRows(job: Job, b: Batch): number {
     let n = 0;
-    for (const _ of this.batchRows(job, b)) n++;
+    for (const _ of this.batchRows(job, b, false)) n++;
     return n;
   }
 

@@ -65,11 +65,11 @@ export class Tenant {
 
   /** 32-hex Zuora-style id; the object and the index can be read back from it. */
   idOf(o: ObjectDef, index: number): string {
-    return `${ID_PREFIX}${hex(hashString(o.name), 8)}${index.toString(16).padStart(16, '0')}`;
+    return `${idPrefix(o)}${index.toString(16).padStart(16, '0')}`;
   }
 
   indexOfId(o: ObjectDef, id: string): number | null {
-    if (id.length !== 32 || !id.startsWith(`${ID_PREFIX}${hex(hashString(o.name), 8)}`)) return null;
+    if (id.length !== 32 || !id.startsWith(idPrefix(o))) return null;
     const i = Number.parseInt(id.slice(16), 16);
     return Number.isFinite(i) && i < this.count(o) ? i : null;
   }
@@ -250,8 +250,28 @@ export function toMs(t: number | string | Date): number {
   return ms;
 }
 
+const days = new Map<number, string>();
+
+/** `YYYY-MM-DD` (UTC) of an instant, cached per day: generated rows format many dates. */
 export function isoDay(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 10);
+  const day = Math.floor(ms / 86_400_000);
+  let s = days.get(day);
+  if (s === undefined) {
+    s = new Date(day * 86_400_000).toISOString().slice(0, 10);
+    days.set(day, s);
+  }
+  return s;
+}
+
+const prefixes = new Map<string, string>();
+
+function idPrefix(o: ObjectDef): string {
+  let p = prefixes.get(o.name);
+  if (p === undefined) {
+    p = `${ID_PREFIX}${hex(hashString(o.name), 8)}`;
+    prefixes.set(o.name, p);
+  }
+  return p;
 }
 
 function hex(n: number, width: number): string {

@@ -18,6 +18,8 @@ export interface QueryPlan {
   object: ObjectDef;
   columns: Column[];
   matches(row: Row): boolean;
+  /** Whether `matches` looks at values at all (a `where` clause). */
+  filtered: boolean;
   orderBy: { field: FieldDef; desc: boolean } | null;
   limit: number | null;
 }
@@ -78,7 +80,7 @@ export function planQuery(
     const c = column(q.orderBy.field);
     orderBy = { field: c.field, desc: q.orderBy.desc };
   }
-  return { object, columns, matches, orderBy, limit: q.limit };
+  return { object, columns, matches, filtered: groups.length > 0, orderBy, limit: q.limit };
 }
 
 /** Plain ZOQL (SOAP query, REST query action): one object, no joins, no `*`, no `order by`, ≤ 10,000 chars. */

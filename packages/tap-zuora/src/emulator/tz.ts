@@ -21,9 +21,35 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
   return f;
 }
 
+const offsets = new Map<string, Map<number, number>>();
+
 /** Offset of `timeZone` from UTC at instant `ms`, in minutes (Pacific: -480 or -420). */
 export function offsetMinutes(ms: number, timeZone: string): number {
   if (timeZone === 'UTC') return 0;
+  // Offsets change at most once a day, on a whole hour: a day whose start and end agree is cached whole (key
+  // = -day - 1), a changeover day hour by hour. A few Intl calls per day instead of one per value.
+  let cache = offsets.get(timeZone);
+  if (!cache) {
+    cache = new Map();
+    offsets.set(timeZone, cache);
+  }
+  const day = Math.floor(ms / 86_400_000);
+  let off = cache.get(-day - 1);
+  if (off !== undefined) return off;
+  const hour = Math.floor(ms / 3_600_000);
+  off = cache.get(hour);
+  if (off !== undefined) return off;
+  const start = intlOffset(day * 86_400_000, timeZone);
+  if (start === intlOffset(day * 86_400_000 + 86_399_000, timeZone)) {
+    cache.set(-day - 1, start);
+    return start;
+  }
+  off = intlOffset(hour * 3_600_000, timeZone);
+  cache.set(hour, off);
+  return off;
+}
+
+function intlOffset(ms: number, timeZone: string): number {
   const parts = Object.fromEntries(
     formatter(timeZone)
       .formatToParts(new Date(ms))
