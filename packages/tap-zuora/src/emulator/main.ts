@@ -15,7 +15,10 @@ const USAGE = `Usage: zuora-emulator [options]
   --now ISO                freeze the clock at this time (steer it via POST /__emulator/clock)
 `;
 
+// `pnpm --filter tap-zuora emulator -- --port 8080` forwards the `--` itself.
+const argv = process.argv.slice(2);
 const { values } = parseArgs({
+  args: argv[0] === '--' ? argv.slice(1) : argv,
   options: {
     port: { type: 'string', default: '0' },
     seed: { type: 'string', default: '1' },
