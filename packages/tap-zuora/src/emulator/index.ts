@@ -1,4 +1,5 @@
-export { AQUA_ERRORS, type AquaOptions, type JobFault, type JobOutcome } from './aqua.js';
+export type { AquaOptions, JobFault, JobOutcome } from './aqua.js';
+export { AQUA_ERRORS } from './aqua-errors.js';
 export type { FileFault } from './aqua-http.js';
 export { type AuthOptions, type Credentials, DEFAULT_CREDENTIALS } from './auth.js';
 export { type Row, Tenant, type TenantOptions, type Value } from './data.js';

@@ -1,4 +1,5 @@
-import { AquaRejection, type AquaStore, type Job } from './aqua.js';
+import type { AquaStore, Job } from './aqua.js';
+import { AquaRejection } from './aqua-errors.js';
 import { HttpError } from './http.js';
 import { formatIsoOffset } from './tz.js';
 

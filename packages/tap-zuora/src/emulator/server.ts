@@ -1,17 +1,14 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { actionQuery, actionQueryMore } from './action-query.js';
-import { type AquaOptions, AquaRejection, AquaStore, type JobFault } from './aqua.js';
-import { type FileFault, fileOr404, jobJson, streamFile } from './aqua-http.js';
+import { type AquaOptions, AquaStore, type JobFault } from './aqua.js';
+import type { FileFault } from './aqua-http.js';
 import { type AuthOptions, type Credentials, TokenStore } from './auth.js';
 import { Clock } from './clock.js';
 import { QueryCursors } from './cursors.js';
 import { type Row, Tenant, type TenantOptions, type Value } from './data.js';
-import { describeList, describeNotFound, describeObject } from './describe.js';
 import { HttpError, parseJson, readText, reasons, send, unauthorized } from './http.js';
 import { type LimitOptions, Limits } from './limits.js';
-import { objectDef } from './objects.js';
-import { crud, exportJson, submitExport } from './rest-export.js';
+import { type ApiEnv, apiRoute } from './routes.js';
 import { type SoapOptions, SoapService } from './soap.js';
 import { renderWsdl, SOAP_PATH } from './wsdl.js';
 
@@ -98,6 +95,19 @@ export async function startZuoraEmulator(options: EmulatorOptions = {}): Promise
   const fileFaults: (FileFault & { remaining: number })[] = [];
   const log: RequestLogEntry[] = [];
   let origin = '';
+  const apiEnv: ApiEnv = {
+    tenant,
+    aqua,
+    actionCursors,
+    get origin() {
+      return origin;
+    },
+    takeFileFault: () => {
+      const ff = fileFaults.find((f) => f.remaining > 0);
+      if (ff) ff.remaining--;
+      return ff ?? null;
+    },
+  };
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const now = clock.nowMs();
@@ -163,7 +173,7 @@ export async function startZuoraEmulator(options: EmulatorOptions = {}): Promise
       entry.auth = authenticate(req, host, now);
       limits.inFlight++;
       try {
-        await apiRoute(req, res, path, url, now, headers);
+        await apiRoute(apiEnv, req, res, path, now, headers);
       } finally {
         limits.inFlight--;
       }
@@ -242,116 +252,6 @@ export async function startZuoraEmulator(options: EmulatorOptions = {}): Promise
     }
     const answer = soap.handle(await readText(req), now, `${origin}${SOAP_PATH}`);
     send(res, answer.status, answer.body, {}, 'text/xml; charset=utf-8');
-  };
-
-  const apiRoute = async (
-    req: IncomingMessage,
-    res: ServerResponse,
-    path: string,
-    url: URL,
-    now: number,
-    headers: Record<string, string>,
-  ) => {
-    const method = req.method ?? 'GET';
-    const describe = /^\/v1\/(?:\d+(?:\.\d+)?\/)?describe(?:\/([^/]+))?\/?$/.exec(path);
-    if (describe && method === 'GET') {
-      const name = describe[1];
-      if (!name)
-        return send(res, 200, describeList(tenant.objects(), origin), headers, 'text/xml; charset=utf-8');
-      const o = objectDef(decodeURIComponent(name));
-      if (!o) return send(res, 404, describeNotFound(name), headers, 'text/xml; charset=utf-8');
-      return send(res, 200, describeObject(o, origin), headers, 'text/xml; charset=utf-8');
-    }
-    if (/^\/v1\/batch-query\/?$/.test(path) && method === 'POST') {
-      const body = parseJson(await readText(req));
-      if (!body) throw new HttpError(400, reasons(90000090, 'Malformed JSON request body'));
-      try {
-        const job = aqua.submit(body, now);
-        return send(res, 200, jobJson(aqua, job, now), headers);
-      } catch (e) {
-        if (!(e instanceof AquaRejection)) throw e;
-        // Rejections answer 200 with errorCode/message and, as clients expect, an id they may DELETE.
-        return send(
-          res,
-          200,
-          {
-            id: `rejected-${now.toString(16)}`,
-            status: 'error',
-            errorCode: e.errorCode,
-            message: e.message,
-            batches: [],
-          },
-          headers,
-        );
-      }
-    }
-    const last = /^\/v1\/batch-query\/jobs\/partner\/([^/]+)\/project\/([^/]+)$/.exec(path);
-    if (last && method === 'GET') {
-      const job = aqua.lastCompletedJob(decodeURIComponent(last[1]!), decodeURIComponent(last[2]!));
-      if (!job)
-        return send(
-          res,
-          200,
-          { errorCode: '90002', message: 'No completed job for this partner and project.' },
-          headers,
-        );
-      return send(res, 200, jobJson(aqua, job, now), headers);
-    }
-    const jobPath = /^\/v1\/batch-query\/jobs\/([^/]+)$/.exec(path);
-    if (jobPath) {
-      const id = decodeURIComponent(jobPath[1]!);
-      const job = aqua.jobs.get(id);
-      if (method === 'DELETE' && id.startsWith('rejected-'))
-        return send(res, 200, { id, status: 'error' }, headers);
-      if (!job) return send(res, 200, { errorCode: '90002', message: `Invalid job id: ${id}` }, headers);
-      if (method === 'GET') return send(res, 200, jobJson(aqua, job, now), headers);
-      if (method === 'DELETE') {
-        try {
-          aqua.cancel(job, now);
-        } catch (e) {
-          if (e instanceof AquaRejection)
-            return send(res, 200, { id, errorCode: e.errorCode, message: e.message }, headers);
-          throw e;
-        }
-        return send(res, 200, jobJson(aqua, job, now), headers);
-      }
-    }
-    if ((path === '/v1/action/query' || path === '/v1/action/queryMore') && method === 'POST') {
-      const body = parseJson(await readText(req));
-      if (!body) throw crud(400, 'MALFORMED_JSON', 'Malformed JSON request body');
-      const page =
-        path === '/v1/action/query'
-          ? actionQuery(actionCursors, tenant, aqua.timeZone, body, now)
-          : actionQueryMore(actionCursors, aqua.timeZone, body, now);
-      return send(res, 200, page, headers);
-    }
-    if (path === '/v1/object/export' && method === 'POST') {
-      const body = parseJson(await readText(req));
-      if (!body) throw crud(400, 'MALFORMED_JSON', 'Malformed JSON request body');
-      const job = submitExport(aqua, body, now);
-      return send(res, 200, { Success: true, Id: job.id }, headers);
-    }
-    const exportPath = /^\/v1\/object\/export\/([^/]+)$/.exec(path);
-    if (exportPath && method === 'GET') {
-      const job = aqua.jobs.get(decodeURIComponent(exportPath[1]!));
-      if (!job || job.kind !== 'export') throw crud(404, 'INVALID_ID', `invalid export id ${exportPath[1]}`);
-      return send(res, 200, exportJson(aqua, job, now), headers);
-    }
-    // AQuA files are under /v1/file/, REST export files under /v1/files/.
-    const filePath = /^\/v1\/(files?)\/([^/]+)$/.exec(path);
-    if (filePath && method === 'GET') {
-      const file = fileOr404(
-        aqua,
-        decodeURIComponent(filePath[2]!),
-        now,
-        filePath[1] === 'files' ? 'export' : 'aqua',
-      );
-      const ff = fileFaults.find((f) => f.remaining > 0);
-      if (ff) ff.remaining--;
-      return streamFile(aqua, file, res, headers, ff ?? null);
-    }
-    void url;
-    throw new HttpError(404, reasons(50000040, `No route for ${method} ${path}`));
   };
 
   const controlRoute = async (req: IncomingMessage, res: ServerResponse, path: string) => {
