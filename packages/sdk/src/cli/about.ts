@@ -1,5 +1,6 @@
 /** `--about`: what the connector is and which settings it takes, as JSON (Meltano's shape) or Markdown. */
 import type { ConnectorInfo } from '../connector.js';
+import { withMapperCapabilities } from '../maps/settings.js';
 import type { JSONSchema } from '../schema/json-schema.js';
 
 export function aboutJson(info: ConnectorInfo, settings: JSONSchema): Record<string, unknown> {
@@ -8,7 +9,7 @@ export function aboutJson(info: ConnectorInfo, settings: JSONSchema): Record<str
     description: info.description,
     version: info.version,
     sdk_version: `singer-ts ${info.version}`,
-    capabilities: info.capabilities,
+    capabilities: withMapperCapabilities(info.capabilities, settings),
     settings: redactExamples(settings),
   };
 }
@@ -58,7 +59,7 @@ export function aboutMarkdown(info: ConnectorInfo, settings: JSONSchema): string
     '',
     '## Capabilities',
     '',
-    ...info.capabilities.map((capability) => `- \`${capability}\``),
+    ...withMapperCapabilities(info.capabilities, settings).map((capability) => `- \`${capability}\``),
     '',
     '## Settings',
     '',

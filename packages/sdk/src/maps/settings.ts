@@ -62,3 +62,16 @@ export const mapperSettingsSchema: JSONSchema = {
     },
   },
 };
+
+/**
+ * The capabilities the map stage gives every connector whose settings include the mapper's:
+ * `stream-maps` and `schema-flattening`, added to what the connector declares (once each).
+ */
+export function withMapperCapabilities<T extends string>(declared: readonly T[], settings: JSONSchema): T[] {
+  const properties = settings.properties ?? {};
+  const added = [
+    ...(Object.hasOwn(properties, 'stream_maps') ? ['stream-maps'] : []),
+    ...(Object.hasOwn(properties, 'flattening_enabled') ? ['schema-flattening'] : []),
+  ] as T[];
+  return [...new Set([...declared, ...added])];
+}

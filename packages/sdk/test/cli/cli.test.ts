@@ -19,7 +19,7 @@ describe('runCli', () => {
     expect(about).toMatchObject({
       name: 'tap-events',
       version: '1.2.3',
-      capabilities: ['catalog', 'discover', 'state', 'about'],
+      capabilities: ['catalog', 'discover', 'state', 'about', 'stream-maps', 'schema-flattening'],
     });
     expect(about.settings.properties.api_token).toMatchObject({ secret: true, examples: ['***'] });
     expect(result.stdout).not.toContain('abcd1234');
