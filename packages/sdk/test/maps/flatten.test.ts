@@ -11,38 +11,18 @@ import { createStreamMapper, type MapperConfig } from '../../src/maps/index.js';
 import type { SchemaMessage } from '../../src/protocol/messages.js';
 import { runConnector } from '../../src/testing/index.js';
 import { EventsTap } from '../fixtures/events-tap.js';
+import { I, mystream, people, S } from './meltano-stream.js';
 
 type Row = Record<string, unknown>;
-const S = { type: ['string', 'null'] };
-const I = { type: ['integer', 'null'] };
-
-const mystream: SchemaMessage = {
-  type: 'SCHEMA',
-  stream: 'mystream',
-  key_properties: [],
-  bookmark_properties: ['joined_at'],
-  schema: {
-    type: 'object',
-    required: ['email'],
-    properties: {
-      email: { type: ['string'] },
-      count: I,
-      user: {
-        type: ['object', 'null'],
-        properties: {
-          id: I,
-          sub: { type: ['object', 'null'], properties: { num: I, custom_obj: S } },
-          some_numbers: { type: ['array', 'null'], items: { type: ['number'] } },
-        },
-      },
-      joined_at: { type: ['string', 'null'], format: 'date-time' },
-    },
-  } as never,
-};
-const alice = {
+const alice = people[0]!;
+/** Meltano's flatten_all snapshot of alice's record. */
+const flatAlice = {
   email: 'alice@example.com',
   count: 21,
-  user: { id: 1, sub: { num: 1, custom_obj: 'obj-hello' }, some_numbers: [3.14, 2.718] },
+  user__id: 1,
+  user__sub__num: 1,
+  user__sub__custom_obj: 'obj-hello',
+  user__some_numbers: '[3.14,2.718]',
   joined_at: '2022-01-01T00:00:00Z',
 };
 
@@ -77,15 +57,7 @@ describe('6. flattening', () => {
   });
 
   it('depth 2 flattens everything; flattening_separator changes the joint (flatten_all snapshots)', () => {
-    expect(flatten({ flattening_enabled: true, flattening_max_depth: 2 }).record).toEqual({
-      email: 'alice@example.com',
-      count: 21,
-      user__id: 1,
-      user__sub__num: 1,
-      user__sub__custom_obj: 'obj-hello',
-      user__some_numbers: '[3.14,2.718]',
-      joined_at: '2022-01-01T00:00:00Z',
-    });
+    expect(flatten({ flattening_enabled: true, flattening_max_depth: 2 }).record).toEqual(flatAlice);
     const dotted = flatten({ flattening_enabled: true, flattening_max_depth: 2, flattening_separator: '.' });
     expect(Object.keys(dotted.schema.schema.properties ?? {})).toEqual([
       'email',
@@ -174,17 +146,7 @@ describe('6. flattening', () => {
       input: [mystream, { type: 'RECORD', stream: 'mystream', record: alice }] as never,
     });
     expect(result.exitCode).toBe(0);
-    expect(result.records('mystream')).toEqual([
-      {
-        email: 'alice@example.com',
-        count: 21,
-        user__id: 1,
-        user__sub__num: 1,
-        user__sub__custom_obj: 'obj-hello',
-        user__some_numbers: '[3.14,2.718]',
-        joined_at: '2022-01-01T00:00:00Z',
-      },
-    ]);
+    expect(result.records('mystream')).toEqual([flatAlice]);
   });
 });
 

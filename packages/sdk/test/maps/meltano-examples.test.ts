@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { MapperError } from '../../src/errors.js';
 import { createStreamMapper, type MapperConfig } from '../../src/maps/index.js';
 import type { RecordMessage, SchemaMessage } from '../../src/protocol/messages.js';
+import { I, mystream, people, S } from './meltano-stream.js';
 
 type Row = Record<string, unknown>;
 const md5 = (text: string): string => createHash('md5').update(text).digest('hex');
@@ -34,48 +35,6 @@ function run(config: MapperConfig, schema: SchemaMessage, records: Row[]) {
   }
   return { schemas, records: out };
 }
-
-const S: { type: ['string', 'null'] } = { type: ['string', 'null'] };
-const I: { type: ['integer', 'null'] } = { type: ['integer', 'null'] };
-
-// The `mystream` stream of Meltano's tests/core/test_mapper.py.
-const mystream: SchemaMessage = {
-  type: 'SCHEMA',
-  stream: 'mystream',
-  key_properties: [],
-  schema: {
-    type: 'object',
-    required: ['email'],
-    properties: {
-      email: { type: ['string'] },
-      count: I,
-      user: {
-        type: ['object', 'null'],
-        properties: {
-          id: I,
-          sub: { type: ['object', 'null'], properties: { num: I, custom_obj: S } },
-          some_numbers: { type: ['array', 'null'], items: { type: ['number'] } },
-        },
-      },
-      joined_at: { type: ['string', 'null'], format: 'date-time' },
-    },
-  } as never,
-};
-
-const people = [
-  {
-    email: 'alice@example.com',
-    count: 21,
-    user: { id: 1, sub: { num: 1, custom_obj: 'obj-hello' }, some_numbers: [3.14, 2.718] },
-    joined_at: '2022-01-01T00:00:00Z',
-  },
-  {
-    email: 'bob@example.com',
-    count: 13,
-    user: { id: 2, sub: { num: 2, custom_obj: 'obj-world' }, some_numbers: [10.32, 1.618] },
-    joined_at: '2022-01-01T00:00:00Z',
-  },
-];
 
 describe('1. __alias__ is an expression', () => {
   const users = schemaMessage('users', { id: { type: 'integer' } }, { key_properties: ['id'] });
