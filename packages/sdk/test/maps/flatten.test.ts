@@ -4,11 +4,16 @@
  * then through a tap and `singer-map`, which share the one implementation in the map stage.
  */
 import { createHash } from 'node:crypto';
+import { Readable, Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { SingerMap } from '../../src/index.js';
+import { Logger } from '../../src/logging.js';
 import { flattenKey } from '../../src/maps/flatten.js';
 import { createStreamMapper, type MapperConfig } from '../../src/maps/index.js';
 import type { SchemaMessage } from '../../src/protocol/messages.js';
+import type { Batch } from '../../src/target/batcher.js';
+import { type PreparedRow, Sink } from '../../src/target/sink.js';
+import { Target } from '../../src/target/target.js';
 import { runConnector } from '../../src/testing/index.js';
 import { EventsTap } from '../fixtures/events-tap.js';
 import { I, mystream, people, S } from './meltano-stream.js';
@@ -147,6 +152,40 @@ describe('6. flattening', () => {
     });
     expect(result.exitCode).toBe(0);
     expect(result.records('mystream')).toEqual([flatAlice]);
+  });
+});
+
+/** A target that keeps the schema and rows its sinks receive. */
+class RecordingTarget extends Target {
+  readonly schemas: SchemaMessage[] = [];
+  readonly rows: Row[] = [];
+  protected createSink(message: SchemaMessage): Sink {
+    this.schemas.push(message);
+    const rows = this.rows;
+    return new (class extends Sink<Row> {
+      protected prepare(record: Row): PreparedRow<Row> {
+        return { row: record, bytes: 100 };
+      }
+      protected async load(batch: Batch<Row>): Promise<void> {
+        rows.push(...batch.rows);
+      }
+    })(message, { logger: this.logger, settings: this.settings });
+  }
+}
+
+describe('6. flattening in a target', () => {
+  it('gives the sinks flattened schemas and rows', async () => {
+    const target = new RecordingTarget({
+      config: { flattening_enabled: true, flattening_max_depth: 2 },
+      logger: new Logger({ name: 'test', sink: () => undefined }),
+    });
+    const lines = [mystream, { type: 'RECORD', stream: 'mystream', record: alice }].map((m) =>
+      JSON.stringify(m),
+    );
+    const output = new Writable({ write: (_chunk, _encoding, callback) => callback() });
+    await target.run(Readable.from([`${lines.join('\n')}\n`]), output);
+    expect(Object.keys(target.schemas[0]!.schema.properties ?? {})).toContain('user__sub__custom_obj');
+    expect(target.rows).toEqual([flatAlice]);
   });
 });
 
