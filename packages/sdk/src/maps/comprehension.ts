@@ -38,6 +38,26 @@ export function compileComprehension(
   const element = compile(node.element, scope);
   const value = node.value === undefined ? undefined : compile(node.value, scope);
 
+  const only = clauses.length === 1 ? clauses[0]! : undefined;
+  if (only !== undefined && !only.unpack && value === undefined) {
+    // The common form, `[f(x) for x in xs if c(x)]`, as one plain loop.
+    const slot = only.slots[0]!;
+    const ifs = only.ifs;
+    return (r: Row, s: unknown) => {
+      const items = only.iter(r, s);
+      if (items === null || items === undefined) return null;
+      const list: unknown[] = [];
+      const all = iterate(items, 'a comprehension');
+      if (all.length > MAX_COMPREHENSION_ITEMS)
+        throw new RangeError(`a comprehension may take at most ${MAX_COMPREHENSION_ITEMS} items`);
+      nextItem: for (const item of all) {
+        frame[slot] = item;
+        for (const test of ifs) if (!truthy(test(r, s))) continue nextItem;
+        list.push(element(r, s));
+      }
+      return list;
+    };
+  }
   return (r: Row, s: unknown) => {
     const first = clauses[0]!.iter(r, s);
     // Null flows through, as everywhere in the language: a missing list maps to null.

@@ -209,17 +209,19 @@ function table(value: unknown): Record<string, Method> | undefined {
   return undefined;
 }
 
+const NO_KEYWORDS: Readonly<Record<string, unknown>> = Object.freeze({});
+
 export function callMethod(
   method: string,
   value: unknown,
   args: unknown[],
-  kwargs: Record<string, unknown> = {},
+  kwargs: Record<string, unknown> = NO_KEYWORDS,
 ): unknown {
   if (value === null || value === undefined) return null;
-  const implementation = table(value)?.[method];
-  if (implementation === undefined || !Object.hasOwn(table(value)!, method))
+  const methods = table(value);
+  if (methods === undefined || !Object.hasOwn(methods, method))
     throw new TypeError(`a ${typeName(value)} has no method ${method}()`);
-  return implementation(value as never, args, kwargs);
+  return methods[method]!(value as never, args, kwargs);
 }
 
 const DATE_ATTRIBUTES = new Set(['year', 'month', 'day']);

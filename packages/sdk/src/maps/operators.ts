@@ -72,6 +72,19 @@ export function getSlice(object: unknown, lower: unknown, upper: unknown, stepVa
 }
 
 function arithmetic(op: '-' | '*' | '/' | '//' | '%' | '**', a: unknown, b: unknown): unknown {
+  if (
+    typeof a === 'number' &&
+    typeof b === 'number' &&
+    op !== '**' &&
+    (b !== 0 || op === '-' || op === '*')
+  ) {
+    // The common case, plain doubles, without the exact-number and date paths.
+    if (op === '-') return a - b;
+    if (op === '*') return a * b;
+    if (op === '/') return a / b;
+    if (op === '//') return Math.floor(a / b);
+    return a - b * Math.floor(a / b);
+  }
   if (a === null || a === undefined || b === null || b === undefined) return null;
   if (op === '-') {
     const temporal = temporalArithmetic('-', a, b);
