@@ -4,7 +4,8 @@
  * of Python's behaviour, so nothing reaches a JavaScript prototype. Methods of null give null, like
  * the rest of the language; error messages name types, never values (values are PII).
  */
-import { PyDate, PyDateTime, PyTimedelta, PyTimezone, strftime } from './datetime.js';
+import { PyDate, PyDateTime, PyTimedelta, PyTimezone } from './datetime.js';
+import { strftime } from './strftime.js';
 import { checkLength, dictKey, equals, isPlainObject, iterate, toNumeric, typeName } from './values.js';
 
 type Method = (value: never, args: unknown[], kwargs: Record<string, unknown>) => unknown;

@@ -4,8 +4,9 @@
  * Anything else under `datetime` or `json` is refused at start-up, naming the path.
  */
 import type { JSONSchema } from '../schema/json-schema.js';
-import { fromTimestamp, now, PyDate, PyDateTime, PyTimedelta, PyTimezone, strptime } from './datetime.js';
+import { fromTimestamp, now, PyDate, PyDateTime, PyTimedelta, PyTimezone } from './datetime.js';
 import { jsonDumps, jsonLoads } from './python-json.js';
+import { strptime } from './strftime.js';
 import { toNumeric } from './values.js';
 
 type Args = unknown[];
