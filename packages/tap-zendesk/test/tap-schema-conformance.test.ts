@@ -12,18 +12,7 @@ import { configFor, discover, select, startEmulator } from './tap-helpers.js';
  * Declared fields (or path prefixes) that the tap's stream code cannot fill yet, each with its reason.
  * Remove an entry once the tap emits the data (the emulator already sends it).
  */
-const NOT_YET_EMITTED: Record<string, string> = {
-  'ticket_comments.via.source.from.phone': 'only voice comments come by phone',
-  'ticket_comments.via.source.from.formatted_phone': 'only voice comments come by phone',
-  'ticket_comments.via.source.to.phone': 'only voice comments come by phone',
-  'ticket_comments.via.source.to.formatted_phone': 'only voice comments come by phone',
-  // #15.3: ticket_comments keeps only `Comment` audit events; VoiceComment events carry these.
-  'ticket_comments.data': 'voice comments are dropped by the tap',
-  'ticket_comments.formatted_from': 'voice comments are dropped by the tap',
-  'ticket_comments.formatted_to': 'voice comments are dropped by the tap',
-  'ticket_comments.transcription_visible': 'voice comments are dropped by the tap',
-  'ticket_comments.trusted': 'voice comments are dropped by the tap',
-};
+const NOT_YET_EMITTED: Record<string, string> = {};
 
 /** Objects Zendesk documents as free-form (keys chosen by the account or the integration). */
 const FREE_FORM = new Set([
