@@ -8,9 +8,10 @@ import {
   RateLimiter,
   Tap,
   type TapHttpOptions,
+  type TapOptions,
 } from '@singer-ts/sdk';
 import { statusOf, zendeskHttpOptions } from './client.js';
-import { settings, type ZendeskConfig } from './config.js';
+import { readZendeskConfig, settings, type ZendeskConfig, type ZendeskSettings } from './config.js';
 import {
   AuditFetcher,
   TicketAuditsStream,
@@ -79,6 +80,10 @@ export class TapZendesk extends Tap<ZendeskConfig> {
     settings,
   };
 
+  constructor(options: TapOptions<ZendeskSettings>) {
+    super({ ...options, config: readZendeskConfig(options.config, options.logger) });
+  }
+
   /** Requests to `/incremental/*` take a slot here first (that API's own limit, per minute). */
   readonly incrementalBudget = new RateLimiter({
     requestsPerWindow: this.config.incremental_requests_per_minute,
@@ -100,7 +105,13 @@ export class TapZendesk extends Tap<ZendeskConfig> {
   readonly ticketMetrics = new TicketMetricsStream(this);
 
   protected override httpOptions(): TapHttpOptions {
-    return zendeskHttpOptions(this.config);
+    return zendeskHttpOptions(this.config, {
+      logger: this.logger,
+      saveTokens: (tokens) => {
+        this.logger.addSecrets([tokens.access_token, tokens.refresh_token]);
+        this.saveConfig({ ...tokens });
+      },
+    });
   }
 
   override discoverStreams() {

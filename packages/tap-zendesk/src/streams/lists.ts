@@ -97,6 +97,11 @@ export class TicketFormsStream extends ListStream<TicketFormsRecord> {
   override readonly replicationKey = 'updated_at';
 }
 
+/**
+ * Read whole and filtered on `updated_at` like the other lists. Not with `start_time` = the bookmark as
+ * singer-io/tap-zendesk does: Zendesk's `start_time` filters on `created_at`, so a rating created
+ * before the bookmark and changed after it (a customer changing their score) would never come again.
+ */
 export class SatisfactionRatingsStream extends ListStream<SatisfactionRatingsRecord> {
   readonly name = 'satisfaction_ratings';
   override readonly discoveryMetadata = { 'plan-gated': PLAN_GATES.satisfaction_ratings };
@@ -104,12 +109,6 @@ export class SatisfactionRatingsStream extends ListStream<SatisfactionRatingsRec
   readonly path = '/satisfaction_ratings.json';
   override readonly recordsPath = 'satisfaction_ratings.*';
   override readonly replicationKey = 'updated_at';
-
-  /** Like singer-io/tap-zendesk: `start_time` = the bookmark, so older ratings are not paged through. */
-  override queryParams(context: StreamContext): Record<string, QueryValue> {
-    const since = toEpochSeconds(resumeValue(this.replicationKey, context));
-    return { ...super.queryParams(context), ...(since !== undefined ? { start_time: since } : {}) };
-  }
 }
 
 export class TagsStream extends ListStream<TagsRecord> {
