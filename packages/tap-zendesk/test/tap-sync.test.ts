@@ -115,6 +115,17 @@ describe('tap-zendesk against the emulator', () => {
     expect(comments.every((c) => typeof c.ticket_id === 'number' && typeof c.created_at === 'string')).toBe(
       true,
     );
+    // Every comment Zendesk's comments endpoint lists for a ticket, voice comments (calls) included.
+    const voice = comments.filter((c) => c.type === 'VoiceComment');
+    expect(voice.length).toBeGreaterThan(0);
+    expect(voice.every((c) => typeof (c.data as AnyJson)?.call_duration === 'number')).toBe(true);
+    const liveTickets = tickets.filter((t) => t.status !== 'deleted');
+    for (const ticket of liveTickets) {
+      const index = tenant.ticketIndex(ticket.id as number);
+      const expected = tenant.comments(index).map((c) => `${c.type}:${c.id}`);
+      const got = comments.filter((c) => c.ticket_id === ticket.id).map((c) => `${c.type}:${c.id}`);
+      expect(got, `ticket ${ticket.id}`).toEqual(expected);
+    }
     const metrics = result.records('ticket_metrics');
     expect(new Set(metrics.map((m) => m.ticket_id)).size).toBe(auditTickets.size);
 
