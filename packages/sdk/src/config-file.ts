@@ -4,7 +4,16 @@
  * file in the same folder, is flushed, and replaces the old file by rename, so a crash leaves either
  * the old file or the new one, never half of one. Every other key is kept exactly as it was.
  */
-import { closeSync, fsyncSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  fsyncSync,
+  openSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { stringify } from 'lossless-json';
 import { ConfigError } from './errors.js';
@@ -26,7 +35,9 @@ export function configFileFor(files: readonly string[], keys: readonly string[])
 }
 
 /** Sets `updates` in the JSON config file at `path`, keeping every other key, atomically. */
-export function updateConfigFile(path: string, updates: Record<string, unknown>): void {
+export function updateConfigFile(given: string, updates: Record<string, unknown>): void {
+  // Through a symlink to the file itself, so the link stays a link.
+  const path = realpathSync(given);
   const current = readJsonFile(path, { what: 'config file', error: ConfigError });
   if (typeof current !== 'object' || current === null || Array.isArray(current))
     throw new ConfigError(`config file ${path} must hold a JSON object of settings`);

@@ -1,6 +1,16 @@
 // Settings a tap changes at runtime (a rotated OAuth refresh token) go back to the config file they
 // came from: atomically, every other key kept exactly, the log naming the settings but never a value.
-import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  lstatSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -69,6 +79,15 @@ describe('Tap.saveConfig: runtime changes written back to the config file', () =
     expect(statSync(path).mode & 0o777).toBe(0o600);
     // No temporary file is left next to it.
     expect(readdirSync(dir).filter((name) => name.includes('keep.json'))).toEqual(['keep.json']);
+  });
+
+  it('writes through a symlink to the file it points at, leaving the link in place', () => {
+    const target = file('target.json', '{"refresh_token": "old", "other": 1}');
+    const link = join(dir, 'link.json');
+    symlinkSync(target, link);
+    updateConfigFile(link, { refresh_token: 'new' });
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(JSON.parse(readFileSync(target, 'utf8'))).toEqual({ refresh_token: 'new', other: 1 });
   });
 
   it('picks the last --config file that holds the setting, else the last file; none for ENV only', () => {
