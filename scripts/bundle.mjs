@@ -6,14 +6,46 @@
  * every run of every pipeline. The bundle sits two levels below the package, like the compiled
  * modules it replaces, so paths they take relative to their own file still hold.
  *
+ * The bundle is self-contained, so a published connector declares no runtime dependencies: an
+ * install of tap-zendesk and target-postgres is those two packages, nothing else. The one module the
+ * SDK loads lazily, undici (HTTP, ~0.2 s to load, needed by taps only), becomes a second file beside
+ * the bundle, `dist/bundle/undici.cjs`, which the bundle loads on first use instead of resolving it
+ * from an installed SDK.
+ *
  *   node scripts/bundle.mjs   (part of `pnpm build`)
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'rolldown';
 
 const packagesDir = fileURLToPath(new URL('../packages/', import.meta.url));
+const UNDICI_FILE = 'undici.cjs';
+
+/**
+ * The SDK's lazy undici load (packages/sdk/src/http/agent.ts) resolves undici from the installed
+ * SDK package; inside a bundle it loads the bundled copy next to the bundle instead. The build fails
+ * if that code changes shape, rather than shipping a bundle that cannot find undici.
+ */
+function bundledUndici() {
+  const state = { used: false };
+  const plugin = {
+    name: 'singer-ts-bundled-undici',
+    transform(code, id) {
+      if (!/[\\/]sdk[\\/]dist[\\/]http[\\/]agent\.js$/.test(id)) return null;
+      const from = "createRequire(import.meta.resolve('@singer-ts/sdk/package.json'))('undici')";
+      if (!code.includes(from)) {
+        throw new Error(`${id}: the lazy undici load changed; update scripts/bundle.mjs to match it`);
+      }
+      state.used = true;
+      return { code: code.replace(from, `createRequire(import.meta.url)('./${UNDICI_FILE}')`), map: null };
+    },
+  };
+  return { plugin, state };
+}
+
+const sdkRequire = createRequire(join(packagesDir, 'sdk', 'package.json'));
 
 for (const name of readdirSync(packagesDir)) {
   const dir = join(packagesDir, name);
@@ -21,12 +53,23 @@ for (const name of readdirSync(packagesDir)) {
   const manifest = join(dir, 'package.json');
   if (!existsSync(cli) || !existsSync(manifest)) continue;
   if (JSON.parse(readFileSync(manifest, 'utf8')).bin === undefined) continue;
+  const undici = bundledUndici();
+  const outDir = join(dir, 'dist', 'bundle');
   await build({
     input: cli,
     platform: 'node',
-    // pg loads its optional native binding only when asked to; it is never installed here.
-    external: ['pg-native'],
+    // pg loads its optional native binding only when asked to; it is never installed here. Faker (stream
+    // maps' fake) is an optional peer loaded by name when a map uses it: installed beside, never bundled.
+    external: ['pg-native', '@faker-js/faker'],
+    plugins: [undici.plugin],
     logLevel: 'warn',
-    output: { file: join(dir, 'dist', 'bundle', 'cli.js'), format: 'esm', codeSplitting: false },
+    output: { file: join(outDir, 'cli.js'), format: 'esm', codeSplitting: false },
+  });
+  if (!undici.state.used) continue;
+  await build({
+    input: sdkRequire.resolve('undici'),
+    platform: 'node',
+    logLevel: 'warn',
+    output: { file: join(outDir, UNDICI_FILE), format: 'cjs', codeSplitting: false },
   });
 }

@@ -60,6 +60,10 @@ function csvParser(config: TapCsvConfig) {
   return parse({
     delimiter: config.delimiter ?? ',',
     bom: true,
+    // A quote inside an unquoted field (`1,name 1 "q"`) is text, as Python's csv module (which
+    // Meltano's tap-csv uses) reads it; spreadsheet exports are full of such lines. A quoted field
+    // that is never closed still fails, naming the file and line.
+    relax_quotes: true,
     relax_column_count: false,
     skip_empty_lines: true,
   });

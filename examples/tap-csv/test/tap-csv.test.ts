@@ -70,6 +70,30 @@ describe('tap-csv', () => {
     expect(third.records('public-teams')).toHaveLength(2);
   });
 
+  it('reads a quote inside an unquoted field literally, as Python csv does', async () => {
+    const dir = folder({
+      'public.notes.csv':
+        'id,name,remark\n1,name 1 "q",plain\n2,"quoted, with comma",a"b"c\n3,"he said ""hi""",x\n',
+    });
+    const result = await runConnector(TapCsv, { config: { path: dir } });
+    expect(result.exitCode).toBe(0);
+    expect(result.records('public-notes')).toEqual([
+      { id: 1, name: 'name 1 "q"', remark: 'plain' },
+      { id: 2, name: 'quoted, with comma', remark: 'a"b"c' },
+      { id: 3, name: 'he said "hi"', remark: 'x' },
+    ]);
+  });
+
+  it('fails on a quoted field that is never closed, naming the file and line, and emits none of it', async () => {
+    const dir = folder({ 'public.open.csv': 'id,name\n1,ok\n2,"never closed\n3,x\n' });
+    const result = await runConnectorProcess(bin, { config: { path: dir } });
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toMatch(
+      /TAP_CSV_MALFORMED: stream 'public-open', line 4: .*public\.open\.csv: malformed CSV \(Quote Not Closed/,
+    );
+    expect(result.stdout).not.toContain('never closed');
+  });
+
   it('names the file and line of malformed CSV and exits non-zero', async () => {
     const dir = folder({ 'public.bad.csv': 'id,name\n1,ok\n2,"unterminated\n3,x\n' });
     const result = await runConnectorProcess(bin, { config: { path: dir } });

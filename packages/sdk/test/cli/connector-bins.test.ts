@@ -15,10 +15,10 @@ const connectors = readdirSync(packagesDir)
     const manifest = JSON.parse(readFileSync(join(packagesDir, name, 'package.json'), 'utf8')) as {
       bin?: Record<string, string>;
     };
-    return Object.entries(manifest.bin ?? {}).map(([bin, file]) => ({
-      bin,
-      path: join(packagesDir, name, file),
-    }));
+    // The connector's bin is the one named after its package; others (tap-zendesk-emulator) are tools.
+    return Object.entries(manifest.bin ?? {})
+      .filter(([bin]) => bin === name)
+      .map(([bin, file]) => ({ bin, path: join(packagesDir, name, file) }));
   });
 
 describe('connector bins', () => {
