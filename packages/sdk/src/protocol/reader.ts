@@ -7,10 +7,13 @@ import { ProtocolError } from '../errors.js';
 import { RecordSpans } from '../json/json-scan.js';
 import { parseJson } from '../json/lossless-json.js';
 import type { SingerMessage } from './messages.js';
+import { checkUtf8, type InvalidUtf8Options } from './utf8.js';
 
 export interface ReadOptions {
   /** Longest line accepted, in bytes; a longer one is reported instead of exhausting memory. */
   maxLineBytes?: number;
+  /** What a line that is not valid UTF-8 does; it fails unless set (see utf8.ts). */
+  invalidUtf8?: InvalidUtf8Options;
 }
 
 export interface ReadMessage {
@@ -44,7 +47,10 @@ class LineSplitter {
   private lineNumber = 0;
   private first = true;
 
-  constructor(private readonly maxLineBytes: number) {}
+  constructor(
+    private readonly maxLineBytes: number,
+    private readonly invalidUtf8: InvalidUtf8Options,
+  ) {}
 
   /** The complete non-blank lines in this chunk (and the line it finishes). */
   push(piece: Buffer | string | Uint8Array): Line[] {
@@ -103,6 +109,7 @@ class LineSplitter {
       if (buffer[0] === 0xef && buffer[1] === 0xbb && buffer[2] === 0xbf) start = 3;
     }
     const text = buffer.toString('utf8', start, end);
+    checkUtf8(text, buffer.subarray(start, end), this.lineNumber, this.invalidUtf8);
     if (text.trim() === '') return undefined;
     return { text, line: this.lineNumber, bytes: end - start };
   }
@@ -116,7 +123,10 @@ export async function* readLineBatches(
   input: AsyncIterable<Buffer | string | Uint8Array>,
   options: ReadOptions = {},
 ): AsyncGenerator<Line[]> {
-  const splitter = new LineSplitter(options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES);
+  const splitter = new LineSplitter(
+    options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES,
+    options.invalidUtf8 ?? { mode: 'fail' },
+  );
   for await (const piece of input) {
     const lines = splitter.push(piece);
     if (lines.length > 0) yield lines;

@@ -12,6 +12,7 @@ import { createStreamMapper, type StreamMapper } from '../maps/mapper.js';
 import { mapperSettingsSchema } from '../maps/settings.js';
 import type { BatchMessage, RecordMessage, SchemaMessage, SingerMessage } from '../protocol/messages.js';
 import { readLineBatches, readMessage } from '../protocol/reader.js';
+import { ReplacedUtf8Report } from '../protocol/utf8.js';
 import { MessageWriter } from '../protocol/writer.js';
 import type { JSONSchema } from '../schema/json-schema.js';
 import { readBatchRecords } from './batch-files.js';
@@ -95,8 +96,10 @@ export abstract class Target {
     timer.unref();
     try {
       const spans = new RecordSpans();
+      const replaced = new ReplacedUtf8Report(this.logger);
+      const invalidUtf8 = { mode: this.settings.invalidUtf8, onReplaced: replaced.onReplaced };
       // Lines of a chunk are handled synchronously; only other messages and waits cost an await.
-      for await (const lines of readLineBatches(input)) {
+      for await (const lines of readLineBatches(input, { invalidUtf8 })) {
         for (const { text, line: number, bytes: size } of lines) {
           if (this.failure) throw this.failure.error;
           const { message: raw, line, bytes, source } = readMessage(text, number, size, spans);
@@ -110,6 +113,7 @@ export abstract class Target {
         }
       }
       this.mapper?.flushMetrics();
+      replaced.finish();
       for (const sink of this.sinks.values()) await this.startDrain(sink);
       await this.waitForLoads();
       if (this.failure) throw this.failure.error;
