@@ -17,7 +17,7 @@ import {
   type LineOptions,
 } from './decoders.js';
 import { readErrorBody, vendorMessage } from './error-body.js';
-import { formatSeconds, interruptedError, toPublicError } from './failures.js';
+import { formatSeconds, interruptedError, retryNote, toPublicError } from './failures.js';
 import { JsonRecordParser, type RecordsPath } from './json-records.js';
 import { prepareRequest, resolveUrl } from './prepare.js';
 import { RateLimiter, type RateLimitOptions } from './rate-limit.js';
@@ -293,10 +293,10 @@ export class HttpClient {
         this.retry,
         {
           signal: this.options.signal,
-          onRetry: (failure, delayMs, nextAttempt) =>
+          onRetry: (failure, delayMs, nextAttempt, rateLimitWaitedMs) =>
             this.logger.warn(
               this.redact(
-                `${method} ${path}: ${failure.message}; retrying in ${formatSeconds(delayMs)} (attempt ${nextAttempt} of ${this.retry.maxAttempts})`,
+                `${method} ${path}: ${failure.message}; retrying in ${formatSeconds(delayMs)} ${retryNote(nextAttempt, this.retry, rateLimitWaitedMs)}`,
               ),
               { ...context },
             ),
