@@ -4,6 +4,7 @@
  * record-page.ts for how a retry is kept from emitting a record twice.
  */
 import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Dispatcher } from 'undici';
 import { parseJson } from '../json/lossless-json.js';
 import { Logger } from '../logging.js';
@@ -21,13 +22,14 @@ import { formatSeconds, interruptedError, retryNote, toPublicError } from './fai
 import { JsonRecordParser, type RecordsPath } from './json-records.js';
 import { prepareRequest, resolveUrl } from './prepare.js';
 import { RateLimiter, type RateLimitOptions } from './rate-limit.js';
-import { RecordPage } from './record-page.js';
+import { RecordPage, type ResumePoint } from './record-page.js';
 import {
   AttemptFailure,
   classifyNetworkError,
   type ResolvedRetryOptions,
   type RetryOptions,
   resolveRetryOptions,
+  resumeDelayMs,
   withRetries,
 } from './retry.js';
 import {
@@ -96,11 +98,17 @@ export interface RecordsOptions {
   context?: RequestContext;
   /** Read the whole page inside the retry loop before handing out records (see record-page.ts). */
   bufferPage?: boolean;
+  resumeInterrupted?: boolean;
 }
 
 export interface StreamOptions {
   context?: RequestContext;
   bufferPage?: boolean;
+  /**
+   * Re-request a page whose body broke after records were handed out, skipping those (see
+   * record-page.ts); true for GET and HEAD unless set.
+   */
+  resumeInterrupted?: boolean;
 }
 
 interface SendOptions {
@@ -235,22 +243,47 @@ export class HttpClient {
     decoder: () => BodyDecoder<T>,
     options: StreamOptions,
     accept: string,
+    from?: ResumePoint<T>,
   ): Promise<RecordPage<T>> {
     const context = options.context ?? {};
     return this.send(request, context, { authenticate: true, accept }, async (exchange, body) => {
-      const page = new RecordPage<T>(exchange.info, body, decoder(), {
-        finish: (ok) => exchange.finish(ok),
-        verify: (envelope) => this.verifyEnvelope(envelope, exchange.info),
-        interrupted: (error, handedOut) =>
-          interruptedError(
-            error,
-            handedOut,
-            { method: exchange.method, path: exchange.path, context, attempts: 1 },
-            (text) => this.redact(text),
-          ),
-      });
+      const resumable =
+        options.resumeInterrupted ?? (exchange.method === 'GET' || exchange.method === 'HEAD');
+      const page = new RecordPage<T>(
+        exchange.info,
+        body,
+        decoder(),
+        {
+          finish: (ok) => exchange.finish(ok),
+          verify: (envelope) => this.verifyEnvelope(envelope, exchange.info),
+          interrupted: (error, handedOut) =>
+            interruptedError(
+              error,
+              handedOut,
+              { method: exchange.method, path: exchange.path, context, attempts: 1 },
+              (text) => this.redact(text),
+            ),
+          ...(resumable
+            ? {
+                reopen: async (error: unknown, point: ResumePoint<unknown>) => {
+                  const plan = resumeDelayMs(error, point.resumes, this.retry);
+                  if (plan === undefined) return undefined;
+                  this.logger.warn(
+                    this.redact(
+                      `${exchange.method} ${exchange.path}: ${plan.reason} after ${point.skip} records of the page were emitted; re-requesting the page in ${formatSeconds(plan.delayMs)} and skipping those (resumption ${point.resumes} of ${this.retry.maxAttempts - 1})`,
+                    ),
+                    { ...context },
+                  );
+                  if (plan.delayMs > 0) await sleep(plan.delayMs, undefined, { signal: this.options.signal });
+                  return this.streamWith(request, decoder, options, accept, point as ResumePoint<T>);
+                },
+              }
+            : {}),
+        },
+        from,
+      );
       await page.prime(options.bufferPage === true);
-      return page;
+      return page as RecordPage<T>;
     });
   }
 

@@ -88,7 +88,10 @@ export function toPublicError(
   }
 }
 
-/** A failure after records of the page were handed out: never retried, since that would repeat them. */
+/**
+ * A failure after records of the page were handed out that no re-request (see record-page.ts) got
+ * past: the body broke where a page is not re-requested, the page changed, or the re-request failed.
+ */
 export function interruptedError(
   error: unknown,
   handedOut: number,
@@ -96,6 +99,15 @@ export function interruptedError(
   redact: Redact,
 ): Error {
   const emitted = `after ${handedOut} records of the page were emitted`;
+  if (error instanceof HttpBodyInterruptedError) return error;
+  if (error instanceof HttpError) {
+    // The re-request gave up; its error already names the request and the attempts.
+    return new HttpBodyInterruptedError(
+      `${error.message}, ${emitted} and the page was re-requested; a rerun resumes from the last bookmark`,
+      error.context,
+      { cause: error },
+    );
+  }
   let failure: AttemptFailure;
   if (error instanceof AttemptFailure) {
     failure = new AttemptFailure(

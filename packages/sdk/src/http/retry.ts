@@ -250,3 +250,23 @@ export async function withRetries<T>(
     },
   );
 }
+
+/**
+ * Whether and when to re-request a page whose body broke after records were emitted (see
+ * record-page.ts): only for a transient failure, at most `maxAttempts - 1` times per page, after the
+ * usual backoff. `resumes` counts this re-request.
+ */
+export function resumeDelayMs(
+  error: unknown,
+  resumes: number,
+  options: ResolvedRetryOptions,
+  random = Math.random,
+): { delayMs: number; reason: string } | undefined {
+  if (resumes > options.maxAttempts - 1) return undefined;
+  const failure = error instanceof AttemptFailure ? error : classifyNetworkError(error);
+  if (failure === undefined || !failure.retryable) return undefined;
+  return {
+    delayMs: failure.retryAfterMs ?? backoffMs(resumes - 1, options, random),
+    reason: failure.message,
+  };
+}
