@@ -21,6 +21,7 @@ import { readErrorBody, vendorMessage } from './error-body.js';
 import { formatSeconds, interruptedError, retryNote, toPublicError } from './failures.js';
 import { JsonRecordParser, type RecordsPath } from './json-records.js';
 import { prepareRequest, resolveUrl } from './prepare.js';
+import { type WaitProgressOptions, watchWait } from './progress.js';
 import { RateLimiter, type RateLimitOptions } from './rate-limit.js';
 import { RecordPage, type ResumePoint } from './record-page.js';
 import {
@@ -76,6 +77,8 @@ export interface HttpClientOptions extends AgentOptions {
   signal?: AbortSignal;
   /** A dispatcher to use instead of building one (tests, or one agent shared by several clients). */
   dispatcher?: Dispatcher;
+  /** When long waits (a response, a retry, the rate limiter) start and repeat their progress lines. */
+  waitProgress?: WaitProgressOptions;
 }
 
 export interface RequestTiming {
@@ -333,6 +336,8 @@ export class HttpClient {
               ),
               { ...context },
             ),
+          whileWaiting: (failure, delayMs) =>
+            this.watch(`${method} ${path}: retry after ${failure.message}`, context, delayMs),
         },
       );
     } catch (error) {
@@ -361,8 +366,9 @@ export class HttpClient {
       await authenticator.authenticate(prepared, this.authContext);
       this.addSecrets(authenticator.secrets());
     }
-    const release = await this.limiter.acquire();
     const path = prepared.url.pathname;
+    const stopLimiterWatch = this.watch(`${prepared.method} ${path}: waiting for the rate limiter`, context);
+    const release = await this.limiter.acquire().finally(stopLimiterWatch);
     const endpoint = request.endpoint ?? path;
     const started = performance.now();
     const info: ResponseInfo = { status: 0, headers: {}, url: prepared.url };
@@ -389,6 +395,7 @@ export class HttpClient {
     };
 
     let response: Dispatcher.ResponseData;
+    const stopResponseWatch = this.watch(`${prepared.method} ${path}: waiting for the response`, context);
     try {
       response = await this.dispatcher.request({
         origin: prepared.url.origin,
@@ -401,6 +408,8 @@ export class HttpClient {
     } catch (error) {
       exchange.finish(false);
       throw classifyNetworkError(error) ?? error;
+    } finally {
+      stopResponseWatch();
     }
     info.status = response.statusCode;
     info.headers = response.headers as ResponseHeaders;
@@ -517,6 +526,10 @@ export class HttpClient {
         reauthenticate: verdict.reauthenticate === true,
       },
     );
+  }
+
+  private watch(what: string, context: RequestContext, totalMs?: number): () => void {
+    return watchWait(this.logger, this.redact(what), { ...context }, this.options.waitProgress, totalMs);
   }
 
   /** Absolute URLs as they are; anything else appended to the base URL's path. */

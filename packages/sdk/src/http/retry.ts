@@ -180,6 +180,8 @@ export interface RetryHooks {
   ) => void;
   /** Waits `ms` (a test passes a fake clock's); a timer honouring `signal` unless set. */
   sleep?: (ms: number, signal: AbortSignal | undefined) => Promise<void>;
+  /** Called as a wait starts; the function it returns, as it ends (progress lines, see progress.ts). */
+  whileWaiting?: (failure: AttemptFailure, delayMs: number) => () => void;
 }
 
 const defaultSleep = (ms: number, signal: AbortSignal | undefined): Promise<void> =>
@@ -198,7 +200,15 @@ export async function withRetries<T>(
 ): Promise<T> {
   let waitedMs = 0;
   let rateLimitWaitedMs = 0;
-  const wait = hooks.sleep ?? defaultSleep;
+  const sleepFor = hooks.sleep ?? defaultSleep;
+  const wait = async (failure: AttemptFailure, ms: number): Promise<void> => {
+    const stop = hooks.whileWaiting?.(failure, ms);
+    try {
+      await sleepFor(ms, hooks.signal);
+    } finally {
+      stop?.();
+    }
+  };
   return pRetry(
     async (attemptNumber) => {
       try {
@@ -233,7 +243,7 @@ export async function withRetries<T>(
           }
           rateLimitWaitedMs += charged;
           hooks.onRetry?.(failure, delayMs, nextAttempt - 1, rateLimitWaitedMs);
-          if (delayMs > 0) await wait(delayMs, hooks.signal);
+          if (delayMs > 0) await wait(failure, delayMs);
           return;
         }
         if (retriesConsumed >= options.maxAttempts - 1) throw failure;
@@ -245,7 +255,7 @@ export async function withRetries<T>(
         }
         hooks.onRetry?.(failure, delayMs, nextAttempt);
         waitedMs += delayMs;
-        if (delayMs > 0) await wait(delayMs, hooks.signal);
+        if (delayMs > 0) await wait(failure, delayMs);
       },
     },
   );
