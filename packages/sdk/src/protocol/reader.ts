@@ -14,6 +14,8 @@ export interface ReadOptions {
   maxLineBytes?: number;
   /** What a line that is not valid UTF-8 does; it fails unless set (see utf8.ts). */
   invalidUtf8?: InvalidUtf8Options;
+  /** Stops reading when aborted (a graceful shutdown), as if the input had ended; a partial last line is dropped. */
+  signal?: AbortSignal;
 }
 
 export interface ReadMessage {
@@ -127,12 +129,38 @@ export async function* readLineBatches(
     options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES,
     options.invalidUtf8 ?? { mode: 'fail' },
   );
-  for await (const piece of input) {
+  for await (const piece of options.signal ? untilAborted(input, options.signal) : input) {
     const lines = splitter.push(piece);
     if (lines.length > 0) yield lines;
   }
+  if (options.signal?.aborted) return;
   const last = splitter.end();
   if (last !== undefined) yield [last];
+}
+
+/** The chunks of `input` until it ends or `signal` aborts, even while a read is pending. */
+async function* untilAborted<T>(input: AsyncIterable<T>, signal: AbortSignal): AsyncGenerator<T> {
+  if (signal.aborted) return;
+  const iterator = input[Symbol.asyncIterator]();
+  let onAbort!: () => void;
+  const aborted = new Promise<'aborted'>((resolve) => {
+    onAbort = () => resolve('aborted');
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  try {
+    for (;;) {
+      const step = await Promise.race([iterator.next(), aborted]);
+      if (step === 'aborted' || step.done === true) return;
+      yield step.value;
+    }
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+    // A read still pending on a pipe queues return() behind it, so a stream is destroyed instead:
+    // otherwise an open stdin would keep the process alive.
+    const stream = input as { destroy?: () => void };
+    if (signal.aborted && typeof stream.destroy === 'function') stream.destroy();
+    else iterator.return?.()?.catch(() => undefined);
+  }
 }
 
 /** Yields each non-blank line of a byte stream with its 1-based number. */

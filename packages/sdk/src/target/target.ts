@@ -90,7 +90,15 @@ export abstract class Target {
   /** Releases connections and other resources; called once at the end, failed or not. */
   protected async dispose(): Promise<void> {}
 
-  async run(input: AsyncIterable<Buffer | string | Uint8Array>, output: Writable): Promise<TargetRunSummary> {
+  /**
+   * Reads `input` to its end, or until `signal` aborts: then what was read is still loaded and its
+   * STATE released, and the run returns as if the input had ended there.
+   */
+  async run(
+    input: AsyncIterable<Buffer | string | Uint8Array>,
+    output: Writable,
+    signal?: AbortSignal,
+  ): Promise<TargetRunSummary> {
     this.writer = new MessageWriter(output);
     const timer = setInterval(() => this.drainExpired(), Math.min(1000, this.settings.batchMaxAgeMs));
     timer.unref();
@@ -99,7 +107,7 @@ export abstract class Target {
       const replaced = new ReplacedUtf8Report(this.logger);
       const invalidUtf8 = { mode: this.settings.invalidUtf8, onReplaced: replaced.onReplaced };
       // Lines of a chunk are handled synchronously; only other messages and waits cost an await.
-      for await (const lines of readLineBatches(input, { invalidUtf8 })) {
+      for await (const lines of readLineBatches(input, { invalidUtf8, ...(signal ? { signal } : {}) })) {
         for (const { text, line: number, bytes: size } of lines) {
           if (this.failure) throw this.failure.error;
           const { message: raw, line, bytes, source } = readMessage(text, number, size, spans);

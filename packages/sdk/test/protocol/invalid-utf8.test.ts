@@ -1,11 +1,8 @@
 import { Readable, Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { Logger } from '../../src/logging.js';
-import type { SchemaMessage } from '../../src/protocol/messages.js';
 import { readMessages } from '../../src/protocol/reader.js';
-import type { Batch } from '../../src/target/batcher.js';
-import { type PreparedRow, Sink } from '../../src/target/sink.js';
-import { Target } from '../../src/target/target.js';
+import { MemoryTarget } from '../fixtures/memory-target.js';
 
 const SCHEMA = Buffer.from(
   `${JSON.stringify({
@@ -52,29 +49,6 @@ describe('input that is not UTF-8', () => {
     expect(messages).toEqual([{ type: 'RECORD', stream: 's', record: { id: 1, name: 'a\uFFFD🚀b' } }]);
   });
 });
-
-class MemorySink extends Sink<Record<string, unknown>> {
-  constructor(
-    message: SchemaMessage,
-    options: ConstructorParameters<typeof Sink>[1],
-    private readonly rows: Record<string, unknown>[],
-  ) {
-    super(message, options);
-  }
-  protected prepare(record: Record<string, unknown>): PreparedRow<Record<string, unknown>> {
-    return { row: record, bytes: 50 };
-  }
-  protected async load(batch: Batch<Record<string, unknown>>): Promise<void> {
-    this.rows.push(...batch.rows);
-  }
-}
-
-class MemoryTarget extends Target {
-  readonly rows: Record<string, unknown>[] = [];
-  protected createSink(message: SchemaMessage): Sink {
-    return new MemorySink(message, { logger: this.logger, settings: this.settings }, this.rows);
-  }
-}
 
 async function runTarget(config: Record<string, unknown>, input: Buffer[]) {
   const logs: string[] = [];

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { onSingerMessages } from '../fixtures/singer-lines.js';
 
 const bin = fileURLToPath(new URL('../fixtures/ticker-tap.mjs', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'resume-'));
@@ -27,20 +28,13 @@ async function run(config: Record<string, unknown>, state: unknown, killAfter?: 
   }
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const result: Run = { ids: [], idsBeforeLastState: 0, lastState: undefined };
-  let buffered = '';
-  child.stdout.on('data', (chunk: Buffer) => {
-    buffered += chunk.toString();
-    const lines = buffered.split('\n');
-    buffered = lines.pop()!;
-    for (const line of lines) {
-      const message = JSON.parse(line);
-      if (message.type === 'RECORD') result.ids.push(message.record.id);
-      if (message.type === 'STATE') {
-        result.lastState = message.value;
-        result.idsBeforeLastState = result.ids.length;
-      }
-      if (killAfter !== undefined && result.ids.length >= killAfter) child.kill('SIGKILL');
+  onSingerMessages(child.stdout, (message) => {
+    if (message.type === 'RECORD') result.ids.push(message.record.id);
+    if (message.type === 'STATE') {
+      result.lastState = message.value;
+      result.idsBeforeLastState = result.ids.length;
     }
+    if (killAfter !== undefined && result.ids.length >= killAfter) child.kill('SIGKILL');
   });
   await new Promise((resolve) => child.on('close', resolve));
   return result;
