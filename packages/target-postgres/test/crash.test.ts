@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startTestDatabase, type TestDatabase } from '@singer-ts/sdk/testing/postgres';
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { random as seededRandom } from './binary-values.js';
 import { query, uniqueSchema } from './helpers.js';
 
 const BIN = fileURLToPath(new URL('../bin/target-postgres.js', import.meta.url));
@@ -80,18 +81,6 @@ function runTarget(
       resolve({ states, code });
     });
   });
-}
-
-/** mulberry32: a small seeded generator, so a failing run's kill delays can be replayed. */
-function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
 }
 
 /** The row a clean load of records 1..`upTo` leaves for ticket `id`; undefined when none touched it. */
