@@ -163,6 +163,8 @@ function pipeline(state) {
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   tap.stdout.pipe(target.stdin);
+  // Decoded as streams, so a character split between two chunks stays whole.
+  for (const output of [tap.stderr, target.stderr, target.stdout]) output.setEncoding('utf8');
   const errors = { tap: '', target: '' };
   tap.stderr.on('data', (chunk) => {
     errors.tap = lastLine(errors.tap + chunk);
@@ -228,6 +230,8 @@ async function cleanExtraction() {
   const tap = spawn(process.execPath, [TAP, '--config', paths.config, '--catalog', paths.catalog], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  tap.stdout.setEncoding('utf8');
+  tap.stderr.setEncoding('utf8');
   let stderr = '';
   tap.stderr.on('data', (chunk) => {
     stderr = lastLine(stderr + chunk);
