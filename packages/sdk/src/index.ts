@@ -8,6 +8,7 @@
 // Running a connector
 export type { CliIo, ConnectorClass, MessageProcessor } from './cli/run-cli.js';
 export { runCli } from './cli/run-cli.js';
+export { InterruptedError } from './cli/signals.js';
 export { SingerMap } from './cli/singer-map.js';
 export { ConcurrencyLimit, forEachConcurrently } from './concurrency.js';
 export type { Capability, ConnectorInfo, ConnectorKind, TapDescription } from './connector.js';
@@ -53,8 +54,9 @@ export {
   SinglePagePaginator,
   TimeWindowPaginator,
 } from './http/paginators.js';
+export type { WaitProgressOptions } from './http/progress.js';
 export { RateLimiter } from './http/rate-limit.js';
-export type { PageInfo, RecordPage } from './http/record-page.js';
+export type { PageInfo, RecordPage, ResumePoint } from './http/record-page.js';
 export { isRetryableStatusDefault, type RetryOptions } from './http/retry.js';
 export { createHttpClient, type HttpSettings, httpSettings } from './http/settings.js';
 export type {
@@ -83,6 +85,7 @@ export type {
   StateMessage,
 } from './protocol/messages.js';
 export { readMessages } from './protocol/reader.js';
+export { InvalidUtf8Error } from './protocol/utf8.js';
 export { MessageWriter } from './protocol/writer.js';
 export * as schema from './schema/builders.js';
 export type { JSONSchema, JSONSchemaType } from './schema/json-schema.js';

@@ -3,12 +3,13 @@
  * "tap" restarts from the last STATE the target printed, and the final table must equal a clean load.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startTestDatabase, type TestDatabase } from '@singer-ts/sdk/testing/postgres';
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { random as seededRandom } from './binary-values.js';
 import { query, uniqueSchema } from './helpers.js';
 
 const BIN = fileURLToPath(new URL('../bin/target-postgres.js', import.meta.url));
@@ -82,45 +83,72 @@ function runTarget(
   });
 }
 
-test('resumes from the last STATE after SIGKILL at random points and ends equal to a clean load', async () => {
-  const schema = uniqueSchema('crash');
-  const dir = mkdtempSync(join(tmpdir(), 'target-postgres-crash-'));
-  const configFile = join(dir, 'config.json');
-  writeFileSync(
-    configFile,
-    JSON.stringify({ url: db.url, default_target_schema: schema, batch_size_rows: 700 }),
-  );
+/** The row a clean load of records 1..`upTo` leaves for ticket `id`; undefined when none touched it. */
+function expectedRow(id: number, upTo: number): { seq: number; body: string } | undefined {
+  const seq = upTo - ((((upTo - id) % KEYS) + KEYS) % KEYS);
+  return seq >= 1 ? { seq, body: `ticket ${seq}` } : undefined;
+}
 
-  let bookmark = 0;
-  let kills = 0;
-  for (const delay of [150 + Math.random() * 200, 300 + Math.random() * 300, 500 + Math.random() * 400]) {
-    const run = await runTarget(configFile, tapOutput(bookmark), delay);
-    if (run.code === null) kills += 1;
-    const last = run.states.at(-1);
-    if (last !== undefined) {
-      expect(last).toBeGreaterThanOrEqual(bookmark);
-      // Every row of an emitted STATE is committed: nothing at or before the bookmark is missing.
-      const [row] = await query(db.url, `SELECT coalesce(max(seq), 0)::int AS seq FROM ${schema}.tickets`);
-      expect(row?.seq as number).toBeGreaterThanOrEqual(last);
-      bookmark = last;
-    }
-  }
-  const final = await runTarget(configFile, tapOutput(bookmark));
-  expect(final.states.at(-1)).toBe(TOTAL);
-  expect(kills).toBeGreaterThan(0);
-
+async function tableRows(schema: string): Promise<Map<number, { seq: number; body: string }>> {
   const rows = await query<{ id: string; seq: string; body: string }>(
     db.url,
     `SELECT id, seq, body FROM ${schema}.tickets ORDER BY id`,
   );
-  expect(rows).toHaveLength(KEYS);
-  for (const row of rows) {
-    const id = Number(row.id);
-    const expectedSeq = TOTAL - ((TOTAL - id) % KEYS);
-    expect({ id, seq: Number(row.seq), body: row.body }).toEqual({
-      id,
-      seq: expectedSeq,
-      body: `ticket ${expectedSeq}`,
-    });
+  return new Map(rows.map((row) => [Number(row.id), { seq: Number(row.seq), body: row.body }]));
+}
+
+function writeConfig(dir: string, schema: string): string {
+  const configFile = join(dir, `${schema}.json`);
+  writeFileSync(
+    configFile,
+    JSON.stringify({ url: db.url, default_target_schema: schema, batch_size_rows: 700 }),
+  );
+  return configFile;
+}
+
+test('resumes from the last STATE after SIGKILL at random points and ends equal to a clean load', async () => {
+  // CRASH_SEED=<n> replays a run; the seed is printed either way.
+  const seed = process.env.CRASH_SEED ? Number(process.env.CRASH_SEED) : Math.floor(Math.random() * 2 ** 31);
+  console.log(`crash.test: CRASH_SEED=${seed}`);
+  const random = seededRandom(seed);
+  const schema = uniqueSchema('crash');
+  const cleanSchema = uniqueSchema('clean');
+  const dir = mkdtempSync(join(tmpdir(), 'target-postgres-crash-'));
+  try {
+    const configFile = writeConfig(dir, schema);
+    let bookmark = 0;
+    let kills = 0;
+    for (const delay of [150 + random() * 200, 300 + random() * 300, 500 + random() * 400]) {
+      const run = await runTarget(configFile, tapOutput(bookmark), delay);
+      if (run.code === null) kills += 1;
+      const last = run.states.at(-1);
+      if (last === undefined) continue;
+      expect(last, `seed ${seed}`).toBeGreaterThanOrEqual(bookmark);
+      // Every record up to an emitted STATE is committed: each row is at least what a clean load of
+      // records 1..last leaves, and whatever later record it holds, it holds whole.
+      const rows = await tableRows(schema);
+      for (let id = 0; id < KEYS; id += 1) {
+        const want = expectedRow(id, last);
+        const got = rows.get(id);
+        if (want === undefined) continue;
+        expect(got, `seed ${seed}: ticket ${id} after STATE ${last}`).toBeDefined();
+        expect(got!.seq % KEYS, `seed ${seed}: ticket ${id}`).toBe(id);
+        expect(got!.seq, `seed ${seed}: ticket ${id} after STATE ${last}`).toBeGreaterThanOrEqual(want.seq);
+        expect(got!.body, `seed ${seed}: ticket ${id}`).toBe(`ticket ${got!.seq}`);
+      }
+      bookmark = last;
+    }
+    const final = await runTarget(configFile, tapOutput(bookmark));
+    expect(final.states.at(-1), `seed ${seed}`).toBe(TOTAL);
+    expect(kills, `seed ${seed}: no run was killed mid-load`).toBeGreaterThan(0);
+
+    // The same input loaded once, without kills, into its own schema: the tables must be equal.
+    await runTarget(writeConfig(dir, cleanSchema), tapOutput(0));
+    const clean = await tableRows(cleanSchema);
+    expect(clean.size).toBe(KEYS);
+    for (const [id, row] of clean) expect(row, `clean ticket ${id}`).toEqual(expectedRow(id, TOTAL));
+    expect([...(await tableRows(schema)).entries()], `seed ${seed}`).toEqual([...clean.entries()]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
-}, 120_000);
+}, 180_000);

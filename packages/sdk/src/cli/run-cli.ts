@@ -15,10 +15,16 @@ import { StateManager } from '../tap/state.js';
 import { Tap } from '../tap/tap.js';
 import { aboutJson, aboutMarkdown } from './about.js';
 import { parseCliArgs, usage } from './args.js';
+import { listenForStopSignals } from './signals.js';
 
 /** Targets and mappers: consume Singer messages, produce Singer messages (STATE, mapped records). */
 export interface MessageProcessor {
-  run(input: AsyncIterable<Buffer | string | Uint8Array>, output: Writable): Promise<unknown>;
+  /** `signal` aborts on SIGTERM/SIGINT: stop reading, finish (or roll back) what was read, return. */
+  run(
+    input: AsyncIterable<Buffer | string | Uint8Array>,
+    output: Writable,
+    signal?: AbortSignal,
+  ): Promise<unknown>;
 }
 
 export interface ConnectorClass {
@@ -116,17 +122,11 @@ export async function runCli(Connector: ConnectorClass, io: CliIo = {}): Promise
     );
     logger.addSecrets(secretValues(settings, config));
     const connector = new Connector({ config: config as never, logger, configFiles: args.config });
-    const abort = new AbortController();
-    const onSignal = (): void => {
-      logger.warn('stopping: signal received');
-      abort.abort();
-    };
-    process.once('SIGTERM', onSignal);
-    process.once('SIGINT', onSignal);
+    const stop = listenForStopSignals(logger);
     try {
       if (connector instanceof Tap) {
         try {
-          await runTap(connector, args, stdout, abort.signal);
+          await runTap(connector, args, stdout, stop.signal);
         } finally {
           await connector.dispose();
         }
@@ -134,11 +134,11 @@ export async function runCli(Connector: ConnectorClass, io: CliIo = {}): Promise
         if (!isMessageProcessor(connector))
           throw new TypeError(`${info.name} is neither a Tap nor has run(input, output)`);
         const input = args.input ? createReadStream(args.input) : (io.stdin ?? process.stdin);
-        await connector.run(input, stdout);
+        await connector.run(input, stdout, stop.signal);
       }
+      stop.throwIfStopped();
     } finally {
-      process.off('SIGTERM', onSignal);
-      process.off('SIGINT', onSignal);
+      stop.dispose();
     }
     return finish(0);
   } catch (error) {

@@ -31,6 +31,7 @@
  * record-page.ts.
  */
 import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Dispatcher } from 'undici';
 import { parseJson } from '../json/lossless-json.js';
 import { Logger } from '../logging.js';
@@ -44,17 +45,19 @@ import {
   type LineOptions,
 } from './decoders.js';
 import { readErrorBody, vendorMessage } from './error-body.js';
-import { formatSeconds, interruptedError, toPublicError } from './failures.js';
+import { formatSeconds, interruptedError, retryNote, toPublicError } from './failures.js';
 import { JsonRecordParser, type RecordsPath } from './json-records.js';
 import { prepareRequest, resolveUrl } from './prepare.js';
+import { type WaitProgressOptions, watchWait } from './progress.js';
 import { RateLimiter, type RateLimitOptions } from './rate-limit.js';
-import { RecordPage } from './record-page.js';
+import { RecordPage, type ResumePoint } from './record-page.js';
 import {
   AttemptFailure,
   classifyNetworkError,
   type ResolvedRetryOptions,
   type RetryOptions,
   resolveRetryOptions,
+  resumeDelayMs,
   withRetries,
 } from './retry.js';
 import {
@@ -101,6 +104,8 @@ export interface HttpClientOptions extends AgentOptions {
   signal?: AbortSignal;
   /** A dispatcher to use instead of building one (tests, or one agent shared by several clients). */
   dispatcher?: Dispatcher;
+  /** When long waits (a response, a retry, the rate limiter) start and repeat their progress lines. */
+  waitProgress?: WaitProgressOptions;
 }
 
 export interface RequestTiming {
@@ -123,11 +128,17 @@ export interface RecordsOptions {
   context?: RequestContext;
   /** Read the whole page inside the retry loop before handing out records (see record-page.ts). */
   bufferPage?: boolean;
+  resumeInterrupted?: boolean;
 }
 
 export interface ResponseStreamOptions {
   context?: RequestContext;
   bufferPage?: boolean;
+  /**
+   * Re-request a page whose body broke after records were handed out, skipping those (see
+   * record-page.ts); true for GET and HEAD unless set.
+   */
+  resumeInterrupted?: boolean;
 }
 
 interface SendOptions {
@@ -262,22 +273,47 @@ export class HttpClient {
     decoder: () => BodyDecoder<T>,
     options: ResponseStreamOptions,
     accept: string,
+    from?: ResumePoint<T>,
   ): Promise<RecordPage<T>> {
     const context = options.context ?? {};
     return this.send(request, context, { authenticate: true, accept }, async (exchange, body) => {
-      const page = new RecordPage<T>(exchange.info, body, decoder(), {
-        finish: (ok) => exchange.finish(ok),
-        verify: (envelope) => this.verifyEnvelope(envelope, exchange.info),
-        interrupted: (error, handedOut) =>
-          interruptedError(
-            error,
-            handedOut,
-            { method: exchange.method, path: exchange.path, context, attempts: 1 },
-            (text) => this.redact(text),
-          ),
-      });
+      const resumable =
+        options.resumeInterrupted ?? (exchange.method === 'GET' || exchange.method === 'HEAD');
+      const page = new RecordPage<T>(
+        exchange.info,
+        body,
+        decoder(),
+        {
+          finish: (ok) => exchange.finish(ok),
+          verify: (envelope) => this.verifyEnvelope(envelope, exchange.info),
+          interrupted: (error, handedOut) =>
+            interruptedError(
+              error,
+              handedOut,
+              { method: exchange.method, path: exchange.path, context, attempts: 1 },
+              (text) => this.redact(text),
+            ),
+          ...(resumable
+            ? {
+                reopen: async (error: unknown, point: ResumePoint<unknown>) => {
+                  const plan = resumeDelayMs(error, point.resumes, this.retry);
+                  if (plan === undefined) return undefined;
+                  this.logger.warn(
+                    this.redact(
+                      `${exchange.method} ${exchange.path}: ${plan.reason} after ${point.skip} records of the page were emitted; re-requesting the page in ${formatSeconds(plan.delayMs)} and skipping those (resumption ${point.resumes} of ${this.retry.maxAttempts - 1})`,
+                    ),
+                    { ...context },
+                  );
+                  if (plan.delayMs > 0) await sleep(plan.delayMs, undefined, { signal: this.options.signal });
+                  return this.streamWith(request, decoder, options, accept, point as ResumePoint<T>);
+                },
+              }
+            : {}),
+        },
+        from,
+      );
       await page.prime(options.bufferPage === true);
-      return page;
+      return page as RecordPage<T>;
     });
   }
 
@@ -320,13 +356,15 @@ export class HttpClient {
         this.retry,
         {
           signal: this.options.signal,
-          onRetry: (failure, delayMs, nextAttempt) =>
+          onRetry: (failure, delayMs, nextAttempt, rateLimitWaitedMs) =>
             this.logger.warn(
               this.redact(
-                `${method} ${path}: ${failure.message}; retrying in ${formatSeconds(delayMs)} (attempt ${nextAttempt} of ${this.retry.maxAttempts})`,
+                `${method} ${path}: ${failure.message}; retrying in ${formatSeconds(delayMs)} ${retryNote(nextAttempt, this.retry, rateLimitWaitedMs)}`,
               ),
               { ...context },
             ),
+          whileWaiting: (failure, delayMs) =>
+            this.watch(`${method} ${path}: retry after ${failure.message}`, context, delayMs),
         },
       );
     } catch (error) {
@@ -355,8 +393,9 @@ export class HttpClient {
       await authenticator.authenticate(prepared, this.authContext);
       this.addSecrets(authenticator.secrets());
     }
-    const release = await this.limiter.acquire();
     const path = prepared.url.pathname;
+    const stopLimiterWatch = this.watch(`${prepared.method} ${path}: waiting for the rate limiter`, context);
+    const release = await this.limiter.acquire().finally(stopLimiterWatch);
     const endpoint = request.endpoint ?? path;
     const started = performance.now();
     const info: ResponseInfo = { status: 0, headers: {}, url: prepared.url };
@@ -383,6 +422,7 @@ export class HttpClient {
     };
 
     let response: Dispatcher.ResponseData;
+    const stopResponseWatch = this.watch(`${prepared.method} ${path}: waiting for the response`, context);
     try {
       response = await this.dispatcher.request({
         origin: prepared.url.origin,
@@ -395,6 +435,8 @@ export class HttpClient {
     } catch (error) {
       exchange.finish(false);
       throw classifyNetworkError(error) ?? error;
+    } finally {
+      stopResponseWatch();
     }
     info.status = response.statusCode;
     info.headers = response.headers as ResponseHeaders;
@@ -511,6 +553,10 @@ export class HttpClient {
         reauthenticate: verdict.reauthenticate === true,
       },
     );
+  }
+
+  private watch(what: string, context: RequestContext, totalMs?: number): () => void {
+    return watchWait(this.logger, this.redact(what), { ...context }, this.options.waitProgress, totalMs);
   }
 
   /** Absolute URLs as they are; anything else appended to the base URL's path. */

@@ -41,8 +41,9 @@ export class HttpConnectionError extends HttpError {
 }
 
 /**
- * The connection broke after records of the page had already been handed out; retrying the page
- * would emit them twice, so the run stops and a rerun resumes from the last bookmark.
+ * The body broke after records of the page had already been handed out, and re-requesting the page
+ * (skipping those records) was not possible, failed, or found the page changed; the run stops and a
+ * rerun resumes from the last bookmark.
  */
 export class HttpBodyInterruptedError extends HttpError {
   override readonly code = 'SINGER_HTTP_BODY_INTERRUPTED';

@@ -51,9 +51,11 @@ export function toPublicError(
     return error instanceof Error ? error : new Error(String(error));
   }
   let message = `${method} ${path}: ${failure.message}`;
-  if (failure.exhaustedWaitMs !== undefined)
-    message += `; the server asked to wait ${formatSeconds(failure.exhaustedWaitMs)}, beyond the retry budget (maxTotalWaitMs ${formatSeconds(maxTotalWaitMs)})`;
-  else if (attempts > 1 && failure.kind !== 'auth') message += ` (gave up after ${attempts} attempts)`;
+  if (failure.exhaustedWaitMs !== undefined) {
+    const budget = failure.exhaustedBudget ?? { name: 'maxTotalWaitMs', ms: maxTotalWaitMs };
+    const which = budget.name === 'maxRateLimitWaitMs' ? 'rate-limit wait budget' : 'retry budget';
+    message += `; the server asked to wait ${formatSeconds(failure.exhaustedWaitMs)}, beyond the ${which} (${budget.name} ${formatSeconds(budget.ms)}${budget.name === 'maxRateLimitWaitMs' ? ', setting max_rate_limit_wait' : ''})`;
+  } else if (attempts > 1 && failure.kind !== 'auth') message += ` (gave up after ${attempts} attempts)`;
   const fields: ErrorContext = {
     ...context,
     method,
@@ -86,7 +88,10 @@ export function toPublicError(
   }
 }
 
-/** A failure after records of the page were handed out: never retried, since that would repeat them. */
+/**
+ * A failure after records of the page were handed out that no re-request (see record-page.ts) got
+ * past: the body broke where a page is not re-requested, the page changed, or the re-request failed.
+ */
 export function interruptedError(
   error: unknown,
   handedOut: number,
@@ -94,6 +99,15 @@ export function interruptedError(
   redact: Redact,
 ): Error {
   const emitted = `after ${handedOut} records of the page were emitted`;
+  if (error instanceof HttpBodyInterruptedError) return error;
+  if (error instanceof HttpError) {
+    // The re-request gave up; its error already names the request and the attempts.
+    return new HttpBodyInterruptedError(
+      `${error.message}, ${emitted} and the page was re-requested; a rerun resumes from the last bookmark`,
+      error.context,
+      { cause: error },
+    );
+  }
   let failure: AttemptFailure;
   if (error instanceof AttemptFailure) {
     failure = new AttemptFailure(
@@ -120,6 +134,16 @@ export function interruptedError(
     );
   }
   return toPublicError(failure, place, redact, 0);
+}
+
+/** The parenthesis of a retry warning: the attempt, or for a rate-limit wait the budget used. */
+export function retryNote(
+  nextAttempt: number,
+  options: { maxAttempts: number; maxRateLimitWaitMs: number },
+  rateLimitWaitedMs?: number,
+): string {
+  if (rateLimitWaitedMs === undefined) return `(attempt ${nextAttempt} of ${options.maxAttempts})`;
+  return `as the server asked (rate-limit waits ${formatSeconds(rateLimitWaitedMs)} of ${formatSeconds(options.maxRateLimitWaitMs)}; attempts used ${nextAttempt} of ${options.maxAttempts})`;
 }
 
 export function formatSeconds(ms: number): string {

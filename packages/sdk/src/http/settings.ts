@@ -16,7 +16,14 @@ export const httpSettings = {
   max_attempts: {
     type: 'integer',
     minimum: 1,
-    description: 'Tries per request before failing (retries 429, 5xx, resets)',
+    description: 'Tries per request before failing (retries 5xx, resets, 429s without Retry-After)',
+  },
+  max_rate_limit_wait: {
+    type: 'number',
+    minimum: 0,
+    default: 3600,
+    description:
+      'Seconds a request may spend waiting out 429s that say when to come back (Retry-After); such waits use no attempts',
   },
   requests_per_minute: {
     type: 'integer',
@@ -35,6 +42,7 @@ export interface HttpSettings {
   base_url?: string;
   request_timeout?: number;
   max_attempts?: number;
+  max_rate_limit_wait?: number;
   requests_per_minute?: number;
   max_concurrency?: number;
   proxy_url?: string;
@@ -71,8 +79,16 @@ export function createHttpClient(
     ...options,
     baseUrl: withBasePath(settings.base_url || defaults.baseUrl, basePath),
     ...(timeoutMs !== undefined ? { timeouts: { headersMs: timeoutMs, bodyMs: timeoutMs } } : {}),
-    ...(settings.max_attempts !== undefined
-      ? { retry: { ...defaults.retry, maxAttempts: settings.max_attempts } }
+    ...(settings.max_attempts !== undefined || settings.max_rate_limit_wait !== undefined
+      ? {
+          retry: {
+            ...defaults.retry,
+            ...(settings.max_attempts !== undefined ? { maxAttempts: settings.max_attempts } : {}),
+            ...(settings.max_rate_limit_wait !== undefined
+              ? { maxRateLimitWaitMs: settings.max_rate_limit_wait * 1000 }
+              : {}),
+          },
+        }
       : {}),
     ...(rateLimit !== undefined ? { rateLimit } : {}),
     ...(settings.proxy_url !== undefined ? { proxy: settings.proxy_url } : {}),

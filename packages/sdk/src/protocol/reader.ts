@@ -7,10 +7,15 @@ import { ProtocolError } from '../errors.js';
 import { RecordSpans } from '../json/json-scan.js';
 import { parseJson } from '../json/lossless-json.js';
 import type { SingerMessage } from './messages.js';
+import { checkUtf8, type InvalidUtf8Options } from './utf8.js';
 
 export interface ReadOptions {
   /** Longest line accepted, in bytes; a longer one is reported instead of exhausting memory. */
   maxLineBytes?: number;
+  /** What a line that is not valid UTF-8 does; it fails unless set (see utf8.ts). */
+  invalidUtf8?: InvalidUtf8Options;
+  /** Stops reading when aborted (a graceful shutdown), as if the input had ended; a partial last line is dropped. */
+  signal?: AbortSignal;
 }
 
 export interface ReadMessage {
@@ -44,7 +49,10 @@ class LineSplitter {
   private lineNumber = 0;
   private first = true;
 
-  constructor(private readonly maxLineBytes: number) {}
+  constructor(
+    private readonly maxLineBytes: number,
+    private readonly invalidUtf8: InvalidUtf8Options,
+  ) {}
 
   /** The complete non-blank lines in this chunk (and the line it finishes). */
   push(piece: Buffer | string | Uint8Array): Line[] {
@@ -103,6 +111,7 @@ class LineSplitter {
       if (buffer[0] === 0xef && buffer[1] === 0xbb && buffer[2] === 0xbf) start = 3;
     }
     const text = buffer.toString('utf8', start, end);
+    checkUtf8(text, buffer.subarray(start, end), this.lineNumber, this.invalidUtf8);
     if (text.trim() === '') return undefined;
     return { text, line: this.lineNumber, bytes: end - start };
   }
@@ -116,13 +125,42 @@ export async function* readLineBatches(
   input: AsyncIterable<Buffer | string | Uint8Array>,
   options: ReadOptions = {},
 ): AsyncGenerator<Line[]> {
-  const splitter = new LineSplitter(options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES);
-  for await (const piece of input) {
+  const splitter = new LineSplitter(
+    options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES,
+    options.invalidUtf8 ?? { mode: 'fail' },
+  );
+  for await (const piece of options.signal ? untilAborted(input, options.signal) : input) {
     const lines = splitter.push(piece);
     if (lines.length > 0) yield lines;
   }
+  if (options.signal?.aborted) return;
   const last = splitter.end();
   if (last !== undefined) yield [last];
+}
+
+/** The chunks of `input` until it ends or `signal` aborts, even while a read is pending. */
+async function* untilAborted<T>(input: AsyncIterable<T>, signal: AbortSignal): AsyncGenerator<T> {
+  if (signal.aborted) return;
+  const iterator = input[Symbol.asyncIterator]();
+  let onAbort!: () => void;
+  const aborted = new Promise<'aborted'>((resolve) => {
+    onAbort = () => resolve('aborted');
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  try {
+    for (;;) {
+      const step = await Promise.race([iterator.next(), aborted]);
+      if (step === 'aborted' || step.done === true) return;
+      yield step.value;
+    }
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+    // A read still pending on a pipe queues return() behind it, so a stream is destroyed instead:
+    // otherwise an open stdin would keep the process alive.
+    const stream = input as { destroy?: () => void };
+    if (signal.aborted && typeof stream.destroy === 'function') stream.destroy();
+    else iterator.return?.()?.catch(() => undefined);
+  }
 }
 
 /** Yields each non-blank line of a byte stream with its 1-based number. */

@@ -1,4 +1,5 @@
 /** Settings every target accepts (batching, validation, metadata, load method), read from config. */
+import type { InvalidUtf8Mode } from '../protocol/utf8.js';
 import type { JSONSchema } from '../schema/json-schema.js';
 import { DEFAULT_BATCH_LIMITS } from './batcher.js';
 
@@ -14,6 +15,8 @@ export interface TargetSettings {
   loadMethod: LoadMethod;
   /** Loads running at once across streams. */
   parallelism: number;
+  /** Input that is not UTF-8: fail naming the line, or store U+FFFD and count it. */
+  invalidUtf8: InvalidUtf8Mode;
 }
 
 /** JSON Schema of the shared settings, merged into each target's own by the CLI. */
@@ -66,6 +69,13 @@ export const TARGET_SETTINGS: JSONSchema = {
       default: 4,
       description: 'Batches loaded at once across streams.',
     },
+    invalid_utf8: {
+      type: 'string',
+      enum: ['fail', 'replace'],
+      default: 'fail',
+      description:
+        'Input bytes that are not UTF-8 (the Singer protocol is UTF-8): fail naming the line, or store them as U+FFFD, counted in a warning and the invalid_utf8_lines METRIC.',
+    },
   },
 };
 
@@ -88,5 +98,6 @@ export function targetSettingsFrom(config: Record<string, unknown>): TargetSetti
     hardDelete: bool('hard_delete', false),
     loadMethod: method === 'append-only' || method === 'overwrite' ? method : 'upsert',
     parallelism: int('parallelism', 4),
+    invalidUtf8: config.invalid_utf8 === 'replace' ? 'replace' : 'fail',
   };
 }

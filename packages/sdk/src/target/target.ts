@@ -14,6 +14,7 @@ import { mapperSettingsSchema } from '../maps/settings.js';
 import { mapMessage } from '../protocol/map-message.js';
 import type { BatchMessage, RecordMessage, SchemaMessage, SingerMessage } from '../protocol/messages.js';
 import { readLineBatches, readMessage } from '../protocol/reader.js';
+import { ReplacedUtf8Report } from '../protocol/utf8.js';
 import { MessageWriter } from '../protocol/writer.js';
 import type { JSONSchema } from '../schema/json-schema.js';
 import { readBatchRecords } from './batch-files.js';
@@ -75,14 +76,24 @@ export abstract class Target {
   /** Releases connections and other resources; called once at the end, failed or not. */
   protected async dispose(): Promise<void> {}
 
-  async run(input: AsyncIterable<Buffer | string | Uint8Array>, output: Writable): Promise<TargetRunSummary> {
+  /**
+   * Reads `input` to its end, or until `signal` aborts: then what was read is still loaded and its
+   * STATE released, and the run returns as if the input had ended there.
+   */
+  async run(
+    input: AsyncIterable<Buffer | string | Uint8Array>,
+    output: Writable,
+    signal?: AbortSignal,
+  ): Promise<TargetRunSummary> {
     this.writer = new MessageWriter(output);
     const timer = setInterval(() => this.drainExpired(), Math.min(1000, this.settings.batchMaxAgeMs));
     timer.unref();
     try {
       const spans = new RecordSpans();
+      const replaced = new ReplacedUtf8Report(this.logger);
+      const invalidUtf8 = { mode: this.settings.invalidUtf8, onReplaced: replaced.onReplaced };
       // Lines of a chunk are handled synchronously; only other messages and waits cost an await.
-      for await (const lines of readLineBatches(input)) {
+      for await (const lines of readLineBatches(input, { invalidUtf8, ...(signal ? { signal } : {}) })) {
         for (const { text, line: number, bytes: size } of lines) {
           if (this.failure) throw this.failure.error;
           const { message: raw, line, bytes, source } = readMessage(text, number, size, spans);
@@ -100,6 +111,7 @@ export abstract class Target {
         }
       }
       this.mapper?.flushMetrics();
+      replaced.finish();
       for (const sink of this.sinks.values()) await this.startDrain(sink);
       await this.waitForLoads();
       if (this.failure) throw this.failure.error;

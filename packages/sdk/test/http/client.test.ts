@@ -40,7 +40,11 @@ describe('HttpClient retries', () => {
     expect(elapsed).toBeGreaterThanOrEqual(990);
     expect(elapsed).toBeLessThan(1_600);
     expect(
-      lines.some((line) => /HTTP 429: slow down; retrying in 1\.0 s \(attempt 2 of 5\)/.test(line)),
+      lines.some((line) =>
+        /HTTP 429: slow down; retrying in 1\.0 s as the server asked \(rate-limit waits 1\.0 s of 3600 s; attempts used 1 of 5\)/.test(
+          line,
+        ),
+      ),
     ).toBe(true);
   });
 
@@ -55,11 +59,11 @@ describe('HttpClient retries', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(990);
   });
 
-  it('gives up at once when Retry-After is beyond the wait budget', async () => {
+  it('gives up at once when Retry-After is beyond the rate-limit wait budget', async () => {
     const server = await serve((_request, response) => {
       sendJson(response, 429, { message: 'daily quota used' }, { 'retry-after': '3600' });
     });
-    const { client: http } = client(server, { retry: { maxTotalWaitMs: 5_000 } });
+    const { client: http } = client(server, { retry: { maxRateLimitWaitMs: 5_000 } });
     const error = await http.json({ url: '/x' }, { stream: 'tickets' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(HttpRateLimitedError);
     expect((error as HttpRateLimitedError).code).toBe('SINGER_HTTP_RATE_LIMITED');
@@ -131,7 +135,7 @@ describe('HttpClient retries', () => {
     expect(server.requests).toHaveLength(2);
   });
 
-  it('fails clearly, without a retry, when the connection resets after records were handed out', async () => {
+  it('fails clearly, without a retry, when the connection resets after records were handed out and resuming is off', async () => {
     const server = await serve((_request, response) => {
       response.writeHead(200, { 'content-type': 'application/json' });
       response.write(`{"data":${JSON.stringify(records(1, 3)).slice(0, -1)},{"id":4,"na`);
@@ -140,7 +144,7 @@ describe('HttpClient retries', () => {
     const { client: http } = client(server);
     const page = await http.records(
       { url: '/items' },
-      { recordsPath: 'data.*', context: { stream: 'items' } },
+      { recordsPath: 'data.*', context: { stream: 'items' }, resumeInterrupted: false },
     );
     const seen: unknown[] = [];
     const error = await (async () => {

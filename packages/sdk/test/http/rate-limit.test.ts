@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { HttpClient } from '../../src/http/client.js';
 import { RateLimiter } from '../../src/http/rate-limit.js';
 import { parseResetHeader, parseRetryAfter, requestedDelayMs } from '../../src/http/retry-after.js';
-import { captureLogger, delay, sendJson, startServer, type TestServer } from './server.js';
+import { Logger } from '../../src/logging.js';
+import { delay, sendJson, startServer, type TestServer } from './server.js';
 
 const servers: TestServer[] = [];
 const clients: HttpClient[] = [];
@@ -56,11 +57,17 @@ describe('RateLimiter', () => {
       else sendJson(response, 200, { path: request.path });
     });
     servers.push(server);
-    const http = new HttpClient({ baseUrl: server.url, logger: captureLogger().logger });
+    // The retry warning is logged once the 429 has paused the limiter: wait for it, not for a guess.
+    let sawRetry!: () => void;
+    const retrying = new Promise<void>((resolve) => {
+      sawRetry = resolve;
+    });
+    const logger = new Logger({ name: 'test', sink: (line) => line.includes('retrying in') && sawRetry() });
+    const http = new HttpClient({ baseUrl: server.url, logger });
     clients.push(http);
     const started = Date.now();
     const first = http.json({ url: '/a' }, { stream: 'a' });
-    await delay(100);
+    await retrying;
     // Another stream sharing the client waits for the same second instead of spending quota.
     const other = await http.json({ url: '/b' }, { stream: 'b' });
     expect(other.body).toEqual({ path: '/b' });
