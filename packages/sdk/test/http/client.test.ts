@@ -36,9 +36,9 @@ describe('HttpClient retries', () => {
     const elapsed = Date.now() - started;
     expect(await collect(page)).toEqual(records(1, 2));
     expect(server.requests).toHaveLength(2);
-    // The backoff alone would be ~10 ms: the server's one second was honoured, not more.
+    // The backoff alone would be ~10 ms: the server's one second was honoured. That it was not more is
+    // read from the planned wait in the log, not from the clock, which a loaded machine stretches.
     expect(elapsed).toBeGreaterThanOrEqual(990);
-    expect(elapsed).toBeLessThan(1_600);
     expect(
       lines.some((line) =>
         /HTTP 429: slow down; retrying in 1\.0 s as the server asked \(rate-limit waits 1\.0 s of 3600 s; attempts used 1 of 5\)/.test(
