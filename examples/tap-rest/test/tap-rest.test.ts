@@ -92,6 +92,7 @@ describe('tap-rest', () => {
       'properties',
       'state',
       'stream-maps',
+      'schema-flattening',
     ]);
     expect(about.settings.properties.api_token).toMatchObject({ secret: true, writeOnly: true });
     expect(Object.keys(about.settings.properties)).toEqual(
