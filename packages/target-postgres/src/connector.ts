@@ -47,6 +47,8 @@ const LOGICAL_OF_CLASS = {
 export class PostgresConnector extends SQLConnector<PgSession> {
   /** NAMEDATALEN - 1. */
   readonly maxIdentifierBytes = 63;
+  // PostgreSQL's MaxHeapAttributeNumber; dropped columns count too, so an ALTER can still meet 54011.
+  override readonly maxColumns = 1600;
   override readonly optimisticUpserts = true;
 
   constructor(readonly pool: pg.Pool) {

@@ -238,6 +238,42 @@ describe('names', () => {
   });
 });
 
+describe('table width', () => {
+  const wide = (count: number) =>
+    Object.fromEntries(Array.from({ length: count }, (_, index) => [`p${index}`, { type: 'integer' }]));
+
+  test('a stream wider than 1,600 columns fails before any table is created, naming the limit', async () => {
+    const schema = uniqueSchema();
+    const run = await runTarget(config(schema), [
+      schemaMessage('w', { id: { type: 'integer' }, ...wide(2000) }),
+      recordMessage('w', { id: 1, p0: 1 }),
+    ]);
+    const error = run.error as SingerError;
+    expect(error.code).toBe('SINGER_TABLE_TOO_WIDE');
+    expect(error.context).toMatchObject({ stream: 'w', limit: 1600 });
+    expect(error.message).toMatch(/would have 2007 columns, beyond the database's limit of 1600; .*add_record_metadata: false/);
+    expect(
+      await query(db.url, `SELECT 1 FROM information_schema.tables WHERE table_schema = '${schema}'`),
+    ).toEqual([]);
+  });
+
+  test('columns that would push an existing table past the limit are refused before any ALTER', async () => {
+    const schema = uniqueSchema();
+    await load(config(schema), [
+      schemaMessage('w', { id: { type: 'integer' }, ...wide(1500) }),
+      recordMessage('w', { id: 1, p0: 1 }),
+    ]);
+    const run = await runTarget(config(schema), [
+      schemaMessage('w', { id: { type: 'integer' }, ...wide(1700) }),
+      recordMessage('w', { id: 2, p1699: 2 }),
+    ]);
+    expect((run.error as SingerError).code).toBe('SINGER_TABLE_TOO_WIDE');
+    const columns = await columnTypes(db.url, schema, 'w');
+    expect(Object.keys(columns)).toHaveLength(1507);
+    expect(await query(db.url, `SELECT id FROM ${schema}.w`)).toEqual([{ id: '1' }]);
+  });
+});
+
 describe('load methods and keys', () => {
   test('an integer key sent as a number and as text is one key within a batch: the last record wins', async () => {
     const schema = uniqueSchema();

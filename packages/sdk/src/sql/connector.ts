@@ -61,6 +61,9 @@ export abstract class SQLConnector<Session extends SQLSession = SQLSession> {
   /** Longest identifier in bytes (PostgreSQL 63, Snowflake 255). */
   abstract readonly maxIdentifierBytes: number;
 
+  /** Most columns a table may have (PostgreSQL 1,600), checked before any DDL; none when unset. */
+  readonly maxColumns?: number;
+
   // ---- transport --------------------------------------------------------------------------------
 
   /** Runs `work` on a session and releases it; a connection failure names `stream`. */

@@ -13,3 +13,11 @@ export class KeyPropertyNotInSchemaError extends SingerError {
 export class TableNameCollisionError extends SingerError {
   override readonly code = 'SINGER_TABLE_NAME_COLLISION';
 }
+
+/**
+ * A table that would have more columns than the database allows (PostgreSQL: 1,600). Reported before
+ * the table is created or altered, so no batch fails half-way with the database's own message.
+ */
+export class TableTooWideError extends SingerError {
+  override readonly code = 'SINGER_TABLE_TOO_WIDE';
+}

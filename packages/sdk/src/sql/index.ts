@@ -14,7 +14,7 @@ export type {
   TableName,
 } from './connector.js';
 export { SQLConnector } from './connector.js';
-export { KeyPropertyNotInSchemaError, TableNameCollisionError } from './errors.js';
+export { KeyPropertyNotInSchemaError, TableNameCollisionError, TableTooWideError } from './errors.js';
 export { InvalidIdentifierError, quoteIdentifier } from './identifiers.js';
 export { PropertySourceText } from './source-text.js';
 export type { ColumnChange, TablePlan } from './table-plan.js';

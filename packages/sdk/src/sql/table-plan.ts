@@ -8,6 +8,7 @@ import type { Logger } from '../logging.js';
 import type { LogicalType } from '../target/column-types.js';
 import type { SQLColumn } from '../target/sql-sink.js';
 import type { ColumnClass, ExistingTable, SQLConnector, SQLSession, TableName } from './connector.js';
+import { TableTooWideError } from './errors.js';
 
 /** The class an existing column must become to hold `wanted` values, or undefined if it holds them. */
 export function widenedClass(existing: ColumnClass, wanted: LogicalType): LogicalType | undefined {
@@ -78,6 +79,7 @@ export async function prepareTable<Session extends SQLSession>(
   await session.execute(connector.createSchemaSQL(table.schema));
   const existing = await connector.readTable(session, table);
   if (existing === undefined) {
+    checkWidth(connector, wanted, wanted.columns.length);
     const columns = wanted.columns.map((column) => ({
       name: column.name,
       type: connector.columnType(column.type),
@@ -87,6 +89,7 @@ export async function prepareTable<Session extends SQLSession>(
     wanted.checkPrimaryKey(existing.primaryKey);
     const plan = planTable(wanted.columns, existing, (type) => connector.classOf(type));
     if (plan.add.length === 0 && plan.widen.length === 0) return existing;
+    checkWidth(connector, wanted, existing.columns.size + plan.add.length);
     for (const { column, to } of plan.add) {
       const type = connector.columnType(to);
       await session.execute(connector.addColumnSQL(table, { name: column.name, type }));
@@ -102,4 +105,20 @@ export async function prepareTable<Session extends SQLSession>(
   if (prepared === undefined)
     throw new Error(`table ${connector.qualify(table)} vanished after it was prepared`);
   return prepared;
+}
+
+function checkWidth<Session extends SQLSession>(
+  connector: SQLConnector<Session>,
+  wanted: TableToPrepare,
+  columns: number,
+): void {
+  const limit = connector.maxColumns;
+  if (limit === undefined || columns <= limit) return;
+  const metadata = wanted.columns.filter((column) => column.metadata !== undefined).length;
+  throw new TableTooWideError(
+    `table ${connector.qualify(wanted.table)} would have ${columns} columns, beyond the database's ` +
+      `limit of ${limit}; deselect properties in the catalog or drop them with a stream map` +
+      (metadata > 0 ? `, or set add_record_metadata: false to save the ${metadata} _sdc_ columns` : ''),
+    { stream: wanted.stream, columns, limit },
+  );
 }

@@ -15,7 +15,7 @@ import type { PreparedRow, RecordContext } from '../target/sink.js';
 import { type SQLColumn, SQLSink, type SQLSinkOptions } from '../target/sql-sink.js';
 import { type BatchKey, BatchKeys, keptRows, keyReader } from './batch-keys.js';
 import type { ExistingTable, SQLConnector, SQLSession, TableName } from './connector.js';
-import { TableNameCollisionError } from './errors.js';
+import { TableNameCollisionError, TableTooWideError } from './errors.js';
 import { batchLoadError } from './load-error.js';
 import { prepareTable } from './table-plan.js';
 
@@ -368,6 +368,7 @@ export abstract class SQLTableSink<
     if (
       error instanceof KeyPropertiesChangedError ||
       error instanceof TableNameCollisionError ||
+      error instanceof TableTooWideError ||
       this.connector.isOwnError(error)
     ) {
       return error as Error;
