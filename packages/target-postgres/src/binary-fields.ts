@@ -4,7 +4,8 @@
  * encoder writes the value and returns true, or returns false, and then the row (and the rest of its
  * batch) is written as COPY text and PostgreSQL's text input decides, errors included.
  */
-import { isExactNumber, numberText, type RecordSpans } from '@singer-ts/sdk';
+import { isExactNumber, numberText } from '@singer-ts/sdk';
+import type { PropertySourceText } from '@singer-ts/sdk/sql';
 import type { BinaryRow, BinaryType } from './binary.js';
 import { type Moment, parseDate, parseTime, parseTimestamp, type ZonelessTimestamps } from './datetime.js';
 import { decimalParts } from './decimal.js';
@@ -14,16 +15,10 @@ const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
 
 /** Writes `value` (not null) into `row` and returns true, or returns false when it must go as text. */
-export type FieldEncoder = (
-  row: BinaryRow,
-  value: unknown,
-  source: RecordSpans | undefined,
-  found: Int32Array,
-  plain: boolean,
-) => boolean;
+export type FieldEncoder = (row: BinaryRow, value: unknown, source: PropertySourceText) => boolean;
 
 export interface FieldEncoderOptions {
-  /** For jsonb and numeric columns: the column's slot in `found` (see compileRowEncoder). */
+  /** For jsonb and numeric columns: the column's slot in the source text (see compileRowEncoder). */
   span?: number;
   /** How timestamptz values without an offset are read: as UTC only when the session zone is UTC. */
   zoneless: ZonelessTimestamps;
@@ -65,19 +60,18 @@ const encodeBool: FieldEncoder = (row, value) => {
 };
 
 /** Any value, as the text a text column gets from the text path. */
-const encodeText: FieldEncoder = (row, value, _source, _found, plain) => {
+const encodeText: FieldEncoder = (row, value, source) => {
   // A plain line has no escapes, so none of its strings holds a NUL.
-  row.text(plain && typeof value === 'string' ? value : scalarString(value));
+  row.text(source.plain && typeof value === 'string' ? value : scalarString(value));
   return true;
 };
 
 function numericEncoder(span: number | undefined): FieldEncoder {
-  return (row, value, source, found) => {
+  return (row, value, source) => {
     let text: string;
     if (typeof value === 'number') {
       // The number's source text, as the text path copies it (`1.50` keeps its scale).
-      const at = span === undefined ? -1 : (found[span] as number);
-      text = at >= 0 && source !== undefined ? source.valueText(at) : numberText(value);
+      text = (span === undefined ? undefined : source.text(span)) ?? numberText(value);
     } else if (isExactNumber(value)) {
       text = value.toString();
     } else {
@@ -91,11 +85,9 @@ function numericEncoder(span: number | undefined): FieldEncoder {
 }
 
 function jsonbEncoder(span: number | undefined): FieldEncoder {
-  return (row, value, source, found, plain) => {
-    const at = span === undefined ? -1 : (found[span] as number);
-    row.jsonb(
-      at >= 0 && source !== undefined ? sourceJsonText(source.valueText(at), plain, value) : jsonText(value),
-    );
+  return (row, value, source) => {
+    const text = span === undefined ? undefined : source.text(span);
+    row.jsonb(text === undefined ? jsonText(value) : sourceJsonText(text, source.plain, value));
     return true;
   };
 }
@@ -175,9 +167,7 @@ export interface BinaryColumn {
 export type BinaryRowEncoder = (
   record: Record<string, unknown>,
   context: unknown,
-  source: RecordSpans | undefined,
-  found: Int32Array,
-  plain: boolean,
+  source: PropertySourceText,
   row: BinaryRow,
 ) => number;
 
@@ -192,7 +182,7 @@ export function compileBinaryRowEncoder(
     body.push(
       readValueCode(column.property, index),
       `if (v === undefined || v === null) row.null();`,
-      `else if (!F[${index}](row, v, source, found, plain)) return ${index};`,
+      `else if (!F[${index}](row, v, source)) return ${index};`,
     );
   });
   // Any 8 bytes: the load overwrites them with the transaction's now() (see EncodedRows.stamp).
@@ -201,7 +191,7 @@ export function compileBinaryRowEncoder(
   const factory = new Function(
     'F',
     'metadataValue',
-    `"use strict"; return function encodeBinaryRow(r, c, source, found, plain, row) { ${body.join('\n')} };`,
+    `"use strict"; return function encodeBinaryRow(r, c, source, row) { ${body.join('\n')} };`,
   ) as (encoders: readonly FieldEncoder[], get: typeof metadataValue) => BinaryRowEncoder;
   return factory(
     columns.map((column) => column.encode),

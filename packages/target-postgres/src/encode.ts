@@ -3,7 +3,8 @@
  * characters cannot be stored in text or jsonb, so they are removed from strings (documented).
  * Numbers keep their exact text: ExactNumber values are written as received.
  */
-import { isExactNumber, numberText, type RecordSpans, serializeJson } from '@singer-ts/sdk';
+import { isExactNumber, numberText, serializeJson } from '@singer-ts/sdk';
+import type { PropertySourceText } from '@singer-ts/sdk/sql';
 import type { ColumnClass } from './types.js';
 
 export const NULL_TEXT = '\\N';
@@ -96,23 +97,21 @@ export interface RowColumn {
   kind: ColumnClass;
   encode: Encoder;
   /**
-   * For jsonb and numeric columns: the column's slot in `found`, the span of its property in the
-   * input line, whose source text is copied as is (no re-serializing, numbers exactly as sent).
+   * For jsonb and numeric columns: the column's slot in the sink's PropertySourceText, whose source
+   * text is copied as is (no re-serializing, numbers exactly as sent).
    */
   span?: number;
 }
 
 /**
- * Record → one COPY text line (with its newline), fields in column order. `source` and `found` locate
- * property values in the input line (`found[slot]` is a span index or -1); `plain` says the line has
- * no backslash, tab or carriage return, so nothing taken from it needs escaping.
+ * Record → one COPY text line (with its newline), fields in column order. `source` holds the source
+ * text of the spanned properties of this record (located before the call); its `plain` says the line
+ * has no backslash, tab or carriage return, so nothing taken from it needs escaping.
  */
 export type RowEncoder = (
   record: Record<string, unknown>,
   context: unknown,
-  source: RecordSpans | undefined,
-  found: Int32Array,
-  plain: boolean,
+  source: PropertySourceText,
 ) => string;
 
 /** The value of a column without a record property of its own (a metadata column), by column index. */
@@ -150,7 +149,7 @@ export function compileRowEncoder(
   metadataValue: MetadataValue,
   suffix: string,
 ): RowEncoder {
-  const body: string[] = ['let v; let m; let s = "";'];
+  const body: string[] = ['let v; let m; let s = ""; const plain = source.plain;'];
   columns.forEach((column, index) => {
     body.push(readValueCode(column.property, index));
     const span = column.span;
@@ -166,13 +165,13 @@ export function compileRowEncoder(
         field =
           span === undefined
             ? `E[${index}](v)`
-            : `(m = found[${span}]) >= 0 ? sourceJson(source.valueText(m), plain, v, E[${index}]) : E[${index}](v)`;
+            : `(m = source.text(${span})) !== undefined ? sourceJson(m, plain, v, E[${index}]) : E[${index}](v)`;
         break;
       case 'numeric':
         field =
           span === undefined
             ? `E[${index}](v)`
-            : `typeof v === "number" && (m = found[${span}]) >= 0 ? source.valueText(m) : E[${index}](v)`;
+            : `typeof v === "number" && (m = source.text(${span})) !== undefined ? m : E[${index}](v)`;
         break;
       default:
         field = `typeof v === "string" ? (plain || !NEEDS_ESCAPE.test(v) ? v : escapeText(v)) : E[${index}](v)`;
@@ -188,7 +187,7 @@ export function compileRowEncoder(
     'escapeText',
     'sourceJson',
     'NULL',
-    `"use strict"; return function encodeRow(r, c, source, found, plain) { ${body.join('\n')} };`,
+    `"use strict"; return function encodeRow(r, c, source) { ${body.join('\n')} };`,
   ) as (
     encoders: readonly Encoder[],
     get: typeof metadataValue,

@@ -13,16 +13,6 @@ export interface CopySegment {
   kept: number[] | undefined;
 }
 
-/** Indexes of the rows to load when some were replaced by a later row of the same key. */
-export function keptRows(count: number, superseded: readonly number[]): number[] | undefined {
-  if (superseded.length === 0) return undefined;
-  const replaced = new Uint8Array(count);
-  for (const index of superseded) replaced[index] = 1;
-  const kept: number[] = [];
-  for (let index = 0; index < count; index += 1) if (replaced[index] === 0) kept.push(index);
-  return kept;
-}
-
 /** The batch's COPY statements: its binary rows, then its text rows; a segment left empty is omitted. */
 export function copySegments(count: number, textFrom: number, kept: number[] | undefined): CopySegment[] {
   const segments: CopySegment[] = [];

@@ -2,8 +2,9 @@
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, type ConnectorInfo, SQLConnectionError } from '@singer-ts/sdk';
+import { ConfigError, type ConnectorInfo, SQLConnectionError, type TableLocationRules } from '@singer-ts/sdk';
 import type { PoolConfig } from 'pg';
+import { checkPostgresUrl } from './url.js';
 
 const SSL_MODES = ['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full'] as const;
 type SslMode = (typeof SSL_MODES)[number];
@@ -79,15 +80,24 @@ export const SETTINGS: ConnectorInfo['settings'] = {
     },
     default_target_schema: {
       type: 'string',
-      default: 'public',
-      description: 'Schema the tables are created in; created if missing.',
+      description:
+        'Schema every table is created in (created if missing). Unset: MELTANO_EXTRACT__LOAD_SCHEMA, else ' +
+        'the schema part of a `schema-table` stream name, else public.',
+    },
+    use_raw_stream_names: {
+      type: 'boolean',
+      default: false,
+      description:
+        'Name each table after the whole stream name (`public-users` → `public_users`) instead of its last ' +
+        '`-` part (`users`), which also picks no schema from the stream name.',
     },
   },
 };
 
 export interface PostgresSettings {
   pool: PoolConfig;
-  schema: string;
+  /** Where each stream's table goes (the SDK's Meltano naming rule). */
+  naming: Omit<TableLocationRules, 'maxBytes'>;
 }
 
 export function postgresSettingsFrom(config: Record<string, unknown>, connections: number): PostgresSettings {
@@ -103,6 +113,7 @@ export function postgresSettingsFrom(config: Record<string, unknown>, connection
     idleTimeoutMillis: 30_000,
   };
   const url = text('url');
+  if (url !== undefined) checkPostgresUrl(url);
   const port = typeof config.port === 'number' ? config.port : undefined;
   const fields = { user: text('user'), password: text('password'), database: text('database'), port };
   const split = url === undefined ? undefined : splitTlsParameters(url);
@@ -119,7 +130,13 @@ export function postgresSettingsFrom(config: Record<string, unknown>, connection
   }
   const ssl = tlsFrom(config, split?.tls ?? new Map());
   if (ssl !== undefined) pool.ssl = ssl;
-  return { pool, schema: text('default_target_schema') ?? 'public' };
+  const naming = {
+    defaultSchema: text('default_target_schema'),
+    loadSchema: process.env.MELTANO_EXTRACT__LOAD_SCHEMA,
+    rawStreamNames: config.use_raw_stream_names === true,
+    fallbackSchema: 'public',
+  };
+  return { pool, naming };
 }
 
 /** The URL with each given field put in where the URL has none of its own. */

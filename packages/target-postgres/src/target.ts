@@ -2,8 +2,9 @@
 import { type ConnectorInfo, type SchemaMessage, Target, type TargetOptions } from '@singer-ts/sdk';
 import pg from 'pg';
 import { watchConnection } from './connection.js';
-import { postgresSettingsFrom, SETTINGS } from './settings.js';
-import { PostgresSink } from './sink.js';
+import { PostgresConnector } from './connector.js';
+import { type PostgresSettings, postgresSettingsFrom, SETTINGS } from './settings.js';
+import { PostgresSink, type PostgresSinkOptions } from './sink.js';
 
 export class TargetPostgres extends Target {
   static override info: ConnectorInfo = {
@@ -25,17 +26,20 @@ export class TargetPostgres extends Target {
   };
 
   readonly pool: pg.Pool;
-  readonly schemaName: string;
+  readonly naming: PostgresSettings['naming'];
+  /** PostgreSQL as the SDK's SQL dialect and transport, shared by every sink. */
+  readonly connector: PostgresConnector;
 
   constructor(options: TargetOptions) {
     super(options);
-    const { pool, schema } = postgresSettingsFrom(options.config, this.settings.parallelism + 1);
-    this.schemaName = schema;
+    const { pool, naming } = postgresSettingsFrom(options.config, this.settings.parallelism + 1);
+    this.naming = naming;
     // The CLI masks secret settings' values; a key read from the file such a setting names is not one.
     if (typeof pool.ssl === 'object' && typeof pool.ssl.key === 'string') {
       this.logger.addSecrets([pool.ssl.key]);
     }
     this.pool = new pg.Pool(pool);
+    this.connector = new PostgresConnector(this.pool);
     // An idle connection dropped by the server must not crash the process; the next query reports it.
     this.pool.on('error', (error) =>
       this.logger.warn('idle database connection failed', { error: error.message }),
@@ -51,12 +55,17 @@ export class TargetPostgres extends Target {
   }
 
   protected createSink(message: SchemaMessage): PostgresSink {
-    return new PostgresSink(message, {
+    return new PostgresSink(message, this.sinkOptions());
+  }
+
+  /** What every sink of this target shares. */
+  protected sinkOptions(): PostgresSinkOptions {
+    return {
       logger: this.logger,
       settings: this.settings,
-      pool: this.pool,
-      schemaName: this.schemaName,
-    });
+      connector: this.connector,
+      naming: this.naming,
+    };
   }
 
   protected override async dispose(): Promise<void> {

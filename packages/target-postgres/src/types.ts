@@ -1,8 +1,6 @@
 /**
- * Column types: which PostgreSQL type each logical type gets, how an existing column is classed, and
- * the widening policy when a later SCHEMA asks for a different type. Columns only ever widen:
- * bigint → numeric → text, date → timestamptz → text, anything → text; text and jsonb columns take
- * any value as is. Nothing is ever narrowed or dropped.
+ * Column types: which PostgreSQL type each logical type gets and how an existing column is classed.
+ * The widening policy (columns only ever widen) is the SDK's table plan (`@singer-ts/sdk/sql`).
  */
 import type { LogicalType } from '@singer-ts/sdk';
 
@@ -56,21 +54,4 @@ export function classOfPgType(pgType: string): ColumnClass {
   if (type.startsWith('time')) return 'time';
   if (type === 'jsonb' || type === 'json') return 'jsonb';
   return 'other';
-}
-
-/** The type an existing column must be altered to so it holds `wanted` values, or undefined if none. */
-export function widenTo(
-  existing: ColumnClass,
-  wanted: LogicalType,
-): { pgType: string; using: string } | undefined {
-  const want = classOfLogical(wanted);
-  if (existing === want || existing === 'text' || existing === 'jsonb' || existing === 'other')
-    return undefined;
-  if (existing === 'numeric' && want === 'bigint') return undefined;
-  if (existing === 'bigint' && want === 'numeric') return { pgType: 'numeric', using: 'numeric' };
-  if (existing === 'timestamptz' && want === 'date') return undefined;
-  if (existing === 'date' && want === 'timestamptz') {
-    return { pgType: 'timestamp with time zone', using: 'timestamp with time zone' };
-  }
-  return { pgType: 'text', using: 'text' };
 }

@@ -41,13 +41,7 @@ class FormatTarget extends TargetPostgres {
   }
 
   protected override createSink(message: SchemaMessage): PostgresSink {
-    return new PostgresSink(message, {
-      logger: this.logger,
-      settings: this.settings,
-      pool: this.pool,
-      schemaName: this.schemaName,
-      copyFormat: this.copyFormat,
-    });
+    return new PostgresSink(message, { ...this.sinkOptions(), copyFormat: this.copyFormat });
   }
 }
 

@@ -1,7 +1,8 @@
+import { keptRows } from '@singer-ts/sdk/sql';
 import { describe, expect, test } from 'vitest';
 import { BinaryRow } from '../src/binary.js';
 import { CHUNK_BYTES, RowWriter } from '../src/rows.js';
-import { copySegments, keptRows } from '../src/segments.js';
+import { copySegments } from '../src/segments.js';
 import { random } from './binary-values.js';
 
 /** Rows of mixed sizes (some beyond a chunk), binary rows written in place and text rows, some abandoned. */

@@ -11,11 +11,14 @@ export {
   MissingKeyPropertiesError,
   UnsupportedBatchEncodingError,
 } from './errors.js';
+export type { TableLocationRules } from './naming.js';
 export {
   columnNameFor,
   columnNamesFor,
   qualifiedName,
   snakeCase,
+  TableNameRegistry,
+  tableLocationFor,
   tableNameFor,
   truncateIdentifier,
 } from './naming.js';
@@ -23,7 +26,7 @@ export type { LoadMethod, TargetSettings } from './settings.js';
 export { TARGET_SETTINGS, targetSettingsFrom } from './settings.js';
 export type { PreparedRow, RecordContext, SinkOptions } from './sink.js';
 export { Sink } from './sink.js';
-export type { MetadataColumn, SQLColumn } from './sql-sink.js';
+export type { MetadataColumn, SQLColumn, SQLSinkOptions } from './sql-sink.js';
 export { METADATA_COLUMNS, SQLSink } from './sql-sink.js';
 export type { TargetConfig, TargetOptions, TargetRunSummary } from './target.js';
 export { Target } from './target.js';

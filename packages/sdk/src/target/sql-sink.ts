@@ -5,6 +5,7 @@
  */
 import type { SchemaMessage } from '../protocol/messages.js';
 import type { JSONSchema } from '../schema/json-schema.js';
+import { KeyPropertyNotInSchemaError } from '../sql/errors.js';
 import { type LogicalType, logicalTypeOf } from './column-types.js';
 import { KeyPropertiesChangedError } from './errors.js';
 import { columnNamesFor, DEFAULT_MAX_IDENTIFIER_BYTES, tableNameFor } from './naming.js';
@@ -27,6 +28,13 @@ export const METADATA_COLUMNS: Readonly<Record<MetadataColumn, LogicalType>> = {
   _sdc_table_version: 'integer',
 };
 
+export interface SQLSinkOptions extends SinkOptions {
+  /** Longest identifier in bytes (default 63, PostgreSQL's). */
+  maxIdentifierBytes?: number;
+  /** The table's name; by default the whole stream name (tableNameFor). */
+  tableName?: string;
+}
+
 export interface SQLColumn {
   name: string;
   /** The record property this column holds; metadata columns have none unless the record carries it. */
@@ -46,17 +54,25 @@ export abstract class SQLSink<Row = unknown> extends Sink<Row> {
   /** `_sdc_received_at` of the last record and its text: records of the same millisecond share it. */
   private receivedAtMs = Number.NaN;
   private receivedAtText = '';
+  private readonly maxIdentifierBytes: number;
+  /**
+   * When set, a record's non-null `_sdc_deleted_at` is loaded as the time it was received: its row is
+   * deleted in the same transaction (hard delete), so the value only has to be one every database
+   * reads, and any value a tap sends (some send malformed ones) deletes the row.
+   */
+  protected stampsDeletes = false;
 
-  constructor(message: SchemaMessage, options: SinkOptions) {
+  constructor(message: SchemaMessage, options: SQLSinkOptions) {
     super(message, options);
-    this.tableName = tableNameFor(message.stream, this.identifierLimit());
+    this.maxIdentifierBytes = options.maxIdentifierBytes ?? DEFAULT_MAX_IDENTIFIER_BYTES;
+    this.tableName = options.tableName ?? tableNameFor(message.stream, this.identifierLimit());
     this.columns = this.columnsFor(message);
     this.keyColumns = this.keyColumnsFor(message);
   }
 
   /** Longest identifier in bytes; PostgreSQL's is 63. */
   protected identifierLimit(): number {
-    return DEFAULT_MAX_IDENTIFIER_BYTES;
+    return this.maxIdentifierBytes;
   }
 
   protected columnsFor(message: SchemaMessage): SQLColumn[] {
@@ -75,8 +91,9 @@ export abstract class SQLSink<Row = unknown> extends Sink<Row> {
       columns.push({ name, property, type: logicalTypeOf(schema), schema });
     }
     for (const meta of metadata) {
-      // A record may carry `_sdc_deleted_at` itself (a source-side delete); its value wins.
-      const carried = meta in properties ? { property: meta } : {};
+      // A record may carry `_sdc_deleted_at` itself (a source-side delete), declared or not: log-based
+      // taps send it without declaring it. Its value wins. Other metadata is read only when declared.
+      const carried = meta in properties || meta === '_sdc_deleted_at' ? { property: meta } : {};
       columns.push({ name: meta, metadata: meta, type: METADATA_COLUMNS[meta], schema: {}, ...carried });
     }
     return columns;
@@ -86,10 +103,12 @@ export abstract class SQLSink<Row = unknown> extends Sink<Row> {
     return message.key_properties.map((key) => {
       const column = this.columns.find((candidate) => candidate.property === key);
       if (column === undefined) {
-        throw new KeyPropertiesChangedError(`key property '${key}' is not a property of the schema`, {
-          stream: message.stream,
-          field: key,
-        });
+        throw new KeyPropertyNotInSchemaError(
+          `key property '${key}' is not a property of the stream's schema (properties: ` +
+            `${Object.keys(message.schema.properties ?? {}).join(', ') || 'none'}); add it to the schema ` +
+            'or remove it from key_properties',
+          { stream: message.stream, field: key },
+        );
       }
       return column.name;
     });
@@ -99,17 +118,16 @@ export abstract class SQLSink<Row = unknown> extends Sink<Row> {
   protected columnValue(column: SQLColumn, record: Record<string, unknown>, context: RecordContext): unknown {
     if (column.property !== undefined) {
       const value = record[column.property];
-      if (column.metadata === undefined || (value !== undefined && value !== null)) return value;
+      if (column.metadata === undefined) return value;
+      if (value !== undefined && value !== null) {
+        return this.stampsDeletes && column.metadata === '_sdc_deleted_at' ? this.receivedAt(context) : value;
+      }
     }
     switch (column.metadata) {
       case '_sdc_extracted_at':
         return context.timeExtracted;
       case '_sdc_received_at':
-        if (context.receivedAt !== this.receivedAtMs) {
-          this.receivedAtText = new Date(context.receivedAt).toISOString();
-          this.receivedAtMs = context.receivedAt;
-        }
-        return this.receivedAtText;
+        return this.receivedAt(context);
       case '_sdc_sequence':
         return RUN_EPOCH_MICROS + context.line;
       case '_sdc_table_version':
@@ -118,6 +136,14 @@ export abstract class SQLSink<Row = unknown> extends Sink<Row> {
         // _sdc_batched_at is set by the load statement; _sdc_deleted_at only by the record.
         return undefined;
     }
+  }
+
+  private receivedAt(context: RecordContext): string {
+    if (context.receivedAt !== this.receivedAtMs) {
+      this.receivedAtText = new Date(context.receivedAt).toISOString();
+      this.receivedAtMs = context.receivedAt;
+    }
+    return this.receivedAtText;
   }
 
   /** Key properties cannot change under a table with data: that is an error, not a silent rekey. */

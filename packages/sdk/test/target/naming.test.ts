@@ -3,6 +3,8 @@ import {
   columnNamesFor,
   quoteIdentifier,
   snakeCase,
+  TableNameRegistry,
+  tableLocationFor,
   tableNameFor,
   truncateIdentifier,
 } from '../../src/target/naming.js';
@@ -40,5 +42,54 @@ describe('SQL naming', () => {
   test('identifiers are always quoted with embedded quotes doubled', () => {
     expect(quoteIdentifier('select')).toBe('"select"');
     expect(quoteIdentifier('a"b')).toBe('"a""b"');
+  });
+});
+
+describe('table names across streams', () => {
+  test('a second stream mapping to a claimed table is an error naming both; the same stream may claim again', () => {
+    const registry = new TableNameRegistry();
+    registry.claim('Users', 'raw', 'users');
+    registry.claim('Users', 'raw', 'users');
+    registry.claim('users', 'other', 'users');
+    expect(() => registry.claim('users', 'raw', 'users')).toThrow(
+      expect.objectContaining({
+        code: 'SINGER_TABLE_NAME_COLLISION',
+        message: expect.stringContaining("streams 'Users' and 'users' both map to table raw.users"),
+        context: { stream: 'users', table: 'raw.users', otherStream: 'Users' },
+      }),
+    );
+  });
+});
+
+describe('where a stream loads (the Meltano SDK rule)', () => {
+  const rules = { fallbackSchema: 'public' };
+  test('table = last `-` part; schema = the part before it in a two- or three-part name', () => {
+    expect(tableLocationFor('users', rules)).toEqual({ schema: 'public', table: 'users' });
+    expect(tableLocationFor('public-users', rules)).toEqual({ schema: 'public', table: 'users' });
+    expect(tableLocationFor('tap_mysql_test-test_table_one', rules)).toEqual({
+      schema: 'tap_mysql_test',
+      table: 'test_table_one',
+    });
+    expect(tableLocationFor('db-Sales-Orders', rules)).toEqual({ schema: 'sales', table: 'orders' });
+    expect(tableLocationFor('a-b-c-d', rules)).toEqual({ schema: 'public', table: 'd' });
+  });
+
+  test('default_target_schema, then the load schema, win over the stream name; raw names keep it whole', () => {
+    expect(tableLocationFor('public-users', { ...rules, defaultSchema: 'Raw', loadSchema: 'env' })).toEqual({
+      schema: 'Raw',
+      table: 'users',
+    });
+    expect(tableLocationFor('public-users', { ...rules, loadSchema: 'tap_pg' })).toEqual({
+      schema: 'tap_pg',
+      table: 'users',
+    });
+    expect(tableLocationFor('public-users', { ...rules, rawStreamNames: true })).toEqual({
+      schema: 'public',
+      table: 'public_users',
+    });
+    expect(tableLocationFor('public-users', { ...rules, defaultSchema: '' })).toEqual({
+      schema: 'public',
+      table: 'users',
+    });
   });
 });

@@ -1,0 +1,23 @@
+/**
+ * `@singer-ts/sdk/sql`: the SQL target interface. A SQL target is a SQLConnector (dialect: quoting,
+ * type mapping, DDL and merge statements; transport: sessions and transactions) and a SQLTableSink
+ * subclass (row encoding and the load statement); the flow between them is the SDK's.
+ */
+export type { BatchKey } from './batch-keys.js';
+export { keptRows, keyPart } from './batch-keys.js';
+export type {
+  ColumnClass,
+  ColumnDefinition,
+  DatabaseFault,
+  ExistingTable,
+  SQLSession,
+  TableName,
+} from './connector.js';
+export { SQLConnector } from './connector.js';
+export { KeyPropertyNotInSchemaError, TableNameCollisionError } from './errors.js';
+export { InvalidIdentifierError, quoteIdentifier } from './identifiers.js';
+export { PropertySourceText } from './source-text.js';
+export type { ColumnChange, TablePlan } from './table-plan.js';
+export { planTable, widenedClass } from './table-plan.js';
+export type { LoadRows, SQLTableSinkOptions } from './table-sink.js';
+export { SQLTableSink } from './table-sink.js';
