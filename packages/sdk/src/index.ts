@@ -14,6 +14,7 @@ export type { Capability, ConnectorInfo, ConnectorKind, TapDescription } from '.
 export { tapInfo } from './connector.js';
 // Errors
 export * from './errors.js';
+export type { HttpTimeouts } from './http/agent.js';
 // HTTP: client, auth, paging, errors
 export {
   type AccessToken,
@@ -53,12 +54,16 @@ export {
 } from './http/paginators.js';
 export { RateLimiter } from './http/rate-limit.js';
 export type { PageInfo, RecordPage } from './http/record-page.js';
-export { isRetryableStatusDefault } from './http/retry.js';
+export { isRetryableStatusDefault, type RetryOptions } from './http/retry.js';
 export { createHttpClient, type HttpSettings, httpSettings } from './http/settings.js';
-export type { ErrorVerdict, HttpRequest, QueryValue } from './http/types.js';
-// Kept until target-postgres is rebuilt on the SQL target interface (it imports these today).
-// TODO(lead, after merging sql-core): drop from the root.
-export { RecordSpans, SpanLookup } from './json/json-scan.js';
+export type {
+  ErrorVerdict,
+  HttpRequest,
+  JsonResponse,
+  PreparedRequest,
+  QueryValue,
+  ResponseInfo,
+} from './http/types.js';
 export { ExactNumber, isExactNumber, numberText, parseJson, serializeJson } from './json/lossless-json.js';
 // Logging
 export { type LogFormat, Logger, type LogLevel, type Metric } from './logging.js';
