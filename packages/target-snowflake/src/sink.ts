@@ -11,7 +11,14 @@
  * `number` columns start as NUMBER(38,0); before a batch loads, a column is widened to the scale its
  * values need, or to VARCHAR when 38 digits cannot hold them (prepareLoad), so no digit is lost.
  */
-import type { Batch, PreparedRow, RecordContext, SchemaMessage, SQLColumn } from '@singer-ts/sdk';
+import {
+  type Batch,
+  forEachConcurrently,
+  type PreparedRow,
+  type RecordContext,
+  type SchemaMessage,
+  type SQLColumn,
+} from '@singer-ts/sdk';
 import {
   type ColumnClass,
   type ExistingTable,
@@ -202,7 +209,16 @@ export class SnowflakeSink extends SQLTableSink<SnowflakeRow, SealedRows, Snowfl
     rows: LoadRows<SnowflakeRow, SealedRows>,
   ): Promise<void> {
     const sql = this.insertStatement(into);
-    for (const chunk of this.chunks(rows, sql)) await session.execute(sql, [chunk]);
+    const chunks = this.chunks(rows, sql);
+    // Into the stage, the chunks are independent inserts nobody reads until the batch is applied:
+    // sent `parallelism` at a time, a large batch costs a few statement latencies, not one per MB.
+    await forEachConcurrently(
+      chunks,
+      into === this.qualifiedTable ? 1 : this.settings.parallelism,
+      async (chunk) => {
+        await session.execute(sql, [chunk]);
+      },
+    );
   }
 
   protected override async mergeRows(
