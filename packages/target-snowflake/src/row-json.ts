@@ -15,10 +15,9 @@ import {
 } from '@singer-ts/sdk';
 import { type NumberShape, plainDecimal } from './column-types.js';
 
-/** Where a value came from, for the error that refuses it. */
+/** Which stream and field a value belongs to, for the error that refuses it (with its line). */
 export interface ValuePlace {
   stream: string;
-  line: number;
   field: string;
 }
 
@@ -45,6 +44,7 @@ export function numberField(
   source: string | undefined,
   shape: NumberShape,
   place: ValuePlace,
+  line: number,
 ): string {
   if (typeof value === 'number' && Number.isSafeInteger(value)) return `"${value}"`;
   const text = source ?? scalarText(value);
@@ -54,7 +54,7 @@ export function numberField(
   } catch {
     throw new RecordValidationError(
       `${place.field} is ${JSON.stringify(text)}, not a number; fix the value or the stream's schema`,
-      { ...place },
+      { stream: place.stream, line, field: place.field },
     );
   }
   if (plain.integerDigits > shape.integerDigits) shape.integerDigits = plain.integerDigits;
@@ -63,12 +63,12 @@ export function numberField(
 }
 
 /** A date-time as a JSON string in UTC (`…Z`), sub-second digits kept as sent. */
-export function dateTimeField(value: unknown, place: ValuePlace): string {
+export function dateTimeField(value: unknown, place: ValuePlace, line: number): string {
   const utc = typeof value === 'string' ? toUtcTimestamp(value) : undefined;
   if (utc === undefined || !/^\d{4}-/.test(utc))
     throw new RecordValidationError(
       `${place.field} is ${JSON.stringify(value)}, not a date-time Snowflake can store (ISO 8601 with an offset, years 0001-9999); fix the value or declare the property a plain string`,
-      { ...place },
+      { stream: place.stream, line, field: place.field },
     );
   return `"${utc}"`;
 }

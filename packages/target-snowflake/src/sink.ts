@@ -29,7 +29,14 @@ import {
 } from '@singer-ts/sdk/sql';
 import { MAX_NUMBER_DIGITS, MAX_NUMBER_SCALE, type NumberShape } from './column-types.js';
 import type { SnowflakeConnector, SnowflakeSession } from './connector.js';
-import { booleanField, dateTimeField, jsonField, numberField, textField } from './row-json.js';
+import {
+  booleanField,
+  dateTimeField,
+  jsonField,
+  numberField,
+  textField,
+  type ValuePlace,
+} from './row-json.js';
 
 export interface SnowflakeSinkOptions extends SQLTableSinkOptions<SnowflakeSession> {
   connector: SnowflakeConnector;
@@ -55,6 +62,7 @@ interface LoadedColumn {
   kind: ColumnClass;
   /** Source-text slot for VARIANT and number values, when the record property has one. */
   slot: number | undefined;
+  place: ValuePlace;
 }
 
 const BATCHED_AT = '_sdc_batched_at';
@@ -94,6 +102,7 @@ export class SnowflakeSink extends SQLTableSink<SnowflakeRow, SealedRows, Snowfl
           sqlType,
           kind,
           slot: copiesSource ? spanned.length - 1 : undefined,
+          place: { stream: this.stream, field: column.property ?? column.name },
         };
       });
     this.sources = new PropertySourceText(spanned);
@@ -127,11 +136,6 @@ export class SnowflakeSink extends SQLTableSink<SnowflakeRow, SealedRows, Snowfl
 
   private field(entry: LoadedColumn, value: unknown, context: RecordContext): string {
     const source = entry.slot === undefined ? undefined : this.sources.text(entry.slot);
-    const place = () => ({
-      stream: this.stream,
-      line: context.line,
-      field: entry.column.property ?? entry.column.name,
-    });
     if (isNumeric(entry.column)) {
       let shape = this.shapes.get(entry.column.name);
       if (shape === undefined) {
@@ -139,13 +143,13 @@ export class SnowflakeSink extends SQLTableSink<SnowflakeRow, SealedRows, Snowfl
         this.shapes.set(entry.column.name, shape);
       }
       if (entry.kind === 'number' || entry.kind === 'string')
-        return numberField(value, source, shape, place());
+        return numberField(value, source, shape, entry.place, context.line);
     }
     switch (entry.kind) {
       case 'json':
         return jsonField(value, source);
       case 'date-time':
-        return dateTimeField(value, place());
+        return dateTimeField(value, entry.place, context.line);
       case 'boolean':
         return booleanField(value);
       default:
