@@ -8,6 +8,7 @@ const benches = [
   ['http', 'packages/sdk/bench/http.mjs'],
   ['singer-map', 'packages/sdk/bench/map.mjs'],
   ['target-postgres', 'packages/target-postgres/bench/bench.mjs'],
+  ['target-snowflake', 'packages/target-snowflake/bench/bench.mjs'],
   ['tap-zendesk', 'packages/tap-zendesk/bench/extract.mjs'],
 ];
 const only = process.env.BENCH_ONLY?.split(',');

@@ -39,10 +39,27 @@ export interface NumberShape {
 
 /** The shape of one number from its exact text (`-12.3400` → 2 and 2, `1.5e-7` → 0 and 8). */
 export function measureNumber(value: string | number | bigint): NumberShape {
-  const text = String(value).trim().replace(/^[-+]/, '').toLowerCase();
+  const { integerDigits, scale } = plainDecimal(String(value));
+  return { integerDigits, scale };
+}
+
+/**
+ * A number's exact text without an exponent (`1.5e-7` → `0.00000015`), which every NUMBER cast
+ * reads, and its shape (leading zeros and trailing fraction zeros do not count).
+ */
+export function plainDecimal(value: string): NumberShape & { text: string } {
+  const trimmed = value.trim();
+  const negative = trimmed.startsWith('-');
+  const text = trimmed.replace(/^[-+]/, '').toLowerCase();
   const match = /^(\d*)(?:\.(\d*))?(?:e([-+]?\d+))?$/.exec(text);
-  if (!match) throw new RangeError(`'${String(value)}' is not a decimal number`);
-  const exponent = Number(match[3] ?? 0);
+  if (!match || (match[1] === '' && (match[2] ?? '') === ''))
+    throw new RangeError(`'${value}' is not a decimal number`);
+  if (match[3] === undefined) {
+    const whole = (match[1] ?? '').replace(/^0+/, '');
+    const fraction = (match[2] ?? '').replace(/0+$/, '');
+    return { text: trimmed.replace(/^\+/, ''), integerDigits: whole.length, scale: fraction.length };
+  }
+  const exponent = Number(match[3]);
   let whole = match[1] ?? '';
   let fraction = match[2] ?? '';
   if (exponent > 0) {
@@ -54,7 +71,8 @@ export function measureNumber(value: string | number | bigint): NumberShape {
   }
   whole = whole.replace(/^0+/, '');
   fraction = fraction.replace(/0+$/, '');
-  return { integerDigits: whole.length, scale: fraction.length };
+  const plain = `${negative ? '-' : ''}${whole || '0'}${fraction === '' ? '' : `.${fraction}`}`;
+  return { text: plain, integerDigits: whole.length, scale: fraction.length };
 }
 
 /** The wider of two shapes: what one column must hold for both. */

@@ -127,6 +127,13 @@ export abstract class SQLTableSink<
    */
   protected mergeRows?(session: Session, rows: LoadRows<Row, Sealed>, hardDelete: boolean): Promise<void>;
 
+  /**
+   * Runs before the batch's load, outside its transaction: DDL the batch's values need (a column
+   * widened for them) on a database whose DDL cannot join the load's transaction (Snowflake commits
+   * DDL implicitly). A failure fails the batch like a failed load.
+   */
+  protected async prepareLoad(_rows: LoadRows<Row, Sealed>): Promise<void> {}
+
   /** After the batch committed: release its rows, apply what the commit settled. */
   protected committed(_rows: LoadRows<Row, Sealed>): void {}
 
@@ -227,6 +234,11 @@ export abstract class SQLTableSink<
       sealed: entry.sealed,
       kept: keptRows(batch.rows.length, entry.replaced),
     };
+    try {
+      await this.prepareLoad(rows);
+    } catch (error) {
+      throw this.loadError(error, batch);
+    }
     let route = this.route(rows);
     for (;;) {
       try {

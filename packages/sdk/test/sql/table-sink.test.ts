@@ -234,6 +234,36 @@ describe('SQLTableSink with a scripted dialect', () => {
     ]);
   });
 
+  test('prepareLoad runs before the load, outside its transaction, and its failure fails the batch', async () => {
+    const connector = new ScriptedConnector();
+    class WideningSink extends ScriptedSink {
+      failNext = false;
+      protected override async prepareLoad(rows: LoadRows<string, string[]>): Promise<void> {
+        if (this.failNext) throw new Error('widening failed');
+        await this.connector.withSession(this.stream, (session) =>
+          session.execute(`WIDEN FOR ${rows.sealed.length} ROWS`),
+        );
+      }
+    }
+    const sink = new WideningSink(schema('t', []), connector);
+    await sink.start();
+    connector.log.length = 0;
+    await loadAll(sink, [{ id: 1 }, { id: 2 }]);
+    expect(connector.log).toEqual([
+      'WIDEN FOR 2 ROWS',
+      'BEGIN',
+      'LOAD "raw"."t" {"id":1} {"id":2}',
+      'COMMIT',
+    ]);
+    connector.log.length = 0;
+    sink.failNext = true;
+    sink.write({ id: 3 }, context());
+    await expect(sink.drain((task) => task())).rejects.toThrow(
+      /loading 1 rows into raw\.t failed: widening failed/,
+    );
+    expect(connector.log).toEqual([]);
+  });
+
   test('optimistic upserts load directly, and a key conflict rolls back and retries through the stage', async () => {
     const connector = new ScriptedConnector();
     connector.optimisticUpserts = true;

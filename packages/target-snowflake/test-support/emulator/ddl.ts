@@ -63,7 +63,15 @@ export async function runCreate(
     await executor.exec(`${head} AS ${translator.expression(tokens.slice(end + 1))}`, translator.parameters);
   } else if (tokens[end]?.text === '(') {
     const close = matching(tokens, end);
-    await executor.exec(`${head} (${columnDefinitions(tokens.slice(end + 1, close))})`, []);
+    const definitions = tokens.slice(end + 1, close);
+    await executor.exec(`${head} (${columnDefinitions(definitions)})`, []);
+    // Snowflake keeps a primary key as information (DESCRIBE TABLE shows it) and never enforces it;
+    // DuckDB would, so the key lives in the columns' comments.
+    for (const column of primaryKeyColumns(definitions))
+      await executor.exec(
+        `COMMENT ON COLUMN ${table}.${quoteDuck(duckName(column))} IS '${PRIMARY_KEY_COMMENT}'`,
+        [],
+      );
   } else {
     throw sqlErrors.syntax(`at position ${tokens[end]?.at ?? 0} unexpected '${tokens[end]?.text ?? ''}'.`);
   }
@@ -167,8 +175,8 @@ export async function runDescribe(executor: Executor, tokens: readonly Token[]):
   const at = isWord(tokens[1], 'TABLE') ? 2 : 1;
   const [database, schema, table] = tableParts(readName(tokens, at).parts, executor.session);
   const result = await executor.exec(
-    `SELECT column_name, data_type, is_nullable FROM system.information_schema.columns
-     WHERE table_catalog = $1 AND table_schema = $2 AND table_name = $3 ORDER BY ordinal_position`,
+    `SELECT column_name, data_type, CASE WHEN is_nullable THEN 'YES' ELSE 'NO' END, comment FROM duckdb_columns()
+     WHERE database_name = $1 AND schema_name = $2 AND table_name = $3 ORDER BY column_index`,
     [duckDatabase(database!), duckName(schema!), duckName(table!)],
   );
   const rows = await result.getRows();
@@ -176,16 +184,33 @@ export async function runDescribe(executor: Executor, tokens: readonly Token[]):
   const names = ['name', 'type', 'kind', 'null?', 'default', 'primary key', 'unique key'];
   return {
     columns: names.map((name) => ({ name, type: TEXT })),
-    rows: rows.map(([name, type, nullable]) => [
+    rows: rows.map(([name, type, nullable, comment]) => [
       snowflakeName(String(name)),
       describeType(String(type)),
       'COLUMN',
       nullable === 'YES' ? 'Y' : 'N',
       null,
-      'N',
+      comment === PRIMARY_KEY_COMMENT ? 'Y' : 'N',
       'N',
     ]),
   };
+}
+
+const PRIMARY_KEY_COMMENT = 'PRIMARY KEY';
+
+/** Snowflake names of the key columns: `PRIMARY KEY (a, b)` and inline `a … PRIMARY KEY`. */
+function primaryKeyColumns(tokens: readonly Token[]): string[] {
+  const keys: string[] = [];
+  for (const definition of splitTopLevel(tokens)) {
+    const head = definition[0];
+    if (isWord(head, 'PRIMARY') && definition[2]?.text === '(') {
+      for (const token of definition.slice(3, matching(definition, 2)))
+        if (token.text !== ',') keys.push(identifierName(token));
+    } else if (head !== undefined && definition.some((token, i) => i > 0 && isWord(token, 'PRIMARY'))) {
+      keys.push(identifierName(head));
+    }
+  }
+  return keys;
 }
 
 /** Column definitions with Snowflake types; PRIMARY KEY and UNIQUE are informational, so dropped. */

@@ -1,0 +1,344 @@
+/**
+ * Snowflake's part of the SDK's SQL table flow (SQLTableSink): records become compact JSON rows as
+ * they arrive (row-json.ts); a batch is sent as JSON arrays bound to `?` in statements of at most
+ * about 1 MB of request body, flattened, cast and de-duplicated by Snowflake:
+ *
+ * - a batch that fits one statement is merged (upsert, `QUALIFY ROW_NUMBER() … ORDER BY f.index
+ *   DESC`: the last record of a key wins) or inserted (append) by that one statement;
+ * - a larger batch is inserted chunk by chunk into this run's stage, then merged or inserted from it
+ *   in one transaction (the SDK's staged route), so the table never shows half a batch.
+ *
+ * `number` columns start as NUMBER(38,0); before a batch loads, a column is widened to the scale its
+ * values need, or to VARCHAR when 38 digits cannot hold them (prepareLoad), so no digit is lost.
+ */
+import {
+  type Batch,
+  forEachConcurrently,
+  type PreparedRow,
+  type RecordContext,
+  type SchemaMessage,
+  type SQLColumn,
+} from '@singer-ts/sdk';
+import {
+  type ColumnClass,
+  type ExistingTable,
+  type LoadRows,
+  PropertySourceText,
+  SQLTableSink,
+  type SQLTableSinkOptions,
+} from '@singer-ts/sdk/sql';
+import { MAX_NUMBER_DIGITS, MAX_NUMBER_SCALE, type NumberShape } from './column-types.js';
+import type { SnowflakeConnector, SnowflakeSession } from './connector.js';
+import {
+  booleanField,
+  dateTimeField,
+  jsonField,
+  numberField,
+  textField,
+  type ValuePlace,
+} from './row-json.js';
+
+export interface SnowflakeSinkOptions extends SQLTableSinkOptions<SnowflakeSession> {
+  connector: SnowflakeConnector;
+}
+
+/** A batch row: one record's JSON object text. */
+export type SnowflakeRow = string;
+
+/** What a batch holds beside its rows. */
+export interface SealedRows {
+  /** Bytes each row takes inside the request body (its JSON text escaped as a JSON string). */
+  sizes: number[];
+  /** Per numeric column, the widest number the batch holds. */
+  shapes: Map<string, NumberShape>;
+}
+
+interface LoadedColumn {
+  column: SQLColumn;
+  /** The row's JSON key for this column. */
+  key: string;
+  /** The column's type as DESCRIBE TABLE prints it: what the load casts to. */
+  sqlType: string;
+  kind: ColumnClass;
+  /** Source-text slot for VARIANT and number values, when the record property has one. */
+  slot: number | undefined;
+  place: ValuePlace;
+}
+
+const BATCHED_AT = '_sdc_batched_at';
+const DELETED_AT = '_sdc_deleted_at';
+/** Room in a request for everything but the statement text and the bound array. */
+const ENVELOPE_BYTES = 2_048;
+const FLATTEN = 'FROM TABLE(FLATTEN(INPUT => PARSE_JSON(?))) AS f';
+
+export class SnowflakeSink extends SQLTableSink<SnowflakeRow, SealedRows, SnowflakeSession> {
+  protected declare readonly connector: SnowflakeConnector;
+  private loaded: LoadedColumn[] = [];
+  private stamped = false;
+  private sources = new PropertySourceText([]);
+  private sizes: number[] = [];
+  private shapes = new Map<string, NumberShape>();
+
+  // biome-ignore lint/complexity/noUselessConstructor: narrows the options to Snowflake's connector
+  constructor(message: SchemaMessage, options: SnowflakeSinkOptions) {
+    super(message, options);
+  }
+
+  protected planColumns(_session: SnowflakeSession, table: ExistingTable): void {
+    const spanned: string[] = [];
+    this.loaded = this.columns
+      .filter((column) => column.metadata !== BATCHED_AT)
+      .map((column, index) => {
+        const sqlType = table.columns.get(column.name) ?? this.connector.columnType(column.type);
+        const kind = this.connector.classOf(sqlType);
+        const copiesSource =
+          column.metadata === undefined &&
+          column.property !== undefined &&
+          (kind === 'json' || isNumeric(column));
+        if (copiesSource) spanned.push(column.property as string);
+        return {
+          column,
+          key: String(index),
+          sqlType,
+          kind,
+          slot: copiesSource ? spanned.length - 1 : undefined,
+          place: { stream: this.stream, field: column.property ?? column.name },
+        };
+      });
+    this.sources = new PropertySourceText(spanned);
+    this.stamped = this.columns.some((column) => column.metadata === BATCHED_AT);
+  }
+
+  protected loadColumns(): string[] {
+    const names = this.loaded.map((entry) => entry.column.name);
+    if (this.stamped) names.push(BATCHED_AT);
+    return names;
+  }
+
+  protected encode(record: Record<string, unknown>, context: RecordContext): PreparedRow<SnowflakeRow> {
+    this.sources.locate(context);
+    let row = '{';
+    for (const entry of this.loaded) {
+      const { column } = entry;
+      const value =
+        column.metadata === undefined
+          ? record[column.property as string]
+          : this.columnValue(column, record, context);
+      if (value === undefined || value === null) continue;
+      const field = this.field(entry, value, context);
+      row += row.length === 1 ? `"${entry.key}":${field}` : `,"${entry.key}":${field}`;
+    }
+    row += '}';
+    const bytes = escapedBytes(row);
+    this.sizes.push(bytes);
+    return { row, bytes };
+  }
+
+  private field(entry: LoadedColumn, value: unknown, context: RecordContext): string {
+    const source = entry.slot === undefined ? undefined : this.sources.text(entry.slot);
+    if (isNumeric(entry.column)) {
+      let shape = this.shapes.get(entry.column.name);
+      if (shape === undefined) {
+        shape = { integerDigits: 0, scale: 0 };
+        this.shapes.set(entry.column.name, shape);
+      }
+      if (entry.kind === 'number' || entry.kind === 'string')
+        return numberField(value, source, shape, entry.place, context.line);
+    }
+    switch (entry.kind) {
+      case 'json':
+        return jsonField(value, source);
+      case 'date-time':
+        return dateTimeField(value, entry.place, context.line);
+      case 'boolean':
+        return booleanField(value);
+      default:
+        return textField(value);
+    }
+  }
+
+  protected sealRows(_batch: Batch<SnowflakeRow>): SealedRows {
+    const sealed = { sizes: this.sizes, shapes: this.shapes };
+    this.sizes = [];
+    this.shapes = new Map();
+    return sealed;
+  }
+
+  /**
+   * Widens NUMBER columns to the scale the batch's values need, or to VARCHAR beyond 38 digits,
+   * before the load: Snowflake commits DDL on its own, so it cannot join the load's transaction.
+   */
+  protected override async prepareLoad(rows: LoadRows<SnowflakeRow, SealedRows>): Promise<void> {
+    const changes: { entry: LoadedColumn; type: string }[] = [];
+    for (const entry of this.loaded) {
+      const shape = rows.sealed.shapes.get(entry.column.name);
+      if (shape === undefined || entry.kind !== 'number') continue;
+      const scale = numberScale(entry.sqlType);
+      const needed = Math.max(scale, shape.scale);
+      if (needed > MAX_NUMBER_SCALE || shape.integerDigits + needed > MAX_NUMBER_DIGITS)
+        changes.push({ entry, type: 'VARCHAR' });
+      else if (needed > scale) changes.push({ entry, type: `NUMBER(${MAX_NUMBER_DIGITS},${needed})` });
+    }
+    if (changes.length === 0) return;
+    await this.connector.withSession(this.stream, async (session) => {
+      for (const { entry, type } of changes) {
+        for (const sql of this.connector.widenColumnSQL(this.table, entry.column.name, type))
+          await session.execute(sql);
+        this.logger.info('widened column for the values of a batch', {
+          stream: this.stream,
+          column: entry.column.name,
+          from: entry.sqlType,
+          to: type,
+        });
+        entry.sqlType = type;
+        entry.kind = this.connector.classOf(type);
+      }
+    });
+  }
+
+  /** A batch loads in one statement when it fits one request and the table needs no emptying first. */
+  protected override loadsAtomically(rows: LoadRows<SnowflakeRow, SealedRows>): boolean {
+    if (this.truncatePending) return false;
+    const sql = this.upserting ? this.mergeStatement(true) : this.insertStatement(this.qualifiedTable);
+    let size = 2;
+    const { sealed, kept } = rows;
+    if (kept === undefined) for (const bytes of sealed.sizes) size += bytes + 1;
+    else for (const index of kept) size += (sealed.sizes[index] as number) + 1;
+    return size <= this.budget(sql);
+  }
+
+  protected async copyRows(
+    session: SnowflakeSession,
+    into: string,
+    rows: LoadRows<SnowflakeRow, SealedRows>,
+  ): Promise<void> {
+    const sql = this.insertStatement(into);
+    const chunks = this.chunks(rows, sql);
+    // Into the stage, the chunks are independent inserts nobody reads until the batch is applied:
+    // sent `parallelism` at a time, a large batch costs a few statement latencies, not one per MB.
+    await forEachConcurrently(
+      chunks,
+      into === this.qualifiedTable ? 1 : this.settings.parallelism,
+      async (chunk) => {
+        await session.execute(sql, [chunk]);
+      },
+    );
+  }
+
+  protected override async mergeRows(
+    session: SnowflakeSession,
+    rows: LoadRows<SnowflakeRow, SealedRows>,
+    hardDelete: boolean,
+  ): Promise<void> {
+    const sql = this.mergeStatement(hardDelete);
+    const [chunk] = this.chunks(rows, sql);
+    if (chunk !== undefined) await session.execute(sql, [chunk]);
+  }
+
+  /**
+   * One MERGE from the bound array: keys de-duplicated in the statement (the last record wins: the
+   * highest FLATTEN INDEX), matched rows updated, the rest inserted; with hard deletes, rows whose
+   * record carries `_sdc_deleted_at` are deleted (or never inserted).
+   */
+  private mergeStatement(hardDelete: boolean): string {
+    const q = (name: string) => this.connector.quote(name);
+    const columns = this.loadColumns();
+    const keyPaths = this.keyColumns.map((key) => {
+      const entry = this.loaded.find((candidate) => candidate.column.name === key) as LoadedColumn;
+      return this.path(entry);
+    });
+    const on = this.keyColumns.map((key) => `t.${q(key)} = s.${q(key)}`).join(' AND ');
+    const others = columns.filter((column) => !this.keyColumns.includes(column));
+    const deleting = hardDelete && columns.includes(DELETED_AT);
+    let sql =
+      `MERGE INTO ${this.qualifiedTable} AS t USING (SELECT ${this.selectList()} ${FLATTEN} ` +
+      `QUALIFY ROW_NUMBER() OVER (PARTITION BY ${keyPaths.join(', ')} ORDER BY f.index DESC) = 1) AS s ON ${on}`;
+    if (deleting) sql += ` WHEN MATCHED AND s.${q(DELETED_AT)} IS NOT NULL THEN DELETE`;
+    if (others.length > 0)
+      sql += ` WHEN MATCHED THEN UPDATE SET ${others.map((c) => `t.${q(c)} = s.${q(c)}`).join(', ')}`;
+    sql += ` WHEN NOT MATCHED${deleting ? ` AND s.${q(DELETED_AT)} IS NULL` : ''} THEN INSERT (${this.columnList()}) VALUES (${columns.map((c) => `s.${q(c)}`).join(', ')})`;
+    return sql;
+  }
+
+  private insertStatement(into: string): string {
+    return `INSERT INTO ${into} (${this.columnList()}) SELECT ${this.selectList()} ${FLATTEN}`;
+  }
+
+  /** Bytes left in a request for the bound array once `sql` and the request's other fields are in. */
+  private budget(sql: string): number {
+    return (
+      this.connector.client.maxRequestBytes - ENVELOPE_BYTES - Buffer.byteLength(JSON.stringify(sql), 'utf8')
+    );
+  }
+
+  private columnList(): string {
+    return this.loadColumns()
+      .map((name) => this.connector.quote(name))
+      .join(', ');
+  }
+
+  /** Each loaded column read from the row and cast to its column's type; `_sdc_batched_at` is now. */
+  private selectList(): string {
+    const list = this.loaded.map(
+      (entry) => `${this.path(entry)} AS ${this.connector.quote(entry.column.name)}`,
+    );
+    if (this.stamped) list.push(`CURRENT_TIMESTAMP() AS ${this.connector.quote(BATCHED_AT)}`);
+    return list.join(', ');
+  }
+
+  private path(entry: LoadedColumn): string {
+    return `f.value:"${entry.key}"${entry.kind === 'json' ? '' : `::${entry.sqlType}`}`;
+  }
+
+  /**
+   * The kept rows as JSON arrays, each small enough that `sql` with it bound stays within the
+   * request size Snowflake accepts.
+   */
+  private chunks(rows: LoadRows<SnowflakeRow, SealedRows>, sql: string): string[] {
+    const budget = this.budget(sql);
+    const { batch, sealed, kept } = rows;
+    const chunks: string[] = [];
+    let open: string[] = [];
+    let size = 2;
+    const add = (index: number) => {
+      const bytes = (sealed.sizes[index] as number) + 1;
+      if (open.length > 0 && size + bytes > budget) {
+        chunks.push(`[${open.join(',')}]`);
+        open = [];
+        size = 2;
+      }
+      open.push(batch.rows[index] as string);
+      size += bytes;
+    };
+    if (kept === undefined) for (let index = 0; index < batch.rows.length; index += 1) add(index);
+    else for (const index of kept) add(index);
+    if (open.length > 0) chunks.push(`[${open.join(',')}]`);
+    return chunks;
+  }
+}
+
+/**
+ * Bytes `row` takes inside the request body, where it is part of a JSON string: its UTF-8 bytes plus
+ * one backslash per `"` and `\\` (it holds no raw control character: its strings are JSON already).
+ * Counted, not escaped: escaping every row just to measure it doubled the garbage per record.
+ */
+function escapedBytes(row: string): number {
+  let extra = 0;
+  let ascii = true;
+  for (let i = 0; i < row.length; i += 1) {
+    const code = row.charCodeAt(i);
+    if (code === 34 || code === 92) extra += 1;
+    else if (code > 127) ascii = false;
+  }
+  return (ascii ? row.length : Buffer.byteLength(row, 'utf8')) + extra;
+}
+
+function isNumeric(column: SQLColumn): boolean {
+  return column.type === 'integer' || column.type === 'number';
+}
+
+/** The scale of `NUMBER(p,s)`; 0 for `NUMBER` and `NUMBER(p)`. */
+function numberScale(type: string): number {
+  const match = /,\s*(\d+)\s*\)/.exec(type);
+  return match === null ? 0 : Number(match[1]);
+}
