@@ -251,7 +251,9 @@ describe('table width', () => {
     const error = run.error as SingerError;
     expect(error.code).toBe('SINGER_TABLE_TOO_WIDE');
     expect(error.context).toMatchObject({ stream: 'w', limit: 1600 });
-    expect(error.message).toMatch(/would have 2007 columns, beyond the database's limit of 1600; .*add_record_metadata: false/);
+    expect(error.message).toMatch(
+      /would have 2007 columns, beyond the database's limit of 1600; .*add_record_metadata: false/,
+    );
     expect(
       await query(db.url, `SELECT 1 FROM information_schema.tables WHERE table_schema = '${schema}'`),
     ).toEqual([]);
