@@ -10,6 +10,7 @@ export default defineConfig({
     alias: [
       { find: /^@singer-ts\/sdk\/testing\/postgres$/, replacement: sdkSource('testing/postgres.ts') },
       { find: /^@singer-ts\/sdk\/testing$/, replacement: sdkSource('testing/index.ts') },
+      { find: /^@singer-ts\/sdk\/(postgres|soap|typegen)$/, replacement: sdkSource('$1.ts') },
       { find: /^@singer-ts\/sdk$/, replacement: sdkSource('index.ts') },
     ],
   },

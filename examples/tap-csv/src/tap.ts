@@ -8,23 +8,47 @@ import { createReadStream, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   ConfigError,
+  type ConfigOf,
   type ConnectorInfo,
+  defineSettings,
   type JSONSchema,
+  packageVersion,
   SingerError,
   Stream,
   type StreamContext,
+  type StreamHost,
   Tap,
 } from '@singer-ts/sdk';
 import { parse } from 'csv-parse';
 import { type ColumnType, columnSchema, convertCell, TypeInference } from './infer.js';
 
-export interface TapCsvConfig {
-  path: string;
-  keys?: Record<string, string[]>;
-  types?: Record<string, Record<string, ColumnType>>;
-  delimiter?: string;
-  skip_unchanged?: boolean;
-}
+export const settings = defineSettings(
+  {
+    path: { type: 'string', description: 'Directory holding the <schema>.<table>.csv files' },
+    keys: {
+      type: 'object',
+      description: 'Primary key columns per stream, e.g. {"public-users": ["id"]}',
+      additionalProperties: { type: 'array', items: { type: 'string' } },
+    },
+    types: {
+      type: 'object',
+      description: 'Column types overriding inference, e.g. {"public-users": {"zip": "string"}}',
+      additionalProperties: {
+        type: 'object',
+        additionalProperties: { enum: ['integer', 'number', 'boolean', 'date-time', 'string'] },
+      },
+    },
+    delimiter: { type: 'string', default: ',', description: 'Field delimiter' },
+    skip_unchanged: {
+      type: 'boolean',
+      default: true,
+      description: 'Skip a file whose contents hash matches the one in the last STATE',
+    },
+  },
+  { required: ['path'] },
+);
+
+export type TapCsvConfig = ConfigOf<typeof settings>;
 
 export class MalformedCsvError extends SingerError {
   override readonly code: string = 'TAP_CSV_MALFORMED';
@@ -76,15 +100,15 @@ export class CsvStream extends Stream<Record<string, unknown>, TapCsvConfig> {
   override readonly primaryKeys: string[];
 
   constructor(
-    options: ConstructorParameters<typeof Stream<Record<string, unknown>, TapCsvConfig>>[0],
+    tap: StreamHost<TapCsvConfig>,
     readonly file: string,
     name: string,
     readonly columns: string[],
     readonly types: ColumnType[],
   ) {
-    super(options);
+    super(tap);
     this.name = name;
-    this.primaryKeys = options.config.keys?.[name] ?? [];
+    this.primaryKeys = tap.config.keys?.[name] ?? [];
     const missing = this.primaryKeys.filter((key) => !columns.includes(key));
     if (missing.length > 0) {
       throw new ConfigError(
@@ -101,7 +125,7 @@ export class CsvStream extends Stream<Record<string, unknown>, TapCsvConfig> {
     };
   }
 
-  async *getRecords(context: StreamContext<TapCsvConfig>): AsyncGenerator<Record<string, unknown>> {
+  async *getRecords(context: StreamContext): AsyncGenerator<Record<string, unknown>> {
     const hash = await hashFile(this.file);
     if (this.config.skip_unchanged !== false && context.bookmark.file_hash === hash) {
       this.logger.info(`skipping ${this.file}: unchanged since the last run`, { stream: this.name });
@@ -126,39 +150,14 @@ export class CsvStream extends Stream<Record<string, unknown>, TapCsvConfig> {
 export class TapCsv extends Tap<TapCsvConfig> {
   static override info: ConnectorInfo = {
     name: 'tap-csv',
-    version: '0.1.0',
+    version: packageVersion(import.meta.url),
     description: 'Singer tap over a directory of CSV files named <schema>.<table>.csv',
     kind: 'tap',
-    capabilities: ['catalog', 'discover', 'state', 'about', 'stream-maps'],
-    settings: {
-      type: 'object',
-      required: ['path'],
-      properties: {
-        path: { type: 'string', description: 'Directory holding the <schema>.<table>.csv files' },
-        keys: {
-          type: 'object',
-          description: 'Primary key columns per stream, e.g. {"public-users": ["id"]}',
-          additionalProperties: { type: 'array', items: { type: 'string' } },
-        },
-        types: {
-          type: 'object',
-          description: 'Column types overriding inference, e.g. {"public-users": {"zip": "string"}}',
-          additionalProperties: {
-            type: 'object',
-            additionalProperties: { enum: ['integer', 'number', 'boolean', 'date-time', 'string'] },
-          },
-        },
-        delimiter: { type: 'string', default: ',', description: 'Field delimiter' },
-        skip_unchanged: {
-          type: 'boolean',
-          default: true,
-          description: 'Skip a file whose contents hash matches the one in the last STATE',
-        },
-      },
-    },
+    capabilities: [],
+    settings,
   };
 
-  async discoverStreams(): Promise<CsvStream[]> {
+  override async discoverStreams(): Promise<CsvStream[]> {
     const directory = this.config.path;
     let names: string[];
     try {
@@ -179,7 +178,7 @@ export class TapCsv extends Tap<TapCsvConfig> {
       const name = `${match[1]}-${match[2]}`;
       const file = join(directory, fileName);
       const { columns, types } = await this.inferColumns(file, name);
-      streams.push(new CsvStream({ config: this.config, logger: this.logger }, file, name, columns, types));
+      streams.push(new CsvStream(this, file, name, columns, types));
     }
     return streams;
   }

@@ -5,88 +5,74 @@
  */
 import {
   ConfigError,
+  type ConfigOf,
   type ConnectorInfo,
-  connectPostgres,
-  discoverTables,
-  SQLStream,
-  type TableInfo,
+  defineSettings,
+  packageVersion,
   Tap,
 } from '@singer-ts/sdk';
+import { connectPostgres, discoverTables, SQLStream, type TableInfo } from '@singer-ts/sdk/postgres';
 import type pg from 'pg';
 
-export interface TapPostgresConfig {
-  host?: string;
-  port?: number;
-  user?: string;
-  password?: string;
-  database?: string;
-  /** `postgresql://user:password@host:port/database?...`; wins over the separate settings. */
-  url?: string;
-  /** The Python tap's name for `url`; a `+driver` suffix in the scheme is ignored. */
-  sqlalchemy_url?: string;
-  ssl_enable?: boolean;
-  ssl_mode?: 'require' | 'verify-full';
-  filter_schemas?: string[];
-  default_replication_method?: 'FULL_TABLE' | 'INCREMENTAL' | 'LOG_BASED';
-  replication_keys?: Record<string, string>;
-  fetch_size?: number;
-}
+export const settings = defineSettings({
+  host: { type: 'string', description: 'Server host name or address' },
+  port: { type: 'integer', default: 5432, description: 'Server port' },
+  user: { type: 'string', description: 'User to connect as' },
+  password: { type: 'string', secret: true, writeOnly: true, description: 'Password of `user`' },
+  database: { type: 'string', description: 'Database to read' },
+  url: {
+    type: 'string',
+    secret: true,
+    writeOnly: true,
+    description:
+      'Connection URL (postgresql://user:password@host:port/database); overrides the settings above',
+  },
+  sqlalchemy_url: {
+    type: 'string',
+    secret: true,
+    writeOnly: true,
+    description: 'Same as `url`, as the Python tap names it (postgresql+psycopg2://… is accepted)',
+  },
+  ssl_enable: { type: 'boolean', default: false, description: 'Connect over TLS' },
+  ssl_mode: {
+    enum: ['require', 'verify-full'],
+    default: 'verify-full',
+    description: '`verify-full` checks the server certificate and host name; `require` only encrypts',
+  },
+  filter_schemas: {
+    type: 'array',
+    items: { type: 'string' },
+    description: 'Schemas to discover; all but the system schemas when empty',
+  },
+  default_replication_method: {
+    enum: ['FULL_TABLE', 'INCREMENTAL', 'LOG_BASED'],
+    default: 'FULL_TABLE',
+    description:
+      'FULL_TABLE or INCREMENTAL (INCREMENTAL streams need a key in `replication_keys`); LOG_BASED is not supported',
+  },
+  replication_keys: {
+    type: 'object',
+    additionalProperties: { type: 'string' },
+    description: 'Replication key column per stream, e.g. {"public-orders": "updated_at"}',
+  },
+  fetch_size: {
+    type: 'integer',
+    minimum: 1,
+    default: 10000,
+    description: 'Rows fetched from the server-side cursor at a time',
+  },
+});
+
+/** Settings as the tap sees them: the user's, with every default filled in. */
+export type TapPostgresConfig = ConfigOf<typeof settings>;
 
 const info: ConnectorInfo = {
   name: 'tap-postgres',
-  version: '0.1.0',
+  version: packageVersion(import.meta.url),
   description: 'Singer tap over the tables and views of a PostgreSQL database',
   kind: 'tap',
-  capabilities: ['catalog', 'discover', 'state', 'about', 'stream-maps'],
-  settings: {
-    type: 'object',
-    properties: {
-      host: { type: 'string', description: 'Server host name or address' },
-      port: { type: 'integer', default: 5432, description: 'Server port' },
-      user: { type: 'string', description: 'User to connect as' },
-      password: { type: 'string', secret: true, description: 'Password of `user`' },
-      database: { type: 'string', description: 'Database to read' },
-      url: {
-        type: 'string',
-        secret: true,
-        description:
-          'Connection URL (postgresql://user:password@host:port/database); overrides the settings above',
-      },
-      sqlalchemy_url: {
-        type: 'string',
-        secret: true,
-        description: 'Same as `url`, as the Python tap names it (postgresql+psycopg2://… is accepted)',
-      },
-      ssl_enable: { type: 'boolean', default: false, description: 'Connect over TLS' },
-      ssl_mode: {
-        enum: ['require', 'verify-full'],
-        default: 'verify-full',
-        description: '`verify-full` checks the server certificate and host name; `require` only encrypts',
-      },
-      filter_schemas: {
-        type: 'array',
-        items: { type: 'string' },
-        description: 'Schemas to discover; all but the system schemas when empty',
-      },
-      default_replication_method: {
-        enum: ['FULL_TABLE', 'INCREMENTAL', 'LOG_BASED'],
-        default: 'FULL_TABLE',
-        description:
-          'FULL_TABLE or INCREMENTAL (INCREMENTAL streams need a key in `replication_keys`); LOG_BASED is not supported',
-      },
-      replication_keys: {
-        type: 'object',
-        additionalProperties: { type: 'string' },
-        description: 'Replication key column per stream, e.g. {"public-orders": "updated_at"}',
-      },
-      fetch_size: {
-        type: 'integer',
-        minimum: 1,
-        default: 10000,
-        description: 'Rows fetched from the server-side cursor at a time',
-      },
-    },
-  },
+  capabilities: [],
+  settings,
 };
 
 export class TapPostgres extends Tap<TapPostgresConfig> {
@@ -118,7 +104,7 @@ export class TapPostgres extends Tap<TapPostgresConfig> {
     }
     return {
       host: config.host,
-      port: config.port ?? 5432,
+      port: config.port,
       user: config.user,
       database: config.database,
       ...(config.password !== undefined ? { password: config.password } : {}),
@@ -126,7 +112,7 @@ export class TapPostgres extends Tap<TapPostgresConfig> {
     };
   }
 
-  async discoverStreams(): Promise<SQLStream<TapPostgresConfig>[]> {
+  override async discoverStreams(): Promise<SQLStream<TapPostgresConfig>[]> {
     if (this.config.default_replication_method === 'LOG_BASED') {
       throw new ConfigError('LOG_BASED replication is not supported; use FULL_TABLE or INCREMENTAL', {
         setting: 'default_replication_method',
@@ -167,14 +153,12 @@ export class TapPostgres extends Tap<TapPostgresConfig> {
     if (replicationKey === undefined && this.config.default_replication_method === 'INCREMENTAL') {
       this.logger.info('no replication key configured: syncing the full table', { stream: name });
     }
-    return new SQLStream<TapPostgresConfig>({
-      config: this.config,
-      logger: this.logger,
+    return new SQLStream<TapPostgresConfig>(this, {
       table,
       name,
       replicationKey,
       connect: () => connectPostgres(clientConfig),
-      batchSize: this.config.fetch_size ?? 10_000,
+      batchSize: this.config.fetch_size,
     });
   }
 }

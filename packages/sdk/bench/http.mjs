@@ -93,21 +93,14 @@ export async function benchHttp() {
 
 /** SDK side: a Tap with one RESTStream (NextUrlPaginator) synced into a MessageWriter on /dev/null. */
 async function sdkRunner() {
-  const { HttpClient, Logger, MessageWriter, NextUrlPaginator, RESTStream, Tap } = await import(
-    '../dist/index.js'
-  );
+  const { Logger, MessageWriter, NextUrlPaginator, RESTStream, Tap } = await import('../dist/index.js');
   const { ticketSchema } = await import('./codec.mjs');
   return (url, output) =>
-    runSdk(
-      { HttpClient, Logger, MessageWriter, NextUrlPaginator, RESTStream, Tap },
-      ticketSchema,
-      url,
-      output,
-    );
+    runSdk({ Logger, MessageWriter, NextUrlPaginator, RESTStream, Tap }, ticketSchema, url, output);
 }
 
 async function runSdk(sdk, ticketSchema, url, output) {
-  const { HttpClient, Logger, MessageWriter, NextUrlPaginator, RESTStream, Tap } = sdk;
+  const { Logger, MessageWriter, NextUrlPaginator, RESTStream, Tap } = sdk;
   class Tickets extends RESTStream {
     name = 'tickets';
     path = url;
@@ -120,9 +113,9 @@ async function runSdk(sdk, ticketSchema, url, output) {
     }
   }
   class BenchTap extends Tap {
-    discoverStreams() {
-      const client = new HttpClient({ baseUrl: new URL(url).origin, logger: this.logger });
-      return [new Tickets({ config: this.config, logger: this.logger, client })];
+    streamTypes = [Tickets];
+    httpOptions() {
+      return { baseUrl: new URL(url).origin };
     }
   }
   const logger = new Logger({ name: 'bench', sink: () => undefined });
@@ -130,6 +123,7 @@ async function runSdk(sdk, ticketSchema, url, output) {
   const writer = new MessageWriter(output, { chunkBytes: 1 << 18 });
   const summary = await tap.sync({ writer });
   await writer.flush();
+  await tap.dispose();
   return summary.recordCounts.tickets;
 }
 

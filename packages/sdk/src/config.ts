@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { type ConnectorInfo, envPrefix } from './connector.js';
 import { ConfigError } from './errors.js';
+import { readJsonFile } from './json/json-file.js';
+import { isExactNumber } from './json/lossless-json.js';
 import type { JSONSchema } from './schema/json-schema.js';
 import { DATE_TIME_FORMAT } from './schema/validator.js';
 
@@ -35,37 +37,16 @@ export function loadConfig(info: ConnectorInfo, options: LoadConfigOptions): Con
   const dotenvPath = join(options.cwd ?? process.cwd(), '.env');
   const fromDotenv = existsSync(dotenvPath) ? parseDotenv(readFileSync(dotenvPath, 'utf8')) : {};
   Object.assign(config, settingsFromEnv(info, { ...fromDotenv, ...env }));
-  validateConfig(info.settings, config);
+  validateConfig(info.settings, config, coerceSettings(info.settings, config));
   return config;
 }
 
 function readConfigFile(file: string): Config {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    const reason =
-      (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
-    throw new ConfigError(`cannot read config file ${file}: ${reason}`);
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    // The parser's message can quote the file's text, which may hold secrets: keep only the position.
-    const position = /position (\d+)/.exec((error as Error).message)?.[1];
-    const at = position === undefined ? '' : ` near ${lineAndColumn(text, Number(position))}`;
-    throw new ConfigError(`config file ${file} is not valid JSON${at}; fix the file and run again`);
-  }
+  const value = readJsonFile(file, { what: 'config file', error: ConfigError });
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new ConfigError(`config file ${file} must hold a JSON object of settings`);
   }
   return value as Config;
-}
-
-function lineAndColumn(text: string, offset: number): string {
-  const before = text.slice(0, offset).split('\n');
-  return `line ${before.length}, column ${(before.at(-1)?.length ?? 0) + 1}`;
 }
 
 /** Minimal `.env` reader: KEY=VALUE lines, optional `export`, quotes, and # comments. */
@@ -123,8 +104,63 @@ function convertEnvValue(raw: string, schema: JSONSchema, variable: string): unk
   return raw;
 }
 
-/** Validates config with every problem listed, each naming its setting. */
-export function validateConfig(settings: JSONSchema, config: Config): void {
+/**
+ * Reads settings the way Meltano and Stitch write them: a number setting given as `"300"`, a boolean
+ * as `"true"`/`"false"`, an id too long for a double given where a string is expected. Values are
+ * converted in place; one that still cannot be read is a ConfigError naming the setting.
+ */
+export function coerceSettings(settings: JSONSchema, config: Config): Map<string, string> {
+  const problems = new Map<string, string>();
+  for (const [name, schema] of Object.entries(settings.properties ?? {})) {
+    if (!Object.hasOwn(config, name)) continue;
+    try {
+      config[name] = coerceSetting(name, schema, config[name]);
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      problems.set(name, error.message);
+    }
+  }
+  return problems;
+}
+
+function coerceSetting(name: string, schema: JSONSchema, value: unknown): unknown {
+  const types = new Set(([] as string[]).concat(schema.type ?? []));
+  if (isExactNumber(value)) {
+    // A number a double cannot hold: fine as text for a string setting, unreadable as a number.
+    if (types.has('string')) return value.toString();
+    throw new ConfigError(
+      `setting '${name}' is ${value.toString()}, which cannot be held exactly as a number; write it as a string`,
+      { setting: name },
+    );
+  }
+  if (typeof value !== 'string' || types.has('string')) return value;
+  const text = value.trim();
+  if (types.has('integer') || types.has('number')) {
+    const number = text === '' ? Number.NaN : Number(text);
+    if (Number.isFinite(number) && (types.has('number') || Number.isInteger(number))) return number;
+  }
+  if (types.has('boolean') && /^(true|false)$/i.test(text)) return text.toLowerCase() === 'true';
+  if (types.has('null') && text === '') return value;
+  if (types.size > 0 && !types.has('object') && !types.has('array')) {
+    const secret = schema.secret === true || schema.writeOnly === true;
+    const shown = secret ? 'a string' : `"${value.length > 40 ? `${value.slice(0, 40)}…` : value}"`;
+    const expected = [...types].filter((type) => type !== 'null').join(' or ');
+    throw new ConfigError(`setting '${name}' is ${shown}, which is not ${expected}`, {
+      setting: name,
+    });
+  }
+  return value;
+}
+
+/**
+ * Validates config with every problem listed, each naming its setting; `unreadable` holds what
+ * `coerceSettings` could not read, said better than the schema error for the same setting.
+ */
+export function validateConfig(
+  settings: JSONSchema,
+  config: Config,
+  unreadable: ReadonlyMap<string, string> = new Map(),
+): void {
   // Settings schemas are the connector's own: checking them against the meta-schema costs ~50 ms a run.
   const ajv = new Ajv({ strict: false, allErrors: true, logger: false, validateSchema: false });
   ajv.addFormat('date-time', DATE_TIME_FORMAT);
@@ -132,6 +168,8 @@ export function validateConfig(settings: JSONSchema, config: Config): void {
   if (validate(config)) return;
   const problems = (validate.errors ?? []).map((error) => {
     const path = error.instancePath.replace(/^\//, '').replace(/\//g, '.');
+    const better = unreadable.get(path);
+    if (better !== undefined) return better;
     if (error.keyword === 'required')
       return `missing required setting '${String(error.params.missingProperty)}'`;
     if (error.keyword === 'additionalProperties') {
@@ -153,13 +191,6 @@ function settingsThatApply(settings: JSONSchema, config: Config): JSONSchema {
   if (properties === undefined) return settings;
   const set = Object.keys(config).filter((name) => Object.hasOwn(properties, name));
   return { ...settings, properties: Object.fromEntries(set.map((name) => [name, properties[name]!])) };
-}
-
-/** Names of settings that must never be printed. */
-export function secretSettingNames(settings: JSONSchema): string[] {
-  return Object.entries(settings.properties ?? {})
-    .filter(([, schema]) => schema.secret === true || schema.writeOnly === true)
-    .map(([name]) => name);
 }
 
 /**

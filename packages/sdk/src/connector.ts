@@ -2,6 +2,7 @@
  * What every connector declares about itself: the facts `--about` prints and the settings schema the
  * CLI validates config against before anything runs.
  */
+import { packageVersion } from './package-version.js';
 import type { JSONSchema } from './schema/json-schema.js';
 
 export type ConnectorKind = 'tap' | 'target' | 'mapper';
@@ -32,6 +33,29 @@ export interface ConnectorInfo {
   capabilities: Capability[];
   /** JSON Schema of type object; a property with `secret: true` is never printed. */
   settings: JSONSchema;
+}
+
+/** What `tapInfo` needs: the rest is read (version) or implied (kind; capabilities every tap has). */
+export interface TapDescription {
+  name: string;
+  description: string;
+  settings: JSONSchema;
+  /** The connector's `import.meta.url`: its version is read from the package.json above it. */
+  moduleUrl: string;
+  /** Capabilities beyond those every tap has (`activate-version`, `batch`). */
+  capabilities?: Capability[];
+}
+
+/** A tap's ConnectorInfo, with its version from its own package.json. */
+export function tapInfo(description: TapDescription): ConnectorInfo {
+  return {
+    name: description.name,
+    version: packageVersion(description.moduleUrl),
+    description: description.description,
+    kind: 'tap',
+    capabilities: description.capabilities ?? [],
+    settings: description.settings,
+  };
 }
 
 /** The env var prefix for a connector: `tap-zendesk` → `TAP_ZENDESK_`. */

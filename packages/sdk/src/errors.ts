@@ -118,7 +118,3 @@ export class AuthenticationError extends HttpError {
 export class LoadError extends SingerError {
   override readonly code: string = 'SINGER_LOAD';
 }
-
-export function isSingerError(error: unknown): error is SingerError {
-  return error instanceof SingerError;
-}

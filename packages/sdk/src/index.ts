@@ -1,39 +1,100 @@
+/**
+ * The public surface of @singer-ts/sdk: what a connector author needs, on purpose. Internals stay
+ * importable inside the SDK only. PostgreSQL sources are at `@singer-ts/sdk/postgres`, SOAP at
+ * `@singer-ts/sdk/soap`, type generation at `@singer-ts/sdk/typegen`, test helpers at
+ * `@singer-ts/sdk/testing`. The SDK README has a table of every name below.
+ */
+
+// Running a connector
 export type { CliIo, ConnectorClass, MessageProcessor } from './cli/run-cli.js';
-export { runCli, settingsOf } from './cli/run-cli.js';
+export { runCli } from './cli/run-cli.js';
 export { SingerMap } from './cli/singer-map.js';
-export type { Config } from './config.js';
-export { loadConfig, parseDotenv, redactConfig, secretValues, validateConfig } from './config.js';
-export * from './connector.js';
+export { ConcurrencyLimit, forEachConcurrently } from './concurrency.js';
+export type { Capability, ConnectorInfo, ConnectorKind, TapDescription } from './connector.js';
+export { tapInfo } from './connector.js';
+// Errors
 export * from './errors.js';
-export * from './http/index.js';
-export { RecordSpans, SpanLookup, scanJson } from './json/json-scan.js';
+// HTTP: client, auth, paging, errors
 export {
-  ExactNumber,
-  isExactNumber,
-  numberText,
-  parseJson,
-  serializeJson,
-} from './json/lossless-json.js';
-export * from './logging.js';
-export * from './maps/index.js';
-export * from './protocol/messages.js';
-export type { ReadMessage, ReadOptions } from './protocol/reader.js';
-export { parseMessage, readLines, readMessages } from './protocol/reader.js';
-export { MessageWriter, writeMessage } from './protocol/writer.js';
+  type AccessToken,
+  ApiKeyAuthenticator,
+  type AuthContext,
+  type Authenticator,
+  BasicAuthenticator,
+  BearerTokenAuthenticator,
+  OAuth2Authenticator,
+  type OAuth2Options,
+} from './http/auth.js';
+export { HttpClient, type HttpClientOptions } from './http/client.js';
+export { type BodyDecoder, CsvDecoder, JsonLinesDecoder, LineDecoder } from './http/decoders.js';
+export {
+  HttpBodyInterruptedError,
+  HttpClientError,
+  HttpConnectionError,
+  HttpInvalidBodyError,
+  HttpRateLimitedError,
+  HttpServerError,
+  HttpTimeoutError,
+  PaginationLoopError,
+  VendorApiError,
+} from './http/errors.js';
+export type { RecordsPath } from './http/json-records.js';
+export { paginate, paginateRecords } from './http/pages.js';
+export {
+  CursorPaginator,
+  LinkHeaderPaginator,
+  NextPageTokenPaginator,
+  NextUrlPaginator,
+  OffsetPaginator,
+  PageNumberPaginator,
+  Paginator,
+  SinglePagePaginator,
+  TimeWindowPaginator,
+} from './http/paginators.js';
+export { RateLimiter } from './http/rate-limit.js';
+export type { PageInfo, RecordPage } from './http/record-page.js';
+export { isRetryableStatusDefault } from './http/retry.js';
+export { createHttpClient, type HttpSettings, httpSettings } from './http/settings.js';
+export type { ErrorVerdict, HttpRequest, QueryValue } from './http/types.js';
+// Kept until target-postgres is rebuilt on the SQL target interface (it imports these today).
+// TODO(lead, after merging sql-core): drop from the root.
+export { RecordSpans, SpanLookup } from './json/json-scan.js';
+export { ExactNumber, isExactNumber, numberText, parseJson, serializeJson } from './json/lossless-json.js';
+// Logging
+export { type LogFormat, Logger, type LogLevel, type Metric } from './logging.js';
+// Stream maps
+export { createStreamMapper, type StreamMapper } from './maps/index.js';
+export { MissingDependencyError } from './optional-dependency.js';
+export { packageVersion, SDK_VERSION } from './package-version.js';
+// Messages, exact numbers, schemas
+export type {
+  ActivateVersionMessage,
+  BatchMessage,
+  MessageType,
+  RecordMessage,
+  SchemaMessage,
+  SingerMessage,
+  StateMessage,
+} from './protocol/messages.js';
+export { readMessages } from './protocol/reader.js';
+export { MessageWriter } from './protocol/writer.js';
 export * as schema from './schema/builders.js';
-export { compileConformer } from './schema/conform.js';
 export type { JSONSchema, JSONSchemaType } from './schema/json-schema.js';
 export { normalizeTimestamp, toUtcTimestamp } from './schema/timestamps.js';
-export type { RecordValidator } from './schema/validator.js';
-export { compileSchema, compileValidator } from './schema/validator.js';
-export * from './sources/index.js';
+export { compileValidator, type RecordValidator } from './schema/validator.js';
+export { RESTStream } from './sources/rest-stream.js';
+export { SQLConnectionError, SQLError } from './sources/sql-errors.js';
 export { InvalidIdentifierError, quoteIdentifier } from './sql/identifiers.js';
-export type { Breadcrumb, CatalogDocument, CatalogEntry, MetadataEntry } from './tap/catalog.js';
-export { Catalog, describeStream, selectSchema } from './tap/catalog.js';
-export type { Bookmark, Context, StateValue } from './tap/state.js';
-export { compareBookmarkValues, StateManager } from './tap/state.js';
-export type { ReplicationMethod, StreamContext } from './tap/stream.js';
+export type { CatalogDocument, CatalogEntry, MetadataEntry } from './tap/catalog.js';
+// Settings
+export type { ConfigOf, RecordOf, SettingSchema, Settings, ValueOf } from './tap/settings.js';
+export { defineSchema, defineSettings } from './tap/settings.js';
+// Taps and streams
+export type { Partition } from './tap/state.js';
+export type { ReplicationMethod, StreamContext, StreamHost } from './tap/stream.js';
 export { Stream } from './tap/stream.js';
-export type { SyncOptions, SyncSummary } from './tap/tap.js';
-export { StreamSyncError, Tap, UnknownStreamError } from './tap/tap.js';
+export { StreamSyncError } from './tap/sync-run.js';
+export type { StreamType, SyncOptions, SyncSummary, TapHttpOptions, TapOptions } from './tap/tap.js';
+export { Tap, UnknownStreamError } from './tap/tap.js';
+// Targets and SQL targets (target/index.ts is curated by the SQL target work)
 export * from './target/index.js';

@@ -1,42 +1,26 @@
 /**
  * The HTTP side of the tap: credentials (API token or OAuth bearer), the base URL, Zendesk's error
- * bodies, the retry policy, and the separate budget of the incremental-export endpoints (10 requests
- * a minute on Zendesk unless the High Volume add-on raises it to 30).
+ * bodies and the retry policy.
  */
 import {
   type Authenticator,
   BasicAuthenticator,
   BearerTokenAuthenticator,
   ConfigError,
-  createHttpClient,
   type ErrorVerdict,
-  type HttpClient,
   HttpError,
   isRetryableStatusDefault,
-  type Logger,
-  RateLimiter,
+  type TapHttpOptions,
 } from '@singer-ts/sdk';
 import type { ZendeskConfig } from './config.js';
 
-export interface ZendeskClients {
-  /** One client for every endpoint: one connection pool, one account-wide limiter. */
-  http: HttpClient;
-  /** Requests to `/incremental/*` take a slot here first (the endpoint-specific limit). */
-  incrementalBudget: RateLimiter;
-}
-
-export const DEFAULT_INCREMENTAL_PER_MINUTE = 10;
-
-/** `https://<subdomain>.zendesk.com/api/v2`, or `base_url` (with `/api/v2` added unless present). */
-export function apiBaseUrl(config: ZendeskConfig): string {
-  if (config.base_url !== undefined && config.base_url !== '') {
-    const trimmed = config.base_url.replace(/\/+$/, '');
-    return /\/api\/v2$/.test(trimmed) ? trimmed : `${trimmed}/api/v2`;
-  }
+/** `https://<subdomain>.zendesk.com`, or `base_url` (the client adds `/api/v2` to either). */
+export function apiOrigin(config: ZendeskConfig): string {
+  if (config.base_url !== undefined && config.base_url !== '') return config.base_url;
   if (config.subdomain === undefined || config.subdomain === '')
     throw new ConfigError('set "subdomain" (the <subdomain> of <subdomain>.zendesk.com) or "base_url"');
   const subdomain = config.subdomain.replace(/\.zendesk\.com.*$/, '').replace(/^https?:\/\//, '');
-  return `https://${subdomain}.zendesk.com/api/v2`;
+  return `https://${subdomain}.zendesk.com`;
 }
 
 /** Bearer when `access_token` is set, else Basic `{email}/token:{api_token}`. */
@@ -76,48 +60,32 @@ export function parseZendeskError(body: unknown, response: { status: number }): 
   return undefined;
 }
 
-export function createZendeskClients(config: ZendeskConfig, logger: Logger): ZendeskClients {
-  const authenticator = authenticatorFor(config);
+/**
+ * The vendor side of the tap's HTTP client: base URL, credentials, marketplace headers, Zendesk's
+ * error bodies and what is worth retrying. The shared HTTP settings refine it.
+ */
+export function zendeskHttpOptions(config: ZendeskConfig): TapHttpOptions {
   const headers: Record<string, string> = {};
   if (config.marketplace_name) headers['X-Zendesk-Marketplace-Name'] = config.marketplace_name;
   if (config.marketplace_organization_id !== undefined)
     headers['X-Zendesk-Marketplace-Organization-Id'] = String(config.marketplace_organization_id);
   if (config.marketplace_app_id !== undefined)
     headers['X-Zendesk-Marketplace-App-Id'] = String(config.marketplace_app_id);
-  const http = createHttpClient(
-    {
-      ...config,
-      base_url: apiBaseUrl(config),
-      request_timeout: config.request_timeout ?? 300,
-      // A ticket page stays in flight while its tickets' audits are fetched: one slot is not enough.
-      ...(config.max_concurrency !== undefined
-        ? { max_concurrency: Math.max(2, config.max_concurrency) }
-        : {}),
+  return {
+    baseUrl: apiOrigin(config),
+    basePath: '/api/v2',
+    authenticator: authenticatorFor(config),
+    headers,
+    userAgent: 'singer-ts tap-zendesk',
+    parseErrorBody: parseZendeskError,
+    // Audits of several tickets are fetched at once, while a ticket page stays in flight.
+    rateLimit: { maxConcurrency: Math.max(4, config.child_concurrency + 2) },
+    retry: {
+      maxAttempts: config.max_attempts,
+      // 409 is a conflicting concurrent operation on Zendesk's side: worth another try.
+      isRetryableStatus: (status) => status === 409 || isRetryableStatusDefault(status),
     },
-    {
-      baseUrl: apiBaseUrl(config),
-      authenticator,
-      headers,
-      userAgent: 'singer-ts tap-zendesk',
-      logger,
-      parseErrorBody: parseZendeskError,
-      // Child streams fetch audits of several tickets at once; this caps requests in flight.
-      rateLimit: { maxConcurrency: Math.max(4, (config.child_concurrency ?? 10) + 2) },
-      retry: {
-        maxAttempts: config.max_attempts ?? 8,
-        // 409 is a conflicting concurrent operation on Zendesk's side: worth another try.
-        isRetryableStatus: (status) => status === 409 || isRetryableStatusDefault(status),
-      },
-    },
-  );
-  const perMinute = config.incremental_requests_per_minute ?? DEFAULT_INCREMENTAL_PER_MINUTE;
-  return { http, incrementalBudget: new RateLimiter({ requestsPerWindow: perMinute, windowMs: 60_000 }) };
-}
-
-/** Takes a slot of the incremental-export budget (the window counts starts, so it is given back at once). */
-export async function takeIncrementalSlot(budget: RateLimiter): Promise<void> {
-  const release = await budget.acquire();
-  release();
+  };
 }
 
 /** The HTTP status of a failed request, when it had one. */

@@ -1,27 +1,8 @@
 /** The tap's settings: names follow singer-io/tap-zendesk so existing configs keep working. */
-import { type HttpSettings, httpSettingsSchema, type JSONSchema } from '@singer-ts/sdk';
+import { type ConfigOf, defineSettings } from '@singer-ts/sdk';
 
-export interface ZendeskConfig extends HttpSettings {
-  subdomain?: string;
-  start_date: string;
-  email?: string;
-  api_token?: string;
-  access_token?: string;
-  page_size?: number;
-  export_page_size?: number;
-  incremental_requests_per_minute?: number;
-  child_concurrency?: number;
-  fail_on_forbidden?: boolean;
-  state_interval_rows?: number;
-  marketplace_name?: string;
-  marketplace_organization_id?: number;
-  marketplace_app_id?: number;
-}
-
-export const settingsSchema: JSONSchema = {
-  type: 'object',
-  required: ['start_date'],
-  properties: {
+export const settings = defineSettings(
+  {
     subdomain: {
       type: 'string',
       description: 'Account subdomain: `acme` for https://acme.zendesk.com (required unless base_url is set)',
@@ -35,14 +16,15 @@ export const settingsSchema: JSONSchema = {
     api_token: {
       type: 'string',
       secret: true,
+      writeOnly: true,
       description: 'API token; sent as Basic `{email}/token:{api_token}`',
     },
     access_token: {
       type: 'string',
       secret: true,
+      writeOnly: true,
       description: 'OAuth access token (Bearer, `read` scope); used instead of email/api_token when set',
     },
-    ...httpSettingsSchema.properties,
     base_url: {
       type: 'string',
       description:
@@ -65,6 +47,12 @@ export const settingsSchema: JSONSchema = {
       minimum: 1,
       description:
         'Client-side budget for all requests (default: none; the account limit is honoured through 429 Retry-After and X-Rate-Limit-Remaining)',
+    },
+    max_concurrency: {
+      type: 'integer',
+      minimum: 2,
+      description:
+        'Requests in flight at once across streams (at least 2: a ticket page stays open while its tickets’ audits are fetched)',
     },
     page_size: {
       type: 'integer',
@@ -100,13 +88,6 @@ export const settingsSchema: JSONSchema = {
       description:
         'Fail the run when a plan-gated stream answers 403 (default false: log a warning and skip the stream)',
     },
-    state_interval_rows: {
-      type: 'integer',
-      default: 10_000,
-      minimum: 1,
-      description:
-        'Records between STATE messages (default 10,000; also one every 30 s and at each stream end)',
-    },
     marketplace_name: { type: 'string', description: 'Sent as X-Zendesk-Marketplace-Name' },
     marketplace_organization_id: {
       type: 'integer',
@@ -114,4 +95,7 @@ export const settingsSchema: JSONSchema = {
     },
     marketplace_app_id: { type: 'integer', description: 'Sent as X-Zendesk-Marketplace-App-Id' },
   },
-};
+  { required: ['start_date'] },
+);
+
+export type ZendeskConfig = ConfigOf<typeof settings>;

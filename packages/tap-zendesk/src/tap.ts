@@ -2,23 +2,21 @@
 import {
   type CatalogDocument,
   type ConnectorInfo,
-  CursorPaginator,
   type JSONSchema,
+  packageVersion,
   paginateRecords,
-  type Stream,
-  type SyncOptions,
-  type SyncSummary,
+  RateLimiter,
   Tap,
+  type TapHttpOptions,
 } from '@singer-ts/sdk';
-import { createZendeskClients, statusOf, type ZendeskClients } from './client.js';
-import { settingsSchema, type ZendeskConfig } from './config.js';
+import { statusOf, zendeskHttpOptions } from './client.js';
+import { settings, type ZendeskConfig } from './config.js';
 import {
   AuditFetcher,
   TicketAuditsStream,
   TicketCommentsStream,
   TicketMetricsStream,
 } from './streams/audits.js';
-import type { SyncShared, ZendeskStreamOptions } from './streams/base.js';
 import {
   OrganizationsStream,
   TicketEventsStream,
@@ -28,6 +26,7 @@ import {
 import {
   GroupMembershipsStream,
   GroupsStream,
+  listPaginator,
   MacrosStream,
   SatisfactionRatingsStream,
   SlaPoliciesStream,
@@ -35,8 +34,6 @@ import {
   TicketFieldsStream,
   TicketFormsStream,
 } from './streams/lists.js';
-
-const VERSION = '0.1.0';
 
 /** How singer-io/tap-zendesk maps custom field types; numbers may arrive as strings, so both are allowed. */
 function customFieldSchema(type: unknown): JSONSchema {
@@ -59,117 +56,88 @@ function customFieldSchema(type: unknown): JSONSchema {
 export class TapZendesk extends Tap<ZendeskConfig> {
   static override info: ConnectorInfo = {
     name: 'tap-zendesk',
-    version: VERSION,
+    version: packageVersion(import.meta.url),
     description:
       'Zendesk Support tickets, users, organizations and their satellites, through the incremental export API',
     kind: 'tap',
-    capabilities: ['catalog', 'discover', 'state', 'about'],
-    settings: settingsSchema,
+    capabilities: [],
+    settings,
   };
 
-  private clients: ZendeskClients | undefined;
-  private shared: SyncShared | undefined;
-  private syncing = false;
+  /** Requests to `/incremental/*` take a slot here first (that API's own limit, per minute). */
+  readonly incrementalBudget = new RateLimiter({
+    requestsPerWindow: this.config.incremental_requests_per_minute,
+    windowMs: 60_000,
+  });
+  /** Audits of tickets read ahead, shared by ticket_audits and ticket_comments. */
+  readonly audits = new AuditFetcher(
+    () => this.http,
+    () => [this.ticketAudits, this.ticketComments].filter((stream) => stream.selected).length,
+    this.config.child_concurrency,
+    this.config.page_size,
+  );
+  /** `metric_set` side-loads of tickets read ahead, consumed by ticket_metrics. */
+  readonly metricSets = new Map<number, Record<string, unknown>>();
 
-  discoverStreams(): Stream<Record<string, unknown>, ZendeskConfig>[] {
-    const clients = createZendeskClients(this.config, this.logger);
-    this.clients = clients;
-    const shared: SyncShared = {
-      selected: new Set(),
-      metricSets: new Map(),
-      audits: new AuditFetcher(
-        () => clients.http,
-        this.config.child_concurrency ?? 10,
-        Math.min(this.config.page_size ?? 100, 100),
-      ),
-    };
-    this.shared = shared;
-    const options: ZendeskStreamOptions = { config: this.config, logger: this.logger, clients, shared };
+  readonly tickets = new TicketsStream(this);
+  readonly ticketAudits = new TicketAuditsStream(this);
+  readonly ticketComments = new TicketCommentsStream(this);
+  readonly ticketMetrics = new TicketMetricsStream(this);
+
+  protected override httpOptions(): TapHttpOptions {
+    return zendeskHttpOptions(this.config);
+  }
+
+  override discoverStreams() {
     return [
-      new TicketsStream(options),
-      new TicketAuditsStream(options),
-      new TicketCommentsStream(options),
-      new TicketMetricsStream(options),
-      new UsersStream(options),
-      new OrganizationsStream(options),
-      new TicketEventsStream(options),
-      new GroupsStream(options),
-      new GroupMembershipsStream(options),
-      new MacrosStream(options),
-      new TicketFieldsStream(options),
-      new TicketFormsStream(options),
-      new SatisfactionRatingsStream(options),
-      new SlaPoliciesStream(options),
-      new TagsStream(options),
-    ] as Stream<Record<string, unknown>, ZendeskConfig>[];
+      this.tickets,
+      this.ticketAudits,
+      this.ticketComments,
+      this.ticketMetrics,
+      new UsersStream(this),
+      new OrganizationsStream(this),
+      new TicketEventsStream(this),
+      new GroupsStream(this),
+      new GroupMembershipsStream(this),
+      new MacrosStream(this),
+      new TicketFieldsStream(this),
+      new TicketFormsStream(this),
+      new SatisfactionRatingsStream(this),
+      new SlaPoliciesStream(this),
+      new TagsStream(this),
+    ];
   }
 
   /** Discovery adds the account's custom user and organization fields to those streams' schemas. */
   override async discover(): Promise<CatalogDocument> {
     const catalog = await super.discover();
-    try {
-      for (const [stream, endpoint, property] of [
-        ['users', 'user_fields', 'user_fields'],
-        ['organizations', 'organization_fields', 'organization_fields'],
-      ] as const) {
-        const entry = catalog.streams.find((s) => s.tap_stream_id === stream);
-        const fields = await this.customFields(endpoint);
-        if (!entry || !fields) continue;
-        const properties: Record<string, JSONSchema> = {};
-        for (const field of fields) {
-          if (typeof field.key === 'string') properties[field.key] = customFieldSchema(field.type);
-        }
-        entry.schema = {
-          ...entry.schema,
-          properties: {
-            ...entry.schema.properties,
-            [property]: { type: ['null', 'object'], properties },
-          },
-        };
+    for (const [stream, endpoint, property] of [
+      ['users', 'user_fields', 'user_fields'],
+      ['organizations', 'organization_fields', 'organization_fields'],
+    ] as const) {
+      const entry = catalog.streams.find((s) => s.tap_stream_id === stream);
+      const fields = await this.customFields(endpoint);
+      if (!entry || !fields) continue;
+      const properties: Record<string, JSONSchema> = {};
+      for (const field of fields) {
+        if (typeof field.key === 'string') properties[field.key] = customFieldSchema(field.type);
       }
-    } finally {
-      // A sync without a catalog discovers first and still needs the client.
-      if (!this.syncing) await this.close();
+      entry.schema = {
+        ...entry.schema,
+        properties: { ...entry.schema.properties, [property]: { type: ['null', 'object'], properties } },
+      };
     }
     return catalog;
   }
 
-  override async sync(options: SyncOptions): Promise<SyncSummary> {
-    const streams = await this.streams();
-    const shared = this.shared!;
-    shared.selected = new Set(
-      streams
-        .filter((stream) =>
-          options.catalog ? options.catalog.isStreamSelected(stream.name) : stream.selectedByDefault,
-        )
-        .map((stream) => stream.name),
-    );
-    shared.audits.consumers = ['ticket_audits', 'ticket_comments'].filter((name) =>
-      shared.selected.has(name),
-    ).length;
-    this.syncing = true;
-    try {
-      const interval = this.config.state_interval_rows;
-      return await super.sync(interval ? { ...options, stateIntervalRows: interval } : options);
-    } finally {
-      this.syncing = false;
-      await this.close();
-    }
-  }
-
   /** Field definitions, or undefined when the plan hides them (403: a warning, the base schema stays). */
   private async customFields(endpoint: string): Promise<Record<string, unknown>[] | undefined> {
-    await this.streams();
     const fields: Record<string, unknown>[] = [];
     try {
-      for await (const field of paginateRecords<Record<string, unknown>>(this.clients!.http, {
+      for await (const field of paginateRecords(this.http, {
         request: { url: `/${endpoint}.json`, query: { 'page[size]': 100 } },
         recordsPath: `${endpoint}.*`,
-        paginator: new CursorPaginator({
-          path: 'meta.after_cursor',
-          param: 'page[after]',
-          hasMorePath: 'meta.has_more',
-        }),
+        paginator: listPaginator(),
         context: { stream: endpoint },
       })) {
         fields.push(field);
@@ -182,9 +150,5 @@ export class TapZendesk extends Tap<ZendeskConfig> {
       return undefined;
     }
     return fields;
-  }
-
-  private async close(): Promise<void> {
-    await this.clients?.http.close();
   }
 }

@@ -1,5 +1,6 @@
 /** `--about`: what the connector is and which settings it takes, as JSON (Meltano's shape) or Markdown. */
 import type { ConnectorInfo } from '../connector.js';
+import { SDK_VERSION } from '../package-version.js';
 import type { JSONSchema } from '../schema/json-schema.js';
 
 export function aboutJson(info: ConnectorInfo, settings: JSONSchema): Record<string, unknown> {
@@ -7,20 +8,23 @@ export function aboutJson(info: ConnectorInfo, settings: JSONSchema): Record<str
     name: info.name,
     description: info.description,
     version: info.version,
-    sdk_version: `singer-ts ${info.version}`,
+    sdk_version: SDK_VERSION,
     capabilities: info.capabilities,
     settings: redactExamples(settings),
   };
 }
 
-/** Secret settings never show example or default values, even in documentation. */
+/** Secret settings never show example or default values, even in documentation, and are marked both ways. */
 function redactExamples(settings: JSONSchema): JSONSchema {
   const properties: Record<string, JSONSchema> = {};
   for (const [name, schema] of Object.entries(settings.properties ?? {})) {
     if (schema.secret === true || schema.writeOnly === true) {
       const { examples, default: defaultValue, ...rest } = schema;
+      // Meltano reads `secret`, JSON Schema tools read `writeOnly`: print both, whichever was declared.
       properties[name] = {
         ...rest,
+        secret: true,
+        writeOnly: true,
         ...(examples ? { examples: examples.map(() => '***') } : {}),
         ...(defaultValue !== undefined ? { default: '***' } : {}),
       };
@@ -54,7 +58,7 @@ export function aboutMarkdown(info: ConnectorInfo, settings: JSONSchema): string
     '',
     info.description,
     '',
-    `Version: ${info.version}`,
+    `Version: ${info.version} (singer-ts SDK ${SDK_VERSION})`,
     '',
     '## Capabilities',
     '',

@@ -6,7 +6,7 @@
 import { createReadStream } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
 import { loadConfig, secretValues } from '../config.js';
-import type { ConnectorInfo } from '../connector.js';
+import type { Capability, ConnectorInfo } from '../connector.js';
 import { BrokenPipeError, SingerError } from '../errors.js';
 import { type LogFormat, Logger, parseLevel } from '../logging.js';
 import { MessageWriter } from '../protocol/writer.js';
@@ -25,6 +25,8 @@ export interface ConnectorClass {
   info: ConnectorInfo;
   /** Settings every connector of this kind accepts besides its own (stream maps, batching, …). */
   sharedSettings?: ConnectorInfo['settings'];
+  /** Capabilities every connector of this kind has (a Tap's: about, catalog, discover, properties, …). */
+  sharedCapabilities?: readonly Capability[];
   /** `never`: each connector narrows its own config type; runCli hands it the validated config. */
   new (options: { config: never; logger: Logger }): object;
 }
@@ -40,6 +42,29 @@ export interface CliIo {
   /** Sets process.exitCode (default true); tests read the returned code instead. */
   setExitCode?: boolean;
 }
+
+/** What the connector declares plus what every connector of its kind can do, in Meltano's order. */
+export function capabilitiesOf(Connector: ConnectorClass): Capability[] {
+  const all = new Set([...(Connector.sharedCapabilities ?? []), ...Connector.info.capabilities]);
+  return CAPABILITY_ORDER.filter((capability) => all.has(capability));
+}
+
+const CAPABILITY_ORDER: readonly Capability[] = [
+  'about',
+  'batch',
+  'catalog',
+  'discover',
+  'properties',
+  'state',
+  'stream-maps',
+  'schema-flattening',
+  'activate-version',
+  'soft-delete',
+  'hard-delete',
+  'datatype-failsafe',
+  'validate-records',
+  'target-schema',
+];
 
 /** The connector's full settings schema: its own settings plus the shared ones. */
 export function settingsOf(Connector: ConnectorClass): ConnectorInfo['settings'] {
@@ -77,10 +102,11 @@ export async function runCli(Connector: ConnectorClass, io: CliIo = {}): Promise
       return finish(0);
     }
     if (args.about) {
+      const aboutInfo = { ...info, capabilities: capabilitiesOf(Connector) };
       const text =
         args.format === 'markdown'
-          ? aboutMarkdown(info, settings)
-          : `${JSON.stringify(aboutJson(info, settings), null, 2)}\n`;
+          ? aboutMarkdown(aboutInfo, settings)
+          : `${JSON.stringify(aboutJson(aboutInfo, settings), null, 2)}\n`;
       await writeText(stdout, text);
       return finish(0);
     }
@@ -99,7 +125,11 @@ export async function runCli(Connector: ConnectorClass, io: CliIo = {}): Promise
     process.once('SIGINT', onSignal);
     try {
       if (connector instanceof Tap) {
-        await runTap(connector, args, stdout, abort.signal);
+        try {
+          await runTap(connector, args, stdout, abort.signal);
+        } finally {
+          await connector.dispose();
+        }
       } else {
         if (!isMessageProcessor(connector))
           throw new TypeError(`${info.name} is neither a Tap nor has run(input, output)`);

@@ -8,14 +8,15 @@ import type { ConnectorInfo } from '../connector.js';
 import type { Logger } from '../logging.js';
 import { createStreamMapper, type StreamMapper } from '../maps/mapper.js';
 import { mapperSettingsSchema } from '../maps/settings.js';
-import type { SingerMessage } from '../protocol/messages.js';
+import { SDK_VERSION } from '../package-version.js';
+import { mapMessage } from '../protocol/map-message.js';
 import { readMessages } from '../protocol/reader.js';
 import { MessageWriter } from '../protocol/writer.js';
 
 export class SingerMap {
   static info: ConnectorInfo = {
     name: 'singer-map',
-    version: '0.1.0',
+    version: SDK_VERSION,
     description: 'Applies stream maps and pseudonymization to a Singer stream on stdin, writing it to stdout',
     kind: 'mapper',
     capabilities: ['stream-maps', 'about'],
@@ -32,27 +33,12 @@ export class SingerMap {
   async run(input: AsyncIterable<Buffer | string | Uint8Array>, output: Writable): Promise<void> {
     const writer = new MessageWriter(output);
     for await (const { message } of readMessages(input)) {
-      for (const out of this.map(message)) {
+      for (const out of mapMessage(this.mapper, message, { batches: 'map' })) {
         const pending = writer.write(out);
         if (pending) await pending;
       }
     }
     this.mapper.flushMetrics();
     await writer.flush();
-  }
-
-  private map(message: SingerMessage): SingerMessage[] {
-    switch (message.type) {
-      case 'SCHEMA':
-        return this.mapper.mapSchema(message);
-      case 'RECORD':
-        return this.mapper.mapRecord(message);
-      case 'ACTIVATE_VERSION':
-        return this.mapper.mapActivateVersion(message);
-      case 'BATCH':
-        return this.mapper.mapBatch(message);
-      default:
-        return [message];
-    }
   }
 }

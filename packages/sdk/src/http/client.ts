@@ -2,6 +2,33 @@
  * The HTTP client a tap shares across its streams: one undici agent (keep-alive, timeouts, proxy),
  * one rate limiter, one authenticator, and the retry loop. Bodies are read as streams; see
  * record-page.ts for how a retry is kept from emitting a record twice.
+ *
+ * Usage, nothing about Singer:
+ *
+ * ```ts
+ * const client = new HttpClient({
+ *   baseUrl: config.base_url ?? `https://${config.subdomain}.zendesk.com/api/v2`,
+ *   authenticator: new BasicAuthenticator(`${config.email}/token`, config.api_token),
+ *   rateLimit: { requestsPerWindow: 700, windowMs: 60_000, maxConcurrency: 4 },
+ *   retry: { maxAttempts: 5, maxTotalWaitMs: 600_000 },
+ *   timeouts: { connectMs: 10_000, headersMs: 60_000, bodyMs: 60_000 },
+ *   logger,
+ * });
+ * for await (const page of paginate(client, {
+ *   request: { url: '/tickets.json', query: { per_page: 100 } },
+ *   recordsPath: 'tickets.*',
+ *   paginator: new NextUrlPaginator({ path: 'next_page' }),
+ *   context: { stream: 'tickets' },
+ * })) {
+ *   for await (const record of page) emit(record);   // records arrive while the page downloads
+ *   saveBookmark(page.lastRecord);                    // page.envelope, page.headers are complete here
+ * }
+ * await client.close();
+ * ```
+ *
+ * One client per tap (one connection pool, one rate limiter, one token). Retries happen on status
+ * and headers, and on a broken body only while none of its records has been handed out; see
+ * record-page.ts.
  */
 import { performance } from 'node:perf_hooks';
 import type { Dispatcher } from 'undici';
@@ -47,7 +74,7 @@ import type {
 } from './types.js';
 
 export interface HttpClientOptions extends AgentOptions {
-  /** Joined in front of relative request URLs; a connector's `api_url` setting overrides its default here. */
+  /** Joined in front of relative request URLs; a tap's `base_url` setting overrides its default here. */
   baseUrl: string;
   /** Sent with every request. */
   headers?: Record<string, string>;
@@ -98,7 +125,7 @@ export interface RecordsOptions {
   bufferPage?: boolean;
 }
 
-export interface StreamOptions {
+export interface ResponseStreamOptions {
   context?: RequestContext;
   bufferPage?: boolean;
 }
@@ -175,7 +202,7 @@ export class HttpClient {
   /** JSON lines (JSONL, NDJSON), one record per line. */
   jsonLines<T = Record<string, unknown>>(
     request: HttpRequest,
-    options: StreamOptions & LineOptions = {},
+    options: ResponseStreamOptions & LineOptions = {},
   ): Promise<RecordPage<T>> {
     return this.streamWith(
       request,
@@ -188,7 +215,7 @@ export class HttpClient {
   /** CSV rows: objects keyed by the header row unless `header` says otherwise. */
   csv<T = Record<string, string>>(
     request: HttpRequest,
-    options: StreamOptions & CsvOptions = {},
+    options: ResponseStreamOptions & CsvOptions = {},
   ): Promise<RecordPage<T>> {
     return this.streamWith(
       request,
@@ -202,7 +229,7 @@ export class HttpClient {
   stream<T>(
     request: HttpRequest,
     decoder: () => BodyDecoder<T>,
-    options: StreamOptions = {},
+    options: ResponseStreamOptions = {},
   ): Promise<RecordPage<T>> {
     return this.streamWith(request, decoder, options, '*/*');
   }
@@ -233,7 +260,7 @@ export class HttpClient {
   private streamWith<T>(
     request: HttpRequest,
     decoder: () => BodyDecoder<T>,
-    options: StreamOptions,
+    options: ResponseStreamOptions,
     accept: string,
   ): Promise<RecordPage<T>> {
     const context = options.context ?? {};

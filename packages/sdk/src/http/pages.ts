@@ -21,6 +21,8 @@ export interface PaginateOptions<T> {
   context?: RequestContext;
   /** Check each whole page before handing out its records (see record-page.ts). */
   bufferPage?: boolean;
+  /** Awaited before every page request (an endpoint's own budget, say). */
+  beforeRequest?: () => Promise<void>;
 }
 
 /**
@@ -39,6 +41,7 @@ export async function* paginate<T = Record<string, unknown>>(
   };
   while (!paginator.finished) {
     const request = paginator.prepare(options.request);
+    if (options.beforeRequest) await options.beforeRequest();
     const page =
       options.decoder !== undefined
         ? await client.stream(request, options.decoder, streamOptions)

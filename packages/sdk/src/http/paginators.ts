@@ -140,6 +140,26 @@ export class LinkHeaderPaginator extends UrlPaginator {
   }
 }
 
+/**
+ * Meltano's `next_page_token_jsonpath`: the value at `path` (`next_page`, `$.links.next`) is the next
+ * page's URL, followed as is, or with `param` a token sent back as that query parameter.
+ */
+export class NextPageTokenPaginator extends Paginator<string> {
+  constructor(private readonly options: PaginatorOptions<string> & { path: string; param?: string }) {
+    super(undefined, options);
+  }
+  protected nextToken(page: PageInfo): string | undefined {
+    const value = valueAt(page.body, this.options.path);
+    return typeof value === 'string' || typeof value === 'number' ? String(value) : undefined;
+  }
+  protected applyToken(request: HttpRequest, token: string | undefined): HttpRequest {
+    if (token === undefined) return request;
+    if (this.options.param !== undefined) return withQuery(request, { [this.options.param]: token });
+    const { query: _query, ...rest } = request;
+    return { ...rest, url: token };
+  }
+}
+
 export interface CursorOptions extends PaginatorOptions<string> {
   /** Where the next cursor is in the body (`meta.after_cursor`, `nextPageToken`). */
   path?: string;

@@ -1,8 +1,6 @@
 /** Singer message types: the Singer spec plus Meltano's ACTIVATE_VERSION and BATCH extensions. */
 import type { JSONSchema } from '../schema/json-schema.js';
 
-export type Record_ = Record<string, unknown>;
-
 export interface SchemaMessage {
   type: 'SCHEMA';
   stream: string;
@@ -11,7 +9,7 @@ export interface SchemaMessage {
   bookmark_properties?: string[];
 }
 
-export interface RecordMessage<R = Record_> {
+export interface RecordMessage<R = Record<string, unknown>> {
   type: 'RECORD';
   stream: string;
   record: R;
@@ -46,11 +44,3 @@ export type SingerMessage =
   | BatchMessage;
 
 export type MessageType = SingerMessage['type'];
-
-export const MESSAGE_TYPES: readonly MessageType[] = [
-  'SCHEMA',
-  'RECORD',
-  'STATE',
-  'ACTIVATE_VERSION',
-  'BATCH',
-];

@@ -75,10 +75,3 @@ export function compileConformer(schema: JSONSchema): RecordConformer {
   if (!properties) return (record) => record;
   return compileObject(properties);
 }
-
-/** Properties present in a record but not declared by the schema (for a one-time warning). */
-export function undeclaredProperties(schema: JSONSchema, record: Record<string, unknown>): string[] {
-  const properties = objectProperties(schema);
-  if (!properties) return [];
-  return Object.keys(record).filter((name) => !(name in properties));
-}

@@ -4,7 +4,7 @@
  */
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { compile } from 'json-schema-to-typescript';
+import { importOptional } from '../optional-dependency.js';
 import type { JSONSchema } from './json-schema.js';
 
 export function recordTypeName(stream: string): string {
@@ -14,6 +14,11 @@ export function recordTypeName(stream: string): string {
 
 /** TypeScript source declaring one `<Stream>Record` interface per stream. */
 export async function generateRecordTypes(streams: { name: string; schema: JSONSchema }[]): Promise<string> {
+  const { compile } = await importOptional(
+    'json-schema-to-typescript',
+    'singer-typegen',
+    () => import('json-schema-to-typescript'),
+  );
   const parts = ['/* Generated from the stream schemas by singer-typegen; do not edit. */', ''];
   for (const { name, schema } of [...streams].sort((a, b) => a.name.localeCompare(b.name))) {
     const { title: _title, $schema: _schema, ...rest } = schema;

@@ -7,6 +7,7 @@
 import type { Client, IOptions } from 'soap';
 import { type ErrorContext, HttpError, SingerError } from '../errors.js';
 import type { Logger } from '../logging.js';
+import { importOptional } from '../optional-dependency.js';
 import { exactNumber } from './exact-number.js';
 
 /** The server answered with a SOAP fault. */
@@ -184,7 +185,11 @@ export class SoapConnection {
     let client: Client;
     try {
       // Loaded on first use: the soap package is large and most connectors never speak SOAP.
-      const { createClientAsync } = await import('soap');
+      const { createClientAsync } = await importOptional(
+        'soap',
+        'SOAP access (@singer-ts/sdk/soap)',
+        () => import('soap'),
+      );
       client = await createClientAsync(
         this.options.wsdl,
         {

@@ -25,7 +25,7 @@ function asArray(value: unknown): unknown[] {
 }
 
 export abstract class SOAPStream<
-  R extends Record<string, unknown> = Record<string, unknown>,
+  R extends object = Record<string, unknown>,
   C = Record<string, unknown>,
 > extends Stream<R, C> {
   /** The tap's shared connection. */
@@ -34,10 +34,10 @@ export abstract class SOAPStream<
   readonly queryMoreOperation: string = 'queryMore';
 
   /** Arguments of the first call, e.g. `{ queryString: "SELECT … WHERE UpdatedAt >= …" }`. */
-  abstract queryArgs(context: StreamContext<C>): Record<string, unknown>;
+  abstract queryArgs(context: StreamContext): Record<string, unknown>;
 
   /** Arguments of each later call. */
-  queryMoreArgs(queryLocator: string, _context: StreamContext<C>): Record<string, unknown> {
+  queryMoreArgs(queryLocator: string, _context: StreamContext): Record<string, unknown> {
     return { queryLocator };
   }
 
@@ -62,7 +62,7 @@ export abstract class SOAPStream<
     return record as R;
   }
 
-  async *getRecords(context: StreamContext<C>): AsyncGenerator<R> {
+  async *getRecords(context: StreamContext): AsyncGenerator<R> {
     const where = { stream: this.name };
     let page = this.parsePage(
       await this.connection.call(this.queryOperation, this.queryArgs(context), where),

@@ -4,56 +4,26 @@
  * big the table and however slow the target. Incremental streams read `WHERE key >= bookmark` in
  * replication-key order, ties broken by the primary key, so a resumed run loses nothing.
  */
-import pg from 'pg';
-import { type ErrorContext, SingerError } from '../errors.js';
+import type pg from 'pg';
 import { isExactNumber } from '../json/lossless-json.js';
+import { importOptional } from '../optional-dependency.js';
 import type { JSONSchema } from '../schema/json-schema.js';
 import { quoteIdentifier } from '../sql/identifiers.js';
-import { Stream, type StreamContext, type StreamOptions } from '../tap/stream.js';
+import { Stream, type StreamContext, type StreamHost } from '../tap/stream.js';
 import { isArrayColumn, SESSION_SETTINGS, singerTypeParsers } from './pg-types.js';
 import type { TableInfo } from './sql-discovery.js';
-
-/** A query or connection failed; carries PostgreSQL's SQLSTATE and fields when the server sent them. */
-export class SQLError extends SingerError {
-  override readonly code: string = 'SINGER_SQL';
-  readonly sqlState: string | undefined;
-
-  constructor(
-    message: string,
-    context: ErrorContext & { sqlState?: string } = {},
-    options?: { cause?: unknown },
-  ) {
-    super(message, context, options);
-    this.sqlState = context.sqlState;
-  }
-}
-
-/** The database could not be reached or refused the login. */
-export class SQLConnectionError extends SQLError {
-  override readonly code: string = 'SINGER_SQL_CONNECT';
-}
-
-/** Wraps a pg error, keeping the server's SQLSTATE, detail and hint as structured fields. */
-export function toSQLError(error: unknown, what: string, context: ErrorContext = {}): SingerError {
-  if (error instanceof SingerError) return error;
-  const db = error as Partial<pg.DatabaseError> & Error;
-  const fields: ErrorContext & { sqlState?: string } = { ...context };
-  if (typeof db.code === 'string') fields.sqlState = db.code;
-  if (db.detail) fields.detail = db.detail;
-  if (db.hint) fields.hint = db.hint;
-  const reason = db.message || String(error);
-  return new SQLError(`${what} failed: ${reason}${db.code ? ` (SQLSTATE ${db.code})` : ''}`, fields, {
-    cause: error,
-  });
-}
-
-/** `"name"` with embedded quotes doubled: the only way identifiers enter SQL here. */
+import { SQLConnectionError, SQLError, toSQLError } from './sql-errors.js';
 
 /**
  * A connected client whose values come out exact (see pg-types.ts) and whose session prints
  * timestamps in UTC. The caller ends it.
  */
 export async function connectPostgres(config: pg.ClientConfig): Promise<pg.Client> {
+  const { default: pg } = await importOptional(
+    'pg',
+    'PostgreSQL access (@singer-ts/sdk/postgres)',
+    () => import('pg'),
+  );
   const client = new pg.Client({ ...config, types: singerTypeParsers });
   // An idle connection can die (server restart); without a listener that error would crash the process.
   client.on('error', () => undefined);
@@ -76,7 +46,7 @@ export async function connectPostgres(config: pg.ClientConfig): Promise<pg.Clien
   return client;
 }
 
-export interface SQLStreamOptions<C> extends StreamOptions<C> {
+export interface SQLStreamOptions {
   table: TableInfo;
   /** Opens a fresh client for one sync of this stream (normally `() => connectPostgres(...)`). */
   connect: () => Promise<pg.Client>;
@@ -105,8 +75,8 @@ export class SQLStream<C = Record<string, unknown>> extends Stream<Record<string
   readonly batchSize: number;
   private readonly connect: () => Promise<pg.Client>;
 
-  constructor(options: SQLStreamOptions<C>) {
-    super(options);
+  constructor(host: StreamHost<C>, options: SQLStreamOptions) {
+    super(host);
     this.table = options.table;
     this.name = options.name ?? `${options.table.schema}-${options.table.name}`;
     this.schema = options.table.jsonSchema;
@@ -157,7 +127,7 @@ export class SQLStream<C = Record<string, unknown>> extends Stream<Record<string
     return { text: `SELECT ${select} FROM ${this.qualifiedName()}${where}${orderBy}`, values };
   }
 
-  async *getRecords(context: StreamContext<C>): AsyncGenerator<Record<string, unknown>> {
+  async *getRecords(context: StreamContext): AsyncGenerator<Record<string, unknown>> {
     const query = this.buildQuery(context.startingValue);
     const where = { stream: this.name };
     let client: pg.Client;
@@ -170,7 +140,7 @@ export class SQLStream<C = Record<string, unknown>> extends Stream<Record<string
     try {
       // One snapshot for the whole read: rows committed meanwhile wait for the next run's `>=`.
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-      context.logger.debug(`query: ${query.text}`, where);
+      this.logger.debug(`query: ${query.text}`, where);
       await client.query(`DECLARE singer_cursor NO SCROLL CURSOR FOR ${query.text}`, query.values);
       step = `reading ${this.qualifiedName()}`;
       const fetch = `FETCH FORWARD ${this.batchSize} FROM singer_cursor`;

@@ -2,8 +2,8 @@
  * The Singer catalog: what discovery prints and what `--catalog` feeds back, with the selection
  * rules Meltano uses (inclusion automatic/available/unsupported, `selected`, `selected-by-default`).
  */
-import { readFileSync } from 'node:fs';
 import { CatalogError } from '../errors.js';
+import { readJsonFile } from '../json/json-file.js';
 import type { JSONSchema } from '../schema/json-schema.js';
 
 export type Breadcrumb = string[];
@@ -95,20 +95,9 @@ export class Catalog {
     }
   }
 
+  /** Reads a catalog file exactly (a 64-bit value in it is not rounded). */
   static fromFile(path: string): Catalog {
-    let text: string;
-    try {
-      text = readFileSync(path, 'utf8');
-    } catch (error) {
-      throw new CatalogError(`cannot read catalog ${path}: ${(error as Error).message}`);
-    }
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch (error) {
-      throw new CatalogError(`catalog ${path} is not valid JSON: ${(error as Error).message}`);
-    }
-    return Catalog.parse(value, path);
+    return Catalog.parse(readJsonFile(path, { what: 'catalog', error: CatalogError }), path);
   }
 
   static parse(value: unknown, source = 'catalog'): Catalog {

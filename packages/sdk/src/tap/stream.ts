@@ -2,35 +2,40 @@
  * A Stream is a named, schema'd async iterable of records with replication settings. Authors
  * subclass it and implement `getRecords`; the Tap does selection, bookmarks and emission.
  */
+import type { HttpClient } from '../http/client.js';
 import type { Logger } from '../logging.js';
 import type { JSONSchema } from '../schema/json-schema.js';
-import type { Context } from './state.js';
+import type { Partition } from './state.js';
 
 export type ReplicationMethod = 'FULL_TABLE' | 'INCREMENTAL' | 'LOG_BASED';
 
 /** What a stream's `getRecords` receives for one run (or one partition of a run). */
-export interface StreamContext<C = Record<string, unknown>> {
-  config: C;
-  logger: Logger;
-  /** Partition or parent context (for a child stream: what `getChildContext` returned). */
-  context?: Context;
+export interface StreamContext<P extends Partition = Partition> {
+  /**
+   * The partition being synced; for a child stream, what the parent's `getChildPartition` returned
+   * (a child may declare its shape: `getRecords(context: StreamContext<{ ticket_id: number }>)`).
+   */
+  partition?: P;
   /** Where to resume: the bookmark, else `start_date`, else undefined. Use `>=` to lose nothing. */
   startingValue?: unknown;
-  /** Stream-scoped state the stream may read and update (for example a file hash). */
+  /** Stream-scoped state the stream may read and update (for example an export cursor). */
   bookmark: Record<string, unknown>;
   /** Aborted when the run is stopping. */
   signal: AbortSignal;
 }
 
-export interface StreamOptions<C> {
-  config: C;
-  logger: Logger;
+/**
+ * What a stream takes from its tap: pass the tap itself (`new Orders(this)`). Anything with the same
+ * fields will do in tests.
+ */
+export interface StreamHost<C> {
+  readonly config: C;
+  readonly logger: Logger;
+  /** The tap's shared HTTP client (one pool, one rate limiter, one token); REST streams use it. */
+  readonly http?: HttpClient;
 }
 
-export abstract class Stream<
-  R extends Record<string, unknown> = Record<string, unknown>,
-  C = Record<string, unknown>,
-> {
+export abstract class Stream<R extends object = Record<string, unknown>, C = Record<string, unknown>> {
   /** The stream's name, which is also its `tap_stream_id`. */
   abstract readonly name: string;
   abstract readonly schema: JSONSchema;
@@ -53,13 +58,32 @@ export abstract class Stream<
   readonly childConcurrency: number = 1;
   /** Emit ACTIVATE_VERSION around full-table syncs so targets can remove rows the source dropped. */
   readonly activateVersion: boolean = false;
+  /**
+   * Whether this run emits the stream's records, set by the Tap from the catalog before it syncs. An
+   * unselected parent still runs when a child of it is selected.
+   */
+  selected: boolean;
 
-  readonly config: C;
-  readonly logger: Logger;
+  protected readonly host: StreamHost<C>;
 
-  constructor(options: StreamOptions<C>) {
-    this.config = options.config;
-    this.logger = options.logger;
+  constructor(host: StreamHost<C>) {
+    this.host = host;
+    this.selected = true;
+  }
+
+  get config(): C {
+    return this.host.config;
+  }
+
+  get logger(): Logger {
+    return this.host.logger;
+  }
+
+  /** The tap's HTTP client; a tap makes it from its `httpOptions()`. */
+  get http(): HttpClient {
+    const http = this.host.http;
+    if (!http) throw new TypeError(`stream '${this.name}' needs an HTTP client, and its host has none`);
+    return http;
   }
 
   get replicationMethod(): ReplicationMethod {
@@ -67,20 +91,24 @@ export abstract class Stream<
   }
 
   /** Partitions synced one after another, each with its own bookmark; none means one unpartitioned run. */
-  partitions(): Context[] | undefined {
+  partitions(): Partition[] | undefined {
     return undefined;
   }
 
-  abstract getRecords(context: StreamContext<C>): AsyncIterable<R>;
+  abstract getRecords(context: StreamContext): AsyncIterable<R>;
 
-  /** For a parent stream: the context each child sync gets from one parent record. */
-  getChildContext(_record: R): Context | undefined {
+  /** For a parent stream: the partition each child sync gets from one parent record. */
+  getChildPartition(_record: R): Partition | undefined {
     return undefined;
   }
 
   /** The starting value when there is no bookmark: `start_date` from config by default. */
   defaultStartingValue(): unknown {
-    const startDate = (this.config as Record<string, unknown>).start_date;
+    const config = this.config;
+    const startDate =
+      typeof config === 'object' && config !== null
+        ? (config as { start_date?: unknown }).start_date
+        : undefined;
     return this.replicationKey && startDate !== undefined ? startDate : undefined;
   }
 }

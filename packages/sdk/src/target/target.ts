@@ -4,12 +4,14 @@
  * STATE to its output only once every record read before it is committed.
  */
 import type { Writable } from 'node:stream';
+import { ConcurrencyLimit } from '../concurrency.js';
 import type { ConnectorInfo } from '../connector.js';
 import { InvalidSchemaError, ProtocolError, RecordBeforeSchemaError, SingerError } from '../errors.js';
 import { RecordSpans } from '../json/json-scan.js';
 import type { Logger } from '../logging.js';
 import { createStreamMapper, type StreamMapper } from '../maps/mapper.js';
 import { mapperSettingsSchema } from '../maps/settings.js';
+import { mapMessage } from '../protocol/map-message.js';
 import type { BatchMessage, RecordMessage, SchemaMessage, SingerMessage } from '../protocol/messages.js';
 import { readLineBatches, readMessage } from '../protocol/reader.js';
 import { MessageWriter } from '../protocol/writer.js';
@@ -50,41 +52,25 @@ export abstract class Target {
   private readonly loading = new Set<Promise<void>>();
   private writer: MessageWriter | undefined;
   private failure: { error: unknown } | undefined;
-  private running = 0;
-  private readonly waiting: (() => void)[] = [];
   private batches = 0;
   private records = 0;
   /** Stream maps and pseudonymization from config, compiled before any input is read. */
   private readonly mapper: StreamMapper | undefined;
   private statesEmitted = 0;
+  /** Batch loads running at once: `parallelism` at most. */
+  private readonly loads: ConcurrencyLimit;
 
   constructor(options: TargetOptions) {
     this.config = options.config;
     this.logger = options.logger;
     this.settings = targetSettingsFrom(options.config);
+    this.loads = new ConcurrencyLimit(this.settings.parallelism);
     const mapper = createStreamMapper(options.config, { logger: options.logger });
     this.mapper = mapper.isIdentity ? undefined : mapper;
   }
 
   /** Builds the sink for a stream's first SCHEMA. */
   protected abstract createSink(message: SchemaMessage): Sink | Promise<Sink>;
-
-  /** Maps one incoming message to what the sinks get: none, itself, or several (stream maps). */
-  private map(message: SingerMessage): SingerMessage[] {
-    const mapper = this.mapper;
-    if (mapper === undefined) return [message];
-    switch (message.type) {
-      case 'SCHEMA':
-        return mapper.mapSchema(message);
-      case 'RECORD':
-        return mapper.mapRecord(message);
-      case 'ACTIVATE_VERSION':
-        return mapper.mapActivateVersion(message);
-      // The target reads BATCH files itself, so it maps their records one by one (see loadBatch).
-      default:
-        return [message];
-    }
-  }
 
   /** Releases connections and other resources; called once at the end, failed or not. */
   protected async dispose(): Promise<void> {}
@@ -106,7 +92,11 @@ export abstract class Target {
                 ? this.writeRecord(raw, line, bytes, source)
                 : this.handle(raw, line, bytes);
             if (waiting) await waiting;
-          } else for (const message of this.map(raw)) await this.handle(message, line, bytes);
+          } else {
+            // The target reads BATCH files itself, so it maps their records one by one (see loadBatch).
+            for (const message of mapMessage(this.mapper, raw, { batches: 'pass' }))
+              await this.handle(message, line, bytes);
+          }
         }
       }
       this.mapper?.flushMetrics();
@@ -253,23 +243,9 @@ export abstract class Target {
     await existing.changeSchema(message);
   }
 
-  /** Runs `task` once fewer than `parallelism` loads are running. */
-  private readonly limit = async <T>(task: () => Promise<T>): Promise<T> => {
-    while (this.running >= this.settings.parallelism) {
-      await new Promise<void>((resolve) => this.waiting.push(resolve));
-    }
-    this.running += 1;
-    try {
-      return await task();
-    } finally {
-      this.running -= 1;
-      this.waiting.shift()?.();
-    }
-  };
-
   /** Starts loading a sink's buffer; waits while too many batches are queued (backpressure). */
   private async startDrain(sink: Sink): Promise<void> {
-    const loading = sink.drain(this.limit);
+    const loading = sink.drain(this.loads.run);
     if (loading === undefined) return;
     this.batches += 1;
     const tracked: Promise<void> = loading.then(

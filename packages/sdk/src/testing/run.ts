@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { type ConnectorClass, runCli } from '../cli/run-cli.js';
 import type { Config } from '../config.js';
-import { parseJson } from '../json/lossless-json.js';
+import { parseJson, serializeJson } from '../json/lossless-json.js';
 import type { RecordMessage, SchemaMessage, SingerMessage, StateMessage } from '../protocol/messages.js';
 import { parseMessage } from '../protocol/reader.js';
 
@@ -74,7 +74,8 @@ export function argsFor(options: RunOptions): string[] {
   const args: string[] = [];
   const put = (name: string, value: unknown, flag: string): void => {
     const path = join(dir, name);
-    writeFileSync(path, JSON.stringify(value));
+    // Exact: a STATE or catalog handed back keeps its 64-bit numbers as they were emitted.
+    writeFileSync(path, serializeJson(value));
     args.push(flag, path);
   };
   if (options.config !== undefined) put('config.json', options.config, '--config');

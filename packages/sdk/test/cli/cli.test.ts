@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SingerMap } from '../../src/index.js';
+import { SDK_VERSION, SingerMap } from '../../src/index.js';
 import { runConnector } from '../../src/testing/index.js';
 import { EventsTap } from '../fixtures/events-tap.js';
 
@@ -19,7 +19,8 @@ describe('runCli', () => {
     expect(about).toMatchObject({
       name: 'tap-events',
       version: '1.2.3',
-      capabilities: ['catalog', 'discover', 'state', 'about'],
+      capabilities: ['about', 'catalog', 'discover', 'properties', 'state', 'stream-maps'],
+      sdk_version: SDK_VERSION,
     });
     expect(about.settings.properties.api_token).toMatchObject({ secret: true, examples: ['***'] });
     expect(result.stdout).not.toContain('abcd1234');
@@ -42,7 +43,7 @@ describe('runCli', () => {
   it('reports every config problem at once, naming each setting, before anything runs', async () => {
     const result = await runConnector(EventsTap, { config: { count: 'many', start_date: 'yesterday' } });
     expect(result.exitCode).toBe(2);
-    expect(result.stderr).toMatch(/setting 'count' must be integer/);
+    expect(result.stderr).toMatch(/setting 'count' is "many", which is not integer/);
     expect(result.stderr).toMatch(/setting 'start_date' must match format "date-time"/);
     expect(result.messages).toHaveLength(0);
   });

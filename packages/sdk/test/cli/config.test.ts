@@ -2,15 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  ConfigError,
-  type ConnectorInfo,
-  loadConfig,
-  parseDotenv,
-  redactConfig,
-  secretValues,
-  validateConfig,
-} from '../../src/index.js';
+import { loadConfig, parseDotenv, redactConfig, secretValues, validateConfig } from '../../src/config.js';
+import { ConfigError, type ConnectorInfo } from '../../src/index.js';
 
 const info: ConnectorInfo = {
   name: 'tap-demo',

@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  compileConformer,
-  compileValidator,
-  ExactNumber,
-  RecordValidationError,
-  toUtcTimestamp,
-} from '../../src/index.js';
+import { compileValidator, ExactNumber, RecordValidationError, toUtcTimestamp } from '../../src/index.js';
+import { compileConformer } from '../../src/schema/conform.js';
 import { isRfc3339DateTime } from '../../src/schema/timestamps.js';
 
 describe('toUtcTimestamp', () => {

@@ -2,11 +2,13 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  BearerTokenAuthenticator,
   type ConnectorInfo,
   createHttpClient,
-  type HttpClient,
-  NextUrlPaginator,
+  Logger,
+  RateLimiter,
   RESTStream,
+  type RecordPage,
   type StreamContext,
   Tap,
 } from '../../src/index.js';
@@ -15,6 +17,16 @@ import { runConnector } from '../../src/testing/index.js';
 let server: Server;
 let baseUrl = '';
 const seenAuth: string[] = [];
+const tokenRequests: string[] = [];
+
+/** Counts the slots taken from it. */
+class CountingLimiter extends RateLimiter {
+  taken = 0;
+  override acquire() {
+    this.taken += 1;
+    return super.acquire();
+  }
+}
 
 beforeAll(async () => {
   server = createServer((request, response) => {
@@ -24,6 +36,17 @@ beforeAll(async () => {
       response
         .writeHead(401, { 'content-type': 'application/json' })
         .end('{"error":"Couldn\'t authenticate you"}');
+      return;
+    }
+    if (url.pathname === '/tokens') {
+      // Token paging: `next` is a token sent back as ?after=; three pages of two.
+      tokenRequests.push(url.search);
+      const after = Number(url.searchParams.get('after') ?? '0');
+      const rows = [after + 1, after + 2].map((id) => ({ id }));
+      const next = after < 4 ? String(after + 2) : null;
+      response
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ data: rows, meta: { next } }));
       return;
     }
     const page = Number(url.searchParams.get('page') ?? '1');
@@ -62,11 +85,9 @@ class Items extends RESTStream<Record<string, unknown>, Config> {
       big: { type: 'integer' },
     },
   } as const;
-  override queryParams(context: StreamContext<Config>) {
+  override readonly nextPagePath = '$.next_page';
+  override queryParams(context: StreamContext) {
     return { since: String(context.startingValue ?? '') };
-  }
-  override paginator() {
-    return new NextUrlPaginator({ path: 'next_page' });
   }
 }
 
@@ -87,15 +108,13 @@ class TapItems extends Tap<Config> {
       },
     },
   };
-  discoverStreams() {
-    const client: HttpClient = createHttpClient(this.config, {
+  override readonly streamTypes = [Items];
+  protected override httpOptions() {
+    return {
       baseUrl: 'https://api.example.invalid',
-      logger: this.logger,
-      headers: { authorization: `Bearer ${this.config.token}` },
-      secrets: [this.config.token],
+      authenticator: new BearerTokenAuthenticator(this.config.token),
       retry: { maxAttempts: 1 },
-    });
-    return [new Items({ config: this.config, logger: this.logger, client })];
+    };
   }
 }
 
@@ -124,5 +143,65 @@ describe('RESTStream', () => {
         .split('\n')
         .filter((line) => !line.includes('METRIC')),
     ).toHaveLength(1);
+  });
+});
+
+/** Token paging from a JSON path, read-ahead, an endpoint budget and a cursor kept in the bookmark. */
+class Tokens extends RESTStream<{ id: number }, Config> {
+  readonly name = 'tokens';
+  readonly path = '/tokens';
+  override readonly recordsPath = 'data.*';
+  override readonly nextPagePath = 'meta.next';
+  override readonly nextPageParam = 'after';
+  readonly schema = { type: 'object', properties: { id: { type: 'integer' } } } as const;
+  readonly budget = new CountingLimiter({ requestsPerWindow: 100, windowMs: 60_000 });
+  readonly postProcessed: number[] = [];
+  readonly yieldedWhenProcessed: number[] = [];
+  private yielded = 0;
+  override readAhead(): number {
+    return 1;
+  }
+  override endpointBudget(): RateLimiter {
+    return this.budget;
+  }
+  override postProcess(record: Record<string, unknown>): { id: number } | undefined {
+    const id = Number(record.id);
+    this.postProcessed.push(id);
+    this.yieldedWhenProcessed.push(this.yielded);
+    return { id };
+  }
+  override afterPage(page: RecordPage<Record<string, unknown>>, context: StreamContext): void {
+    context.bookmark.pages = (Number(context.bookmark.pages) || 0) + 1;
+    context.bookmark.records_at_commit = this.yielded;
+    void page;
+  }
+  async *read(context: StreamContext): AsyncGenerator<{ id: number }> {
+    for await (const record of this.getRecords(context)) {
+      this.yielded += 1;
+      yield record;
+    }
+  }
+}
+
+describe('RESTStream hooks', () => {
+  it('pages by a token at a JSON path, reads ahead, takes the endpoint budget per page and commits after each page', async () => {
+    const logger = new Logger({ name: 'test', sink: () => undefined });
+    const http = createHttpClient({}, { baseUrl, logger, headers: { authorization: 'Bearer good-token' } });
+    try {
+      const stream = new Tokens({ config: { token: 'good-token' }, logger, http });
+      const bookmark: Record<string, unknown> = {};
+      const ids: number[] = [];
+      for await (const record of stream.read({ bookmark, signal: new AbortController().signal }))
+        ids.push(record.id);
+      expect(ids).toEqual([1, 2, 3, 4, 5, 6]);
+      expect(tokenRequests).toEqual(['', '?after=2', '?after=4']);
+      expect(stream.budget.taken).toBe(3);
+      // Read-ahead of one: the second record of a page is processed before the first is handed out.
+      expect(stream.yieldedWhenProcessed.slice(0, 2)).toEqual([0, 0]);
+      // afterPage runs only once every record of the page has been handed out.
+      expect(bookmark).toEqual({ pages: 3, records_at_commit: 6 });
+    } finally {
+      await http.close();
+    }
   });
 });

@@ -11,7 +11,7 @@ import {
   SoapWsdlError,
 } from '../../src/sources/soap-client.js';
 import { SOAPStream, SoapPagingError } from '../../src/sources/soap-stream.js';
-import type { StreamContext, StreamOptions } from '../../src/tap/stream.js';
+import type { StreamContext, StreamHost } from '../../src/tap/stream.js';
 import { Tap } from '../../src/tap/tap.js';
 import { runConnector } from '../../src/testing/run.js';
 import { type DataService, startDataService, WSDL_FILE } from './fixtures/data-service.js';
@@ -42,13 +42,13 @@ class AccountsStream extends SOAPStream<Record<string, unknown>, TestConfig> {
   override readonly replicationKey = 'UpdatedAt';
 
   constructor(
-    options: StreamOptions<TestConfig>,
+    host: StreamHost<TestConfig>,
     readonly connection: SoapConnection,
   ) {
-    super(options);
+    super(host);
   }
 
-  queryArgs(context: StreamContext<TestConfig>): Record<string, unknown> {
+  queryArgs(context: StreamContext): Record<string, unknown> {
     const since = context.startingValue ? ` WHERE UpdatedAt >= ${String(context.startingValue)}` : '';
     return { queryString: `${this.config.query ?? 'SELECT Id FROM Account'}${since}` };
   }
@@ -80,7 +80,7 @@ class AccountsTap extends Tap<TestConfig> {
   });
 
   discoverStreams(): AccountsStream[] {
-    return [new AccountsStream({ config: this.config, logger: this.logger }, this.connection)];
+    return [new AccountsStream(this, this.connection)];
   }
 }
 
@@ -90,10 +90,8 @@ afterEach(async () => {
   service = undefined;
 });
 
-function context(startingValue?: unknown): StreamContext<TestConfig> {
+function context(startingValue?: unknown): StreamContext {
   return {
-    config: { url: '', username: '', password: '' },
-    logger,
     bookmark: {},
     signal: new AbortController().signal,
     ...(startingValue !== undefined ? { startingValue } : {}),

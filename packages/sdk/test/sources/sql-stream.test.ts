@@ -5,7 +5,8 @@ import { Logger } from '../../src/logging.js';
 import { exactNumber } from '../../src/sources/exact-number.js';
 import { pgTimestamp } from '../../src/sources/pg-types.js';
 import { discoverTables, type TableInfo } from '../../src/sources/sql-discovery.js';
-import { connectPostgres, SQLError, SQLStream, type SQLStreamOptions } from '../../src/sources/sql-stream.js';
+import { SQLError } from '../../src/sources/sql-errors.js';
+import { connectPostgres, SQLStream, type SQLStreamOptions } from '../../src/sources/sql-stream.js';
 import { startTestDatabase, type TestDatabase } from '../../src/testing/postgres.js';
 
 let db: TestDatabase;
@@ -57,12 +58,12 @@ function config(): pg.ClientConfig {
   return { connectionString: db.url };
 }
 
-function stream(name: string, options: Partial<SQLStreamOptions<Record<string, unknown>>> = {}): SQLStream {
+const host = { config: {}, logger };
+
+function stream(name: string, options: Partial<SQLStreamOptions> = {}): SQLStream {
   const table = tables.find((t) => `${t.schema}-${t.name}` === name);
   if (!table) throw new Error(`no table ${name}`);
-  return new SQLStream({
-    config: {},
-    logger,
+  return new SQLStream(host, {
     table,
     connect: () => connectPostgres(config()),
     ...options,
@@ -72,8 +73,6 @@ function stream(name: string, options: Partial<SQLStreamOptions<Record<string, u
 async function collect(source: SQLStream, startingValue?: unknown): Promise<Record<string, unknown>[]> {
   const rows: Record<string, unknown>[] = [];
   for await (const row of source.getRecords({
-    config: {},
-    logger,
     bookmark: {},
     signal: new AbortController().signal,
     ...(startingValue !== undefined ? { startingValue } : {}),
@@ -207,7 +206,7 @@ describe('SQLStream', () => {
     });
     const before = await openConnections();
     const iterator = source
-      .getRecords({ config: {}, logger, bookmark: {}, signal: new AbortController().signal })
+      .getRecords({ bookmark: {}, signal: new AbortController().signal })
       [Symbol.asyncIterator]();
     for (let i = 0; i < 150; i += 1) await iterator.next();
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -261,9 +260,7 @@ describe('SQLStream', () => {
     );
     await client.query('DROP TABLE shop.doomed');
     await client.end();
-    const source = new SQLStream({
-      config: {},
-      logger,
+    const source = new SQLStream(host, {
       table: doomed!,
       connect: () => connectPostgres(config()),
     });

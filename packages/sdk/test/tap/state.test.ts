@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { compareBookmarkValues, ExactNumber, StateManager, serializeJson } from '../../src/index.js';
+import { ExactNumber, serializeJson } from '../../src/index.js';
+import { compareBookmarkValues, StateManager } from '../../src/tap/state.js';
 
 describe('StateManager', () => {
   it('keeps an exact-number bookmark exact in STATE snapshots', () => {
@@ -24,7 +25,7 @@ describe('StateManager', () => {
 
   it('keeps per-partition bookmarks keyed by context regardless of key order', () => {
     const state = new StateManager();
-    state.advance('child', 'at', '2024-01-01T00:00:00Z', { sorted: true, context: { a: 1, b: 2 } });
+    state.advance('child', 'at', '2024-01-01T00:00:00Z', { sorted: true, partition: { a: 1, b: 2 } });
     expect(state.startingValue('child', 'at', { b: 2, a: 1 })).toBe('2024-01-01T00:00:00Z');
     expect(state.snapshot().bookmarks.child?.partitions).toHaveLength(1);
   });

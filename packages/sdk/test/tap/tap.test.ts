@@ -187,4 +187,20 @@ describe('selection', () => {
     expect(result.stderr).toMatch(/SINGER_CATALOG_UNKNOWN_STREAM: stream 'nope'/);
     expect(result.records('events')).toHaveLength(0);
   });
+
+  it('warns about an unselected stream the tap does not have, naming it, and syncs the rest', async () => {
+    const catalog = await discover({ count: 2 });
+    const saved = structuredClone(catalog.streams[0]);
+    saved.tap_stream_id = 'ticket_metric_events';
+    saved.stream = 'ticket_metric_events';
+    saved.metadata[0].metadata.selected = false;
+    catalog.streams.push(saved);
+    const result = await runConnector(EventsTap, { config: { count: 2 }, catalog });
+    expect(result.exitCode).toBe(0);
+    expect(result.stderr).toMatch(
+      /catalog lists stream 'ticket_metric_events'.*not selected, so it is ignored/,
+    );
+    expect(result.records('events')).toHaveLength(2);
+    expect(result.messages.some((m) => 'stream' in m && m.stream === 'ticket_metric_events')).toBe(false);
+  });
 });

@@ -1,23 +1,25 @@
 /**
  * Per-ticket child streams. Audits cost one request per ticket (N+1), so the tickets stream reads a
  * few tickets ahead and this fetcher gets their audits with bounded concurrency while earlier
- * tickets are emitted; ticket_audits and ticket_comments both read the same fetched audits.
+ * tickets are emitted; ticket_audits and ticket_comments both read the same fetched audits, which is
+ * why they are plain Streams over the fetcher rather than two RESTStreams requesting twice.
  * ticket_metrics comes from the `metric_set` side-load of the ticket export, at no extra request.
  */
 import {
-  type Context,
-  CursorPaginator,
+  ConcurrencyLimit,
   type HttpClient,
-  paginate,
+  paginateRecords,
   Stream,
   type StreamContext,
 } from '@singer-ts/sdk';
 import { statusOf } from '../client.js';
 import type { ZendeskConfig } from '../config.js';
 import type { TicketAuditsRecord, TicketCommentsRecord, TicketMetricsRecord } from '../records.js';
-import { loadSchema, type Rec, type SyncShared, type ZendeskStreamOptions } from './base.js';
+import type { TapZendesk } from '../tap.js';
+import { loadSchema } from './base.js';
+import { listPaginator } from './lists.js';
 
-type Audit = Record<string, unknown>;
+type Audit = TicketAuditsRecord;
 
 interface Entry {
   promise: Promise<Audit[]>;
@@ -27,17 +29,22 @@ interface Entry {
 
 /** Fetches the audits of tickets ahead of their emission, at most `concurrency` at once. */
 export class AuditFetcher {
-  /** How many streams read each ticket's audits in this run (0 turns prefetching off). */
-  consumers = 0;
   private readonly entries = new Map<number, Entry>();
-  private active = 0;
-  private readonly waiting: (() => void)[] = [];
+  private readonly limit: ConcurrencyLimit;
 
   constructor(
     private readonly client: () => HttpClient,
-    private readonly concurrency: number,
+    /** How many streams read each ticket's audits in this run (0 turns prefetching off). */
+    private readonly consumerCount: () => number,
+    concurrency: number,
     private readonly pageSize: number,
-  ) {}
+  ) {
+    this.limit = new ConcurrencyLimit(concurrency);
+  }
+
+  get consumers(): number {
+    return this.consumerCount();
+  }
 
   /** Starts fetching a ticket's audits if anyone will read them. */
   prefetch(ticketId: number): void {
@@ -63,101 +70,89 @@ export class AuditFetcher {
     return this.entries.size;
   }
 
-  private async slot(): Promise<() => void> {
-    if (this.active >= this.concurrency) await new Promise<void>((resolve) => this.waiting.push(resolve));
-    this.active += 1;
-    return () => {
-      this.active -= 1;
-      this.waiting.shift()?.();
-    };
-  }
-
-  private async fetch(ticketId: number): Promise<Audit[]> {
-    const release = await this.slot();
-    try {
+  private fetch(ticketId: number): Promise<Audit[]> {
+    return this.limit.run(async () => {
       const audits: Audit[] = [];
-      for await (const page of paginate<Audit>(this.client(), {
-        request: { url: `/tickets/${ticketId}/audits.json`, query: { 'page[size]': this.pageSize } },
-        recordsPath: 'audits.*',
-        paginator: new CursorPaginator({
-          path: 'meta.after_cursor',
-          param: 'page[after]',
-          hasMorePath: 'meta.has_more',
-        }),
-        context: { stream: 'ticket_audits', ticket_id: ticketId },
-      })) {
-        for await (const audit of page) audits.push(audit);
+      try {
+        for await (const audit of paginateRecords<Audit>(this.client(), {
+          request: { url: `/tickets/${ticketId}/audits.json`, query: { 'page[size]': this.pageSize } },
+          recordsPath: 'audits.*',
+          paginator: listPaginator(),
+          context: { stream: 'ticket_audits', ticket_id: ticketId },
+        })) {
+          audits.push(audit);
+        }
+      } catch (error) {
+        // A ticket deleted meanwhile has no audits (404 RecordNotFound).
+        if (statusOf(error) === 404) return [];
+        throw error;
       }
       return audits;
-    } catch (error) {
-      // A ticket deleted meanwhile has no audits (404 RecordNotFound).
-      if (statusOf(error) === 404) return [];
-      throw error;
-    } finally {
-      release();
-    }
+    });
   }
 }
 
-function ticketIdOf(context: StreamContext<ZendeskConfig>): number | undefined {
-  const id = (context.context as Context | undefined)?.ticket_id;
-  return typeof id === 'number' ? id : undefined;
-}
+/** What a ticket hands its children. */
+type TicketPartition = { ticket_id: number };
 
-abstract class TicketChild<R extends Record<string, unknown>> extends Stream<R, ZendeskConfig> {
+abstract class TicketChild<R extends object> extends Stream<R, ZendeskConfig> {
   override readonly primaryKeys = ['id'];
   override readonly parentStreamName = 'tickets';
-  protected readonly shared: SyncShared;
 
-  constructor(options: ZendeskStreamOptions) {
-    super(options);
-    this.shared = options.shared;
+  constructor(readonly tap: TapZendesk) {
+    super(tap);
   }
+
+  abstract override getRecords(context: StreamContext<TicketPartition>): AsyncGenerator<R>;
 }
 
-export class TicketAuditsStream extends TicketChild<Rec<TicketAuditsRecord>> {
+export class TicketAuditsStream extends TicketChild<TicketAuditsRecord> {
   readonly name = 'ticket_audits';
   readonly schema = loadSchema('ticket_audits');
 
-  async *getRecords(context: StreamContext<ZendeskConfig>): AsyncGenerator<Rec<TicketAuditsRecord>> {
-    const ticketId = ticketIdOf(context);
-    if (ticketId === undefined || !this.shared.selected.has(this.name)) return;
-    for (const audit of await this.shared.audits.take(ticketId)) yield audit as Rec<TicketAuditsRecord>;
+  async *getRecords({ partition }: StreamContext<TicketPartition>): AsyncGenerator<TicketAuditsRecord> {
+    if (partition === undefined) return;
+    yield* await this.tap.audits.take(partition.ticket_id);
   }
 }
 
-export class TicketCommentsStream extends TicketChild<Rec<TicketCommentsRecord>> {
+export class TicketCommentsStream extends TicketChild<TicketCommentsRecord> {
   readonly name = 'ticket_comments';
   readonly schema = loadSchema('ticket_comments');
 
-  async *getRecords(context: StreamContext<ZendeskConfig>): AsyncGenerator<Rec<TicketCommentsRecord>> {
-    const ticketId = ticketIdOf(context);
-    if (ticketId === undefined || !this.shared.selected.has(this.name)) return;
-    for (const audit of await this.shared.audits.take(ticketId)) {
-      const events = Array.isArray(audit.events) ? (audit.events as Record<string, unknown>[]) : [];
-      for (const event of events) {
-        if (event.type !== 'Comment') continue;
+  async *getRecords({ partition }: StreamContext<TicketPartition>): AsyncGenerator<TicketCommentsRecord> {
+    if (partition === undefined) return;
+    const ticketId = partition.ticket_id;
+    for (const audit of await this.tap.audits.take(ticketId)) {
+      for (const event of audit.events ?? []) {
+        if (event?.type !== 'Comment') continue;
+        const { id } = event;
+        if (typeof id !== 'number')
+          throw new TypeError(
+            `ticket ${ticketId}: a Comment event without a numeric id (${JSON.stringify(id)})`,
+          );
         yield {
           ...event,
+          id,
           ticket_id: ticketId,
           created_at: audit.created_at,
           via: audit.via,
           metadata: audit.metadata,
-        } as Rec<TicketCommentsRecord>;
+        };
       }
     }
   }
 }
 
-export class TicketMetricsStream extends TicketChild<Rec<TicketMetricsRecord>> {
+export class TicketMetricsStream extends TicketChild<TicketMetricsRecord> {
   readonly name = 'ticket_metrics';
   readonly schema = loadSchema('ticket_metrics');
 
-  async *getRecords(context: StreamContext<ZendeskConfig>): AsyncGenerator<Rec<TicketMetricsRecord>> {
-    const ticketId = ticketIdOf(context);
-    if (ticketId === undefined) return;
-    const metricSet = this.shared.metricSets.get(ticketId);
-    this.shared.metricSets.delete(ticketId);
-    if (metricSet && this.shared.selected.has(this.name)) yield metricSet as Rec<TicketMetricsRecord>;
+  async *getRecords({ partition }: StreamContext<TicketPartition>): AsyncGenerator<TicketMetricsRecord> {
+    if (partition === undefined) return;
+    const metricSet = this.tap.metricSets.get(partition.ticket_id);
+    this.tap.metricSets.delete(partition.ticket_id);
+    if (metricSet === undefined || typeof metricSet.id !== 'number') return;
+    yield { ...metricSet, id: metricSet.id };
   }
 }

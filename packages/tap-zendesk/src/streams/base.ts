@@ -1,41 +1,21 @@
-/** What every Zendesk stream shares: its schema file, the clients, the run's selection, 403 handling. */
+/** What every Zendesk stream shares: its schema file, its tap, and 403 handling of plan-gated streams. */
 import { readFileSync } from 'node:fs';
-import type { JSONSchema, Logger } from '@singer-ts/sdk';
-import { statusOf, type ZendeskClients } from '../client.js';
+import { type JSONSchema, RESTStream, type StreamContext } from '@singer-ts/sdk';
+import { statusOf } from '../client.js';
 import type { ZendeskConfig } from '../config.js';
-import type { AuditFetcher } from './audits.js';
+import type { TapZendesk } from '../tap.js';
 
-/** A generated record interface usable as a Stream's record type. */
-export type Rec<T> = T & Record<string, unknown>;
+const schemaCache = new Map<string, string>();
 
-/** State of one sync shared between a parent stream and its children. */
-export interface SyncShared {
-  /** Streams whose records are emitted in this run (set by the tap before syncing). */
-  selected: Set<string>;
-  /** `metric_set` side-loads of tickets read ahead, consumed by ticket_metrics. */
-  metricSets: Map<number, Record<string, unknown>>;
-  audits: AuditFetcher;
-}
-
-export interface ZendeskStreamOptions {
-  config: ZendeskConfig;
-  logger: Logger;
-  clients: ZendeskClients;
-  shared: SyncShared;
-}
-
-const schemaCache = new Map<string, JSONSchema>();
-
-/** `schemas/<stream>.json`, shipped with the package. */
+/** `schemas/<stream>.json`, shipped with the package (a fresh copy each time: discovery extends some). */
 export function loadSchema(stream: string): JSONSchema {
-  let schema = schemaCache.get(stream);
-  if (!schema) {
-    schema = JSON.parse(
-      readFileSync(new URL(`../../schemas/${stream}.json`, import.meta.url), 'utf8'),
-    ) as JSONSchema;
-    schemaCache.set(stream, schema);
+  let text = schemaCache.get(stream);
+  if (text === undefined) {
+    text = readFileSync(new URL(`../../schemas/${stream}.json`, import.meta.url), 'utf8');
+    schemaCache.set(stream, text);
   }
-  return structuredClone(schema);
+  const schema: JSONSchema = JSON.parse(text);
+  return schema;
 }
 
 /** Unix seconds from an epoch number (seconds), a numeric string or an RFC 3339 timestamp. */
@@ -51,6 +31,11 @@ export function toEpochSeconds(value: unknown): number | undefined {
 /** Zendesk hides changes of the last 60 s and rejects a start_time inside that window. */
 export const FRESHNESS_SECONDS = 60;
 
+/** A property of a JSON body (a page's envelope, say), or undefined. */
+export function field(body: unknown, name: string): unknown {
+  return typeof body === 'object' && body !== null ? Reflect.get(body, name) : undefined;
+}
+
 export function clampStartTime(start: number, nowMs = Date.now()): number {
   return Math.max(0, Math.min(start, Math.floor(nowMs / 1000) - FRESHNESS_SECONDS - 1));
 }
@@ -63,26 +48,31 @@ export const PLAN_GATES: Record<string, string> = {
 };
 
 /**
- * Runs a plan-gated stream's records, turning a 403 before the first record into a warning and no
- * records, unless `fail_on_forbidden` is set.
+ * A Zendesk endpoint read with the tap's client. Plan-gated streams turn a 403 before the first
+ * record into a warning and no records, unless `fail_on_forbidden` is set.
  */
-export async function* skipWhenForbidden<R>(
-  stream: string,
-  config: ZendeskConfig,
-  logger: Logger,
-  records: AsyncIterable<R>,
-): AsyncGenerator<R> {
-  let emitted = 0;
-  try {
-    for await (const record of records) {
-      emitted += 1;
-      yield record;
+export abstract class ZendeskStream<R extends object> extends RESTStream<R, ZendeskConfig> {
+  override readonly primaryKeys: string[] = ['id'];
+
+  constructor(readonly tap: TapZendesk) {
+    super(tap);
+  }
+
+  override async *getRecords(context: StreamContext): AsyncGenerator<R> {
+    let emitted = 0;
+    try {
+      for await (const record of super.getRecords(context)) {
+        emitted += 1;
+        yield record;
+      }
+    } catch (error) {
+      const gate = PLAN_GATES[this.name];
+      if (gate === undefined || statusOf(error) !== 403 || emitted > 0 || this.config.fail_on_forbidden)
+        throw error;
+      this.logger.warn(
+        `stream '${this.name}' skipped: HTTP 403 (${error instanceof Error ? error.message : String(error)}); it needs ${gate}. Set fail_on_forbidden to fail instead.`,
+        { stream: this.name },
+      );
     }
-  } catch (error) {
-    if (statusOf(error) !== 403 || emitted > 0 || config.fail_on_forbidden === true) throw error;
-    logger.warn(
-      `stream '${stream}' skipped: HTTP 403 (${(error as Error).message}); it needs ${PLAN_GATES[stream] ?? 'a feature this account lacks'}. Set fail_on_forbidden to fail instead.`,
-      { stream },
-    );
   }
 }

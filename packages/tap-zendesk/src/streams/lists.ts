@@ -4,14 +4,7 @@
  * filter on `updated_at >= bookmark` client-side and are unsorted: the bookmark moves only once the
  * whole list has been read.
  */
-import {
-  CursorPaginator,
-  type Paginator,
-  type QueryValue,
-  RESTStream,
-  type StreamContext,
-} from '@singer-ts/sdk';
-import type { ZendeskConfig } from '../config.js';
+import { CursorPaginator, type QueryValue, type StreamContext } from '@singer-ts/sdk';
 import type {
   GroupMembershipsRecord,
   GroupsRecord,
@@ -22,63 +15,44 @@ import type {
   TicketFieldsRecord,
   TicketFormsRecord,
 } from '../records.js';
-import {
-  loadSchema,
-  PLAN_GATES,
-  type Rec,
-  skipWhenForbidden,
-  toEpochSeconds,
-  type ZendeskStreamOptions,
-} from './base.js';
+import { loadSchema, PLAN_GATES, toEpochSeconds, ZendeskStream } from './base.js';
 
-abstract class ListStream<R extends Record<string, unknown>> extends RESTStream<R, ZendeskConfig> {
-  override readonly primaryKeys: string[] = ['id'];
+/** Zendesk's cursor pagination of list endpoints (`page[size]`, `meta.after_cursor`). */
+export function listPaginator(): CursorPaginator {
+  return new CursorPaginator({
+    path: 'meta.after_cursor',
+    param: 'page[after]',
+    hasMorePath: 'meta.has_more',
+  });
+}
+
+abstract class ListStream<R extends object> extends ZendeskStream<R> {
   override readonly isSorted = false;
   /** False for endpoints without pagination (`/slas/policies`, `/ticket_forms`). */
   protected readonly paginated: boolean = true;
   protected readonly extraQuery: Record<string, QueryValue> = {};
 
-  constructor(options: ZendeskStreamOptions) {
-    super({ ...options, client: options.clients.http });
+  override queryParams(_context: StreamContext): Record<string, QueryValue> {
+    return { ...this.extraQuery, ...(this.paginated ? { 'page[size]': this.config.page_size } : {}) };
   }
 
-  override queryParams(_context: StreamContext<ZendeskConfig>): Record<string, QueryValue> {
-    return {
-      ...this.extraQuery,
-      ...(this.paginated ? { 'page[size]': Math.min(this.config.page_size ?? 100, 100) } : {}),
-    };
-  }
-
-  override paginator(): Paginator<unknown> | undefined {
-    if (!this.paginated) return undefined;
-    return new CursorPaginator({
-      path: 'meta.after_cursor',
-      param: 'page[after]',
-      hasMorePath: 'meta.has_more',
-    }) as Paginator<unknown>;
+  override paginator(): CursorPaginator | undefined {
+    return this.paginated ? listPaginator() : undefined;
   }
 
   /** Keeps records changed at or after the bookmark; rows without `updated_at` always pass. */
-  override postProcess(
-    record: Record<string, unknown>,
-    context: StreamContext<ZendeskConfig>,
-  ): R | undefined {
+  override postProcess(record: Record<string, unknown>, context: StreamContext): R | undefined {
     if (this.replicationKey && context.startingValue !== undefined) {
       const value = record[this.replicationKey];
       const since = toEpochSeconds(context.startingValue);
       const at = toEpochSeconds(value);
       if (since !== undefined && at !== undefined && at < since) return undefined;
     }
-    return record as R;
-  }
-
-  override getRecords(context: StreamContext<ZendeskConfig>): AsyncGenerator<R> {
-    const records = super.getRecords(context);
-    return PLAN_GATES[this.name] ? skipWhenForbidden(this.name, this.config, this.logger, records) : records;
+    return super.postProcess(record, context);
   }
 }
 
-export class GroupsStream extends ListStream<Rec<GroupsRecord>> {
+export class GroupsStream extends ListStream<GroupsRecord> {
   readonly name = 'groups';
   readonly schema = loadSchema('groups');
   readonly path = '/groups.json';
@@ -88,7 +62,7 @@ export class GroupsStream extends ListStream<Rec<GroupsRecord>> {
   protected override readonly extraQuery = { exclude_deleted: false };
 }
 
-export class GroupMembershipsStream extends ListStream<Rec<GroupMembershipsRecord>> {
+export class GroupMembershipsStream extends ListStream<GroupMembershipsRecord> {
   readonly name = 'group_memberships';
   readonly schema = loadSchema('group_memberships');
   readonly path = '/group_memberships.json';
@@ -96,7 +70,7 @@ export class GroupMembershipsStream extends ListStream<Rec<GroupMembershipsRecor
   override readonly replicationKey = 'updated_at';
 }
 
-export class MacrosStream extends ListStream<Rec<MacrosRecord>> {
+export class MacrosStream extends ListStream<MacrosRecord> {
   readonly name = 'macros';
   readonly schema = loadSchema('macros');
   readonly path = '/macros.json';
@@ -104,7 +78,7 @@ export class MacrosStream extends ListStream<Rec<MacrosRecord>> {
   override readonly replicationKey = 'updated_at';
 }
 
-export class TicketFieldsStream extends ListStream<Rec<TicketFieldsRecord>> {
+export class TicketFieldsStream extends ListStream<TicketFieldsRecord> {
   readonly name = 'ticket_fields';
   readonly schema = loadSchema('ticket_fields');
   readonly path = '/ticket_fields.json';
@@ -112,7 +86,7 @@ export class TicketFieldsStream extends ListStream<Rec<TicketFieldsRecord>> {
   override readonly replicationKey = 'updated_at';
 }
 
-export class TicketFormsStream extends ListStream<Rec<TicketFormsRecord>> {
+export class TicketFormsStream extends ListStream<TicketFormsRecord> {
   readonly name = 'ticket_forms';
   override readonly discoveryMetadata = { 'plan-gated': PLAN_GATES.ticket_forms };
   readonly schema = loadSchema('ticket_forms');
@@ -122,7 +96,7 @@ export class TicketFormsStream extends ListStream<Rec<TicketFormsRecord>> {
   override readonly replicationKey = 'updated_at';
 }
 
-export class SatisfactionRatingsStream extends ListStream<Rec<SatisfactionRatingsRecord>> {
+export class SatisfactionRatingsStream extends ListStream<SatisfactionRatingsRecord> {
   readonly name = 'satisfaction_ratings';
   override readonly discoveryMetadata = { 'plan-gated': PLAN_GATES.satisfaction_ratings };
   readonly schema = loadSchema('satisfaction_ratings');
@@ -131,13 +105,13 @@ export class SatisfactionRatingsStream extends ListStream<Rec<SatisfactionRating
   override readonly replicationKey = 'updated_at';
 
   /** Like singer-io/tap-zendesk: `start_time` = the bookmark, so older ratings are not paged through. */
-  override queryParams(context: StreamContext<ZendeskConfig>): Record<string, QueryValue> {
+  override queryParams(context: StreamContext): Record<string, QueryValue> {
     const since = toEpochSeconds(context.startingValue);
     return { ...super.queryParams(context), ...(since !== undefined ? { start_time: since } : {}) };
   }
 }
 
-export class TagsStream extends ListStream<Rec<TagsRecord>> {
+export class TagsStream extends ListStream<TagsRecord> {
   readonly name = 'tags';
   readonly schema = loadSchema('tags');
   readonly path = '/tags.json';
@@ -145,7 +119,7 @@ export class TagsStream extends ListStream<Rec<TagsRecord>> {
   override readonly primaryKeys = ['name'];
 }
 
-export class SlaPoliciesStream extends ListStream<Rec<SlaPoliciesRecord>> {
+export class SlaPoliciesStream extends ListStream<SlaPoliciesRecord> {
   readonly name = 'sla_policies';
   override readonly discoveryMetadata = { 'plan-gated': PLAN_GATES.sla_policies };
   readonly schema = loadSchema('sla_policies');

@@ -1,0 +1,15 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { packageVersion, SDK_VERSION } from '../../src/index.js';
+
+describe('versions', () => {
+  it("keeps SDK_VERSION equal to the SDK's package.json version (sdk_version in --about)", () => {
+    const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
+    expect(SDK_VERSION).toBe(manifest.version);
+  });
+
+  it("reads a connector's version from the nearest package.json above its module", () => {
+    const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
+    expect(packageVersion(import.meta.url)).toBe(manifest.version);
+  });
+});
