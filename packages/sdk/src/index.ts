@@ -25,8 +25,12 @@ export {
   OAuth2Authenticator,
   type OAuth2Options,
 } from './http/auth.js';
+// Export jobs, file downloads, CSV files, windows and budgets (bulk APIs: Marketo, Zuora)
+export { CallBudget, CallBudgetExhaustedError, type CallBudgetOptions } from './http/call-budget.js';
 export { HttpClient, type HttpClientOptions } from './http/client.js';
 export { type BodyDecoder, CsvDecoder, JsonLinesDecoder, LineDecoder } from './http/decoders.js';
+export { DownloadChecksumError, DownloadError, type DownloadOptions, download } from './http/download.js';
+export { type EnvelopeErrorRules, envelopeErrors } from './http/envelope-errors.js';
 export {
   HttpBodyInterruptedError,
   HttpClientError,
@@ -78,12 +82,40 @@ export type {
 } from './protocol/messages.js';
 export { readMessages } from './protocol/reader.js';
 export { MessageWriter } from './protocol/writer.js';
+export { RunStoppedError } from './run-stop.js';
 export * as schema from './schema/builders.js';
 export type { JSONSchema, JSONSchemaType } from './schema/json-schema.js';
 export { normalizeTimestamp, toUtcTimestamp } from './schema/timestamps.js';
 export { compileValidator, type RecordValidator } from './schema/validator.js';
+export { CsvFormatError, type CsvRow, type CsvRowsOptions, csvRows } from './sources/csv-rows.js';
+export {
+  type ConverterOptions,
+  compileRecordConverter,
+  type RawValue,
+  ValueConversionError,
+} from './sources/csv-values.js';
+export {
+  ExportJobCancelledError,
+  ExportJobError,
+  type ExportJobKind,
+  type ExportJobOptions,
+  type ExportJobPhase,
+  type ExportJobStatus,
+  ExportJobTimeoutError,
+  type FinishedJob,
+  type JobClock,
+  realClock,
+  runExportJob,
+} from './sources/export-job.js';
 export { RESTStream } from './sources/rest-stream.js';
 export { SQLConnectionError, SQLError } from './sources/sql-errors.js';
+export {
+  type TimeWindow,
+  timeWindows,
+  WindowedBookmark,
+  type WindowedBookmarkOptions,
+  windowTime,
+} from './sources/time-windows.js';
 export { InvalidIdentifierError, quoteIdentifier } from './sql/identifiers.js';
 export type { CatalogDocument, CatalogEntry, MetadataEntry } from './tap/catalog.js';
 // Settings

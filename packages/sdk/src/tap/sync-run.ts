@@ -154,6 +154,7 @@ export class SyncRun {
       ...(startingValue !== undefined ? { startingValue } : {}),
       bookmark,
       signal: this.signal,
+      checkpoint: () => this.emitState(),
     };
   }
 
@@ -290,7 +291,7 @@ export class SyncRun {
     progress: Progress,
     partition: Partition | undefined,
   ): void {
-    if (value === undefined || value === null) return;
+    if (value === undefined || value === null || plan.stream.managesBookmark) return;
     let candidate = value;
     let isUtc = false;
     if (typeof candidate === 'string') {
