@@ -31,6 +31,7 @@ export { HttpClient, type HttpClientOptions } from './http/client.js';
 export { type BodyDecoder, CsvDecoder, JsonLinesDecoder, LineDecoder } from './http/decoders.js';
 export { DownloadChecksumError, DownloadError, type DownloadOptions, download } from './http/download.js';
 export { type EnvelopeErrorRules, envelopeErrors } from './http/envelope-errors.js';
+export type { ErrorBodyParser } from './http/types.js';
 export {
   HttpBodyInterruptedError,
   HttpClientError,
