@@ -101,3 +101,44 @@ describe('tap-marketo against the emulator', () => {
     expect(report.failed).toEqual([]);
   }, 300_000);
 });
+
+describe('drop-in for singer-io tap-marketo', () => {
+  it('takes a singer-io config (endpoint, max_export_days, numbers and booleans as strings), catalog and STATE as they are', async () => {
+    em = await start();
+    const Tap = tapOn(em);
+    const ours = configFor(em);
+    const catalog = await catalogSelecting(Tap, ours, ['leads']);
+    // A stream this tap lacks, unselected, as an older saved catalog may list it.
+    catalog.streams.push({
+      tap_stream_id: 'activities_old_type',
+      stream: 'activities_old_type',
+      schema: { type: 'object', properties: { marketoGUID: { type: 'string' } } },
+      metadata: [{ breadcrumb: [], metadata: { selected: false } }],
+    } as (typeof catalog.streams)[number]);
+    const { base_url, ...rest } = ours;
+    const config = {
+      ...rest,
+      endpoint: `${String(base_url)}/rest`,
+      identity: `${String(base_url)}/identity`,
+      max_export_days: '10',
+      max_daily_calls: '5000',
+      use_bulk_export: 'true',
+    };
+    const state = {
+      currently_syncing: null,
+      bookmarks: { leads: { updatedAt: '2024-12-11T00:00:00+00:00', export_id: null, export_end: null } },
+    };
+    em.control.clearRequests();
+    const result = await runConnector(Tap, { config, catalog, state });
+    expect(result.stderr).not.toMatch(/SINGER_[A-Z_]+:/);
+    expect(result.exitCode).toBe(0);
+    expect(result.stderr).toMatch(/activities_old_type.*not selected, so it is ignored/);
+    // From the singer-io bookmark to end_date in windows of max_export_days.
+    const windows = em.control.requests().filter((r) => r.path.endsWith('/create.json'));
+    expect(windows).toHaveLength(3);
+    expect(bookmarksOf(result.lastState()).leads).toEqual({
+      replication_key: 'updatedAt',
+      replication_key_value: '2025-01-01T00:00:00Z',
+    });
+  });
+});
