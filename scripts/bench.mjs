@@ -9,6 +9,7 @@ const benches = [
   ['singer-map', 'packages/sdk/bench/map.mjs'],
   ['target-postgres', 'packages/target-postgres/bench/bench.mjs'],
   ['tap-zendesk', 'packages/tap-zendesk/bench/extract.mjs'],
+  ['tap-marketo', 'packages/tap-marketo/bench/export.mjs'],
 ];
 const only = process.env.BENCH_ONLY?.split(',');
 let failed = false;

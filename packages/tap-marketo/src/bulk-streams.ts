@@ -10,7 +10,7 @@ import { type ActivityStream, flattenActivity } from './activity-streams.js';
 import { type BulkKind, bulkJob, bulkRows } from './bulk-export.js';
 import { ACTIVITIES, LEADS } from './catalogue.js';
 import { vendorCode } from './marketo-api.js';
-import type { MarketoRun } from './run.js';
+import { type FieldInclusion, inclusionOf, type MarketoRun } from './run.js';
 import { compileRecordConverter } from './values.js';
 
 const DAY_MS = 86_400_000;
@@ -95,12 +95,16 @@ export class LeadsStream extends BulkStream {
   constructor(
     run: MarketoRun,
     readonly schema: JSONSchema,
-    unsupported: Record<string, string>,
+    private readonly unsupported: Record<string, string>,
   ) {
     super(run);
     this.convert = compileRecordConverter(this.name, schema);
     // Formula fields are refused by bulk export (1003); everything else REST can read is asked for.
     this.fields = Object.keys(schema.properties ?? {}).filter((name) => unsupported[name] === undefined);
+  }
+
+  fieldInclusion(): FieldInclusion {
+    return inclusionOf(LEADS.automatic, Object.keys(this.unsupported));
   }
 
   protected jobBody(window: TimeWindow) {
@@ -161,6 +165,10 @@ export class ActivityTypeStream extends BulkStream {
         : { 'marketo.primary-attribute-name': activity.primaryAttributeName }),
     };
     this.convert = compileRecordConverter(this.name, activity.schema);
+  }
+
+  fieldInclusion(): FieldInclusion {
+    return inclusionOf(ACTIVITIES.automatic, ACTIVITIES.unsupported);
   }
 
   protected jobBody(window: TimeWindow) {

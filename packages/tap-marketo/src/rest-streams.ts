@@ -1,7 +1,7 @@
 import { type JSONSchema, Stream, type StreamContext, windowTime } from '@singer-ts/sdk';
 import { NO_ASSETS_WARNING } from './api-errors.js';
 import type { StreamFacts } from './catalogue.js';
-import type { MarketoRun } from './run.js';
+import { type FieldInclusion, inclusionOf, type MarketoRun } from './run.js';
 import { staticSchema } from './static-schemas.js';
 import { marketoTimestamp } from './values.js';
 
@@ -40,6 +40,10 @@ abstract class RestStream extends Stream<Row, unknown> {
     this.schema = staticSchema(facts);
     this.primaryKeys = facts.keyProperties;
     this.normalise = dateNormaliser(facts.name, this.schema);
+  }
+
+  fieldInclusion(): FieldInclusion {
+    return inclusionOf(this.facts.automatic, this.facts.unsupported);
   }
 }
 

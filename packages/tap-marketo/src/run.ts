@@ -25,3 +25,14 @@ export interface MarketoRun extends StreamHost<unknown> {
   /** Windows and date ranges end here (end_date, else the run's start), epoch ms. */
   readonly untilMs: number;
 }
+
+/** Field name → its catalog inclusion where it differs from `available`. */
+export type FieldInclusion = Record<string, 'automatic' | 'unsupported'>;
+
+/** The inclusion of a stream's fields from its facts (always selected, never deliverable). */
+export function inclusionOf(automatic: readonly string[], unsupported: Iterable<string>): FieldInclusion {
+  const out: FieldInclusion = {};
+  for (const name of automatic) out[name] = 'automatic';
+  for (const name of unsupported) out[name] = 'unsupported';
+  return out;
+}

@@ -23,7 +23,7 @@ import {
   PositionTokenStream,
   ProgramsStream,
 } from './rest-streams.js';
-import type { MarketoRun, MarketoSettings } from './run.js';
+import type { FieldInclusion, MarketoRun, MarketoSettings } from './run.js';
 import { DEFAULTS, fromSingerIoConfig, SETTINGS } from './settings.js';
 import { fromSingerIoState } from './singer-io-state.js';
 
@@ -135,6 +135,30 @@ export class TapMarketo extends Tap<Record<string, unknown>> implements MarketoR
       ...activities.map((a) => new ActivityTypeStream(this, a)),
       ...STATIC_STREAMS.map((facts) => restStream(this, facts)),
     ];
+  }
+
+  /**
+   * singer-io's field inclusion on top of the SDK's: the fields it always selects (`createdAt`,
+   * `leadId`, …) are automatic, and the ones it cannot deliver (formula lead fields, which bulk export
+   * refuses; `activity_types.attributes`) are unsupported, so a saved catalog means the same here.
+   */
+  override async discover() {
+    const catalog = await super.discover();
+    const streams = new Map((await this.streams()).map((stream) => [stream.name, stream]));
+    for (const entry of catalog.streams) {
+      const inclusion = (
+        streams.get(entry.tap_stream_id) as { fieldInclusion?: () => FieldInclusion } | undefined
+      )?.fieldInclusion?.();
+      if (!inclusion) continue;
+      for (const m of entry.metadata) {
+        const field = m.breadcrumb[1];
+        const value = m.breadcrumb.length === 2 && field !== undefined ? inclusion[field] : undefined;
+        if (value === undefined) continue;
+        m.metadata.inclusion = value;
+        if (value === 'unsupported') m.metadata['selected-by-default'] = false;
+      }
+    }
+    return catalog;
   }
 
   /** A STATE written by singer-io tap-marketo is read as the starting point. */

@@ -28,6 +28,16 @@ describe('tap-marketo against the emulator', () => {
         'deleted_leads',
       ]),
     );
+    const inclusion = (stream: string, field: string) =>
+      catalog.streams
+        .find((s) => s.tap_stream_id === stream)!
+        .metadata.find((m) => m.breadcrumb[1] === field)?.metadata.inclusion;
+    expect(inclusion('leads', 'createdAt')).toBe('automatic');
+    expect(inclusion('leads', 'email')).toBe('available');
+    expect(inclusion('leads', 'totalPipelineScore')).toBe('unsupported');
+    expect(inclusion('activity_types', 'attributes')).toBe('unsupported');
+    expect(inclusion('activities_visit_webpage', 'leadId')).toBe('automatic');
+    expect(names).not.toContain('activities_delete_lead');
     const visit = catalog.streams.find((s) => s.tap_stream_id === 'activities_visit_webpage')!;
     expect(visit.metadata.find((m) => m.breadcrumb.length === 0)!.metadata).toMatchObject({
       'marketo.activity-id': 1,
