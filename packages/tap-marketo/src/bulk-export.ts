@@ -116,6 +116,8 @@ export function bulkRows(
       ...(file.fileChecksum ? { checksum: file.fileChecksum } : {}),
       ...(file.fileSize !== null ? { expectedBytes: file.fileSize } : {}),
       beforeRequest: () => api.budget.ensure(1, `download of ${kind} export ${exportId}`),
+      // Marketo answers an expired token (602) on the file endpoint with its JSON envelope, HTTP 200.
+      errorBodies: true,
     },
   );
   return csvRows(bytes, { stream });

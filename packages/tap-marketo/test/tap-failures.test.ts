@@ -99,6 +99,21 @@ describe('tap-marketo failure paths', () => {
     expect(output).not.toContain(token);
   });
 
+  it('renews the token when the file endpoint answers 602 in a JSON envelope, then reads the file', async () => {
+    em = await start();
+    const Tap = tapOn(em);
+    const config = configFor(em, { end_date: '2024-12-01T00:00:00Z' });
+    const catalog = await leadsOnly(Tap, config);
+    const reference = await runConnector(Tap, { config, catalog });
+    em.control.injectFault({ kind: 'code', code: '602', path: 'file.json' });
+    em.control.clearRequests();
+    const result = await runConnector(Tap, { config, catalog });
+    expect(result.exitCode).toBe(0);
+    const files = em.control.requests().filter((r) => r.path.endsWith('/file.json'));
+    expect(files.map((r) => r.code ?? r.status)).toEqual(['602', 200]);
+    expect(result.records('leads')).toEqual(reference.records('leads'));
+  });
+
   it('resumes a download that breaks mid-file with Range and emits every row once', async () => {
     em = await start();
     const Tap = tapOn(em);

@@ -81,7 +81,7 @@ describe('tap-marketo killed and resumed', () => {
       const leads = bookmarksOf(state).leads ?? {};
       return leads.replication_key_value !== undefined && typeof leads.export_id === 'string';
     });
-    expect(killed.signal, `${killed.code} ${killed.stderr.slice(-1500)}`).toBe("SIGKILL");
+    expect(killed.signal, `${killed.code} ${killed.stderr.slice(-1500)}`).toBe('SIGKILL');
     const saved = bookmarksOf(killed.lastState).leads!;
     expect(saved).toMatchObject({
       replication_key_value: '2024-10-31T00:00:00Z',

@@ -29,9 +29,8 @@ describe('tap-marketo against the emulator', () => {
       ]),
     );
     const inclusion = (stream: string, field: string) =>
-      catalog.streams
-        .find((s) => s.tap_stream_id === stream)!
-        .metadata.find((m) => m.breadcrumb[1] === field)?.metadata.inclusion;
+      catalog.streams.find((s) => s.tap_stream_id === stream)!.metadata.find((m) => m.breadcrumb[1] === field)
+        ?.metadata.inclusion;
     expect(inclusion('leads', 'createdAt')).toBe('automatic');
     expect(inclusion('leads', 'email')).toBe('available');
     expect(inclusion('leads', 'totalPipelineScore')).toBe('unsupported');

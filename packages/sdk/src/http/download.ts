@@ -5,6 +5,7 @@
  */
 import { createHash, type Hash } from 'node:crypto';
 import { SingerError } from '../errors.js';
+import { parseJson } from '../json/lossless-json.js';
 import type { HttpClient } from './client.js';
 import type { BodyDecoder } from './decoders.js';
 import { HttpBodyInterruptedError, HttpConnectionError, HttpTimeoutError } from './errors.js';
@@ -20,6 +21,12 @@ export interface DownloadOptions {
   expectedBytes?: number;
   /** Called before every request, resumes included (a call budget). */
   beforeRequest?: () => void | Promise<void>;
+  /**
+   * The vendor may answer with its JSON error envelope (HTTP 200) instead of the file: a body starting
+   * with `{` is then read as one and checked by the client's `parseErrorBody` (for CSV and TSV files,
+   * which never start with `{`).
+   */
+  errorBodies?: boolean;
 }
 
 export class DownloadError extends SingerError {
@@ -30,13 +37,41 @@ export class DownloadChecksumError extends DownloadError {
   override readonly code: string = 'SINGER_DOWNLOAD_CHECKSUM';
 }
 
-/** Hands each body chunk out as it is, so the caller streams the bytes. */
+const OPEN_BRACE = 0x7b;
+const MAX_ERROR_ENVELOPE_BYTES = 1024 * 1024;
+
+/**
+ * Hands each body chunk out as it is, so the caller streams the bytes. With `errorBodies`, a body
+ * whose first byte is `{` is the vendor's JSON error envelope instead of the file (Marketo answers an
+ * expired token that way, with HTTP 200): it is kept whole as `envelope`, so the client's
+ * `parseErrorBody` sees it inside the retry loop (and renews the token) before any byte is handed out.
+ */
 class ByteChunks implements BodyDecoder<Buffer> {
   private chunks: Buffer[] = [];
-  write(chunk: Buffer): void {
-    this.chunks.push(chunk);
+  private mode: 'undecided' | 'bytes' | 'json';
+  private json: Buffer[] = [];
+  private jsonBytes = 0;
+  envelope: unknown;
+
+  constructor(errorBodies: boolean) {
+    this.mode = errorBodies ? 'undecided' : 'bytes';
   }
-  end(): void {}
+
+  write(chunk: Buffer): void {
+    if (chunk.length === 0) return;
+    if (this.mode === 'undecided') this.mode = chunk[0] === OPEN_BRACE ? 'json' : 'bytes';
+    if (this.mode === 'bytes') {
+      this.chunks.push(chunk);
+      return;
+    }
+    this.json.push(chunk);
+    this.jsonBytes += chunk.length;
+    if (this.jsonBytes > MAX_ERROR_ENVELOPE_BYTES)
+      throw new SyntaxError('the download answered with a JSON body over 1 MB instead of the file');
+  }
+  end(): void {
+    if (this.mode === 'json') this.envelope = parseJson(Buffer.concat(this.json).toString('utf8'));
+  }
   take(): Buffer[] {
     const out = this.chunks;
     this.chunks = [];
@@ -76,7 +111,13 @@ export async function* download(
     const headers = { ...request.headers, ...(received > 0 ? { range: `bytes=${received}-` } : {}) };
     try {
       await options.beforeRequest?.();
-      const page = await client.stream({ ...request, headers }, () => new ByteChunks(), { context });
+      const page = await client.stream(
+        { ...request, headers },
+        () => new ByteChunks(options.errorBodies === true),
+        {
+          context,
+        },
+      );
       if (received > 0) {
         const refused = resumeRefusal(
           page.status,
@@ -96,6 +137,11 @@ export async function* download(
           received += chunk.length;
           yield chunk;
         }
+      }
+      if (page.envelope !== undefined) {
+        throw new DownloadError(`download of ${request.url} answered with JSON instead of the file`, {
+          ...context,
+        });
       }
       break;
     } catch (error) {

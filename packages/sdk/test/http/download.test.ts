@@ -106,3 +106,38 @@ describe('resumable download', () => {
     expect(breaks).toBe(1);
   });
 });
+
+describe('a download answered with a JSON error envelope (HTTP 200)', () => {
+  it('renews the token and repeats the request when the vendor says the token expired, before any byte', async () => {
+    const { OAuth2Authenticator } = await import('../../src/http/auth.js');
+    const { envelopeErrors } = await import('../../src/http/envelope-errors.js');
+    let tokens = 0;
+    const server = await serve((request, response) => {
+      if (request.headers.authorization === 'Bearer t1') {
+        response.writeHead(200, { 'content-type': 'application/json' });
+        response.end(
+          JSON.stringify({ success: false, errors: [{ code: '602', message: 'Access token expired' }] }),
+        );
+        return;
+      }
+      response.writeHead(200, { 'content-type': 'text/csv' });
+      response.end(file);
+    });
+    const authenticator = new OAuth2Authenticator({
+      requestToken: async () => {
+        tokens += 1;
+        return { accessToken: `t${tokens}` };
+      },
+    });
+    const { client: http } = client(server, {
+      authenticator,
+      parseErrorBody: envelopeErrors({ reauthenticate: ['602'] }),
+    });
+    const got = await bytes(
+      download(http, { url: '/file.csv' }, { errorBodies: true, checksum: `sha256:${sha256}` }),
+    );
+    expect(got.equals(file)).toBe(true);
+    expect(tokens).toBe(2);
+    expect(server.requests.map((r) => r.headers.authorization)).toEqual(['Bearer t1', 'Bearer t2']);
+  });
+});
