@@ -31,7 +31,6 @@ export { HttpClient, type HttpClientOptions } from './http/client.js';
 export { type BodyDecoder, CsvDecoder, JsonLinesDecoder, LineDecoder } from './http/decoders.js';
 export { DownloadChecksumError, DownloadError, type DownloadOptions, download } from './http/download.js';
 export { type EnvelopeErrorRules, envelopeErrors } from './http/envelope-errors.js';
-export type { ErrorBodyParser } from './http/types.js';
 export {
   HttpBodyInterruptedError,
   HttpClientError,
@@ -60,7 +59,7 @@ export { RateLimiter } from './http/rate-limit.js';
 export type { PageInfo, RecordPage } from './http/record-page.js';
 export { isRetryableStatusDefault } from './http/retry.js';
 export { createHttpClient, type HttpSettings, httpSettings } from './http/settings.js';
-export type { ErrorVerdict, HttpRequest, QueryValue } from './http/types.js';
+export type { ErrorBodyParser, ErrorVerdict, HttpRequest, QueryValue } from './http/types.js';
 // Kept until target-postgres is rebuilt on the SQL target interface (it imports these today).
 // TODO(lead, after merging sql-core): drop from the root.
 export { RecordSpans, SpanLookup } from './json/json-scan.js';
