@@ -90,7 +90,7 @@ export class PositionTokenStream extends IncrementalRestStream {
       token = page.nextPageToken;
       if (token === undefined || page.result.length === 0) break;
       context.bookmark.next_page_token = token;
-      await context.checkpoint();
+      await context.checkpoint?.();
     }
     delete context.bookmark.next_page_token;
     context.bookmark.replication_key = this.replicationKey;

@@ -80,7 +80,7 @@ export class WindowedBookmark {
     const bookmark = this.context.bookmark;
     bookmark.replication_key = this.options.replicationKey;
     bookmark.replication_key_value = window.end;
-    await this.context.checkpoint();
+    await this.context.checkpoint?.();
   }
 
   /** An extra key kept under the stream's bookmark; undefined when unset. */
@@ -92,6 +92,6 @@ export class WindowedBookmark {
   async set(key: string, value: unknown, checkpoint = false): Promise<void> {
     if (value === undefined) delete this.context.bookmark[key];
     else this.context.bookmark[key] = value;
-    if (checkpoint) await this.context.checkpoint();
+    if (checkpoint) await this.context.checkpoint?.();
   }
 }
