@@ -10,6 +10,7 @@ const benches = [
   ['target-postgres', 'packages/target-postgres/bench/bench.mjs'],
   ['target-snowflake', 'packages/target-snowflake/bench/bench.mjs'],
   ['tap-zendesk', 'packages/tap-zendesk/bench/extract.mjs'],
+  ['tap-marketo', 'packages/tap-marketo/bench/export.mjs'],
 ];
 const only = process.env.BENCH_ONLY?.split(',');
 let failed = false;

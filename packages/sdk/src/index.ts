@@ -28,8 +28,12 @@ export {
   type OAuth2Options,
   readTokenResponse,
 } from './http/auth.js';
+// Export jobs, file downloads, CSV files, windows and budgets (bulk APIs: Marketo, Zuora)
+export { CallBudget, CallBudgetExhaustedError, type CallBudgetOptions } from './http/call-budget.js';
 export { HttpClient, type HttpClientOptions } from './http/client.js';
 export { type BodyDecoder, CsvDecoder, JsonLinesDecoder, LineDecoder } from './http/decoders.js';
+export { DownloadChecksumError, DownloadError, type DownloadOptions, download } from './http/download.js';
+export { type EnvelopeErrorRules, envelopeErrors } from './http/envelope-errors.js';
 export {
   HttpBodyInterruptedError,
   HttpClientError,
@@ -60,6 +64,7 @@ export type { PageInfo, RecordPage, ResumePoint } from './http/record-page.js';
 export { isRetryableStatusDefault, type RetryOptions } from './http/retry.js';
 export { createHttpClient, type HttpSettings, httpSettings } from './http/settings.js';
 export type {
+  ErrorBodyParser,
   ErrorVerdict,
   HttpRequest,
   JsonResponse,
@@ -87,13 +92,41 @@ export type {
 export { readMessages } from './protocol/reader.js';
 export { InvalidUtf8Error } from './protocol/utf8.js';
 export { MessageWriter } from './protocol/writer.js';
+export { RunStoppedError } from './run-stop.js';
 export * as schema from './schema/builders.js';
 export type { JSONSchema, JSONSchemaType } from './schema/json-schema.js';
 export { normalizeTimestamp, toUtcTimestamp } from './schema/timestamps.js';
 export { compileValidator, type RecordValidator } from './schema/validator.js';
+export { CsvFormatError, type CsvRow, type CsvRowsOptions, csvRows } from './sources/csv-rows.js';
+export {
+  type ConverterOptions,
+  compileRecordConverter,
+  type RawValue,
+  ValueConversionError,
+} from './sources/csv-values.js';
 export { exactNumber } from './sources/exact-number.js';
+export {
+  ExportJobCancelledError,
+  ExportJobError,
+  type ExportJobKind,
+  type ExportJobOptions,
+  type ExportJobPhase,
+  type ExportJobStatus,
+  ExportJobTimeoutError,
+  type FinishedJob,
+  type JobClock,
+  realClock,
+  runExportJob,
+} from './sources/export-job.js';
 export { RESTStream } from './sources/rest-stream.js';
 export { SQLConnectionError, SQLError } from './sources/sql-errors.js';
+export {
+  type TimeWindow,
+  timeWindows,
+  WindowedBookmark,
+  type WindowedBookmarkOptions,
+  windowTime,
+} from './sources/time-windows.js';
 export { InvalidIdentifierError, quoteIdentifier } from './sql/identifiers.js';
 export type { CatalogDocument, CatalogEntry, MetadataEntry } from './tap/catalog.js';
 // Settings

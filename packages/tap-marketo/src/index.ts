@@ -1,1 +1,1 @@
-export const placeholder = 'tap-marketo';
+export { TapMarketo } from './tap.js';

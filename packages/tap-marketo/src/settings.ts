@@ -3,13 +3,16 @@ import { ConfigError, type JSONSchema } from '@singer-ts/sdk';
 /**
  * The tap's settings (also `TAP_MARKETO_*` environment variables). Type coercion of values written as
  * strings (`"100"`, `"true"`) is the SDK's; this module knows Marketo's keys and singer-io's names for them.
+ * Settings singer-io names differently carry no schema default: the default is applied after the
+ * singer-io name is read (`DEFAULTS`), so `max_export_days: 10` is not hidden by a filled-in 30.
  */
 export const SETTINGS: JSONSchema = {
   type: 'object',
   properties: {
     base_url: {
       type: 'string',
-      description: "The instance's REST endpoint without /rest, e.g. https://123-ABC-456.mktorest.com",
+      description:
+        "The instance's REST endpoint without /rest, e.g. https://123-ABC-456.mktorest.com (or singer-io's endpoint)",
     },
     client_id: { type: 'string', description: 'LaunchPoint custom service client id' },
     client_secret: {
@@ -19,6 +22,11 @@ export const SETTINGS: JSONSchema = {
       description: 'LaunchPoint custom service client secret',
     },
     start_date: { type: 'string', format: 'date-time', description: 'Bookmark of streams without one' },
+    end_date: {
+      type: 'string',
+      format: 'date-time',
+      description: 'Where incremental windows stop (default: the run start)',
+    },
     max_daily_calls: {
       type: 'integer',
       minimum: 2,
@@ -30,8 +38,7 @@ export const SETTINGS: JSONSchema = {
       type: 'integer',
       minimum: 1,
       maximum: 31,
-      default: 30,
-      description: 'Days per bulk export job (Marketo allows at most 31)',
+      description: 'Days per bulk export job, at most 31 (default 30)',
     },
     use_bulk_export: {
       type: 'boolean',
@@ -41,14 +48,13 @@ export const SETTINGS: JSONSchema = {
     bulk_poll_interval_ms: {
       type: 'integer',
       minimum: 1000,
-      default: 300_000,
-      description: 'Between job status polls (Marketo advises 5 minutes)',
+      description:
+        'First wait between job status polls, growing to 4x (default 300,000; Marketo advises 5 minutes)',
     },
     max_export_wait_ms: {
       type: 'integer',
       minimum: 1000,
-      default: 10_800_000,
-      description: 'Longest wait for one export job (3 h)',
+      description: 'Longest wait for one export job (default 10,800,000: 3 h)',
     },
     request_timeout: {
       type: 'number',
@@ -56,9 +62,34 @@ export const SETTINGS: JSONSchema = {
       description: 'Seconds before an HTTP request times out',
     },
     user_agent: { type: 'string', description: 'User-Agent header sent with every request' },
+    endpoint: { type: 'string', description: "singer-io's name for base_url (…mktorest.com/rest)" },
+    max_export_days: {
+      type: 'integer',
+      minimum: 1,
+      maximum: 31,
+      description: "singer-io's name for export_window_days",
+    },
+    poll_interval: {
+      type: 'number',
+      minimum: 1,
+      description: 'singer-io: seconds between polls (bulk_poll_interval_ms)',
+    },
+    job_timeout: {
+      type: 'number',
+      minimum: 1,
+      description: 'singer-io: seconds to wait for a job (max_export_wait_ms)',
+    },
+    identity: { type: 'string', description: 'singer-io: documented there, unused; ignored' },
   },
-  required: ['base_url', 'client_id', 'client_secret', 'start_date'],
+  required: ['client_id', 'client_secret', 'start_date'],
 };
+
+/** Defaults of the settings singer-io names differently, applied after its names are read. */
+export const DEFAULTS = {
+  export_window_days: 30,
+  bulk_poll_interval_ms: 300_000,
+  max_export_wait_ms: 10_800_000,
+} as const;
 
 /** singer-io tap-marketo config keys and where their values go here. */
 export const SINGER_IO_KEYS: Readonly<Record<string, { key: string; scale?: number }>> = {

@@ -59,3 +59,40 @@ export function readSingerIoState(state: unknown): SingerIoState {
   }
   return { currentlySyncing: text(root.currently_syncing), streams };
 }
+
+/**
+ * A STATE as the SDK reads it: this tap's own entries unchanged; singer-io's (bookmarks keyed by the
+ * replication key itself, e.g. `{"updatedAt": …}`) turned into `replication_key`/`replication_key_value`,
+ * keeping `export_id`, `export_end` and `next_page_token`, so a job or page it saved is resumed.
+ */
+export function fromSingerIoState(state: unknown): unknown {
+  if (!state || typeof state !== 'object') return state;
+  const root = state as Record<string, unknown>;
+  const bookmarks = root.bookmarks;
+  if (!bookmarks || typeof bookmarks !== 'object') return state;
+  const singerIo = (stream: string, b: unknown): boolean => {
+    if (!b || typeof b !== 'object' || 'replication_key_value' in b) return false;
+    const key = replicationKeyOf(stream);
+    return key !== null && key in b;
+  };
+  const entries = Object.entries(bookmarks as Record<string, unknown>);
+  if (!entries.some(([stream, b]) => singerIo(stream, b))) return state;
+  const read = readSingerIoState(state);
+  const out: Record<string, unknown> = {};
+  for (const [stream, value] of entries) {
+    const b = read.streams.get(stream);
+    if (!singerIo(stream, value) || b === undefined) {
+      out[stream] = value;
+      continue;
+    }
+    out[stream] = {
+      ...(b.bookmark !== null
+        ? { replication_key: replicationKeyOf(stream), replication_key_value: b.bookmark }
+        : {}),
+      ...(b.exportId !== null ? { export_id: b.exportId } : {}),
+      ...(b.exportEnd !== null ? { export_end: b.exportEnd } : {}),
+      ...(b.nextPageToken !== null ? { next_page_token: b.nextPageToken } : {}),
+    };
+  }
+  return { bookmarks: out };
+}

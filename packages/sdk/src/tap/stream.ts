@@ -22,6 +22,12 @@ export interface StreamContext<P extends Partition = Partition> {
   bookmark: Record<string, unknown>;
   /** Aborted when the run is stopping. */
   signal: AbortSignal;
+  /**
+   * Writes a STATE message now, with `bookmark` as it stands: for work worth resuming that emits no
+   * record yet (an export job id saved before a long wait). Always set by the Tap; optional so that
+   * contexts built by hand in tests need not provide it.
+   */
+  checkpoint?(): Promise<void>;
 }
 
 /**
@@ -56,6 +62,11 @@ export abstract class Stream<R extends object = Record<string, unknown>, C = Rec
    * held in memory until emitted in order); 1 syncs children one parent at a time.
    */
   readonly childConcurrency: number = 1;
+  /**
+   * True when the stream moves its own bookmark (`context.bookmark.replication_key_value`), for
+   * example once per finished time window, instead of the Tap advancing it record by record.
+   */
+  readonly managesBookmark: boolean = false;
   /** Emit ACTIVATE_VERSION around full-table syncs so targets can remove rows the source dropped. */
   readonly activateVersion: boolean = false;
   /**

@@ -160,6 +160,7 @@ export class SyncRun {
       ...(startingValue !== undefined ? { startingValue } : {}),
       bookmark,
       signal: this.signal,
+      checkpoint: () => this.emitState(),
     };
   }
 
@@ -296,7 +297,7 @@ export class SyncRun {
     progress: Progress,
     partition: Partition | undefined,
   ): void {
-    if (value === undefined || value === null) return;
+    if (value === undefined || value === null || plan.stream.managesBookmark) return;
     let candidate = value;
     let isUtc = false;
     if (typeof candidate === 'string') {

@@ -18,6 +18,7 @@ import type { Logger } from '../logging.js';
 import { createStreamMapper, type StreamMapper } from '../maps/mapper.js';
 import { mapperSettingsSchema } from '../maps/settings.js';
 import type { MessageWriter } from '../protocol/writer.js';
+import { RunStoppedError } from '../run-stop.js';
 import type { JSONSchema } from '../schema/json-schema.js';
 import { Catalog, type CatalogDocument, describeStream } from './catalog.js';
 import { withDefaults } from './settings.js';
@@ -46,6 +47,8 @@ export interface SyncOptions {
 export interface SyncSummary {
   recordCounts: Record<string, number>;
   state: unknown;
+  /** Set when a budget stopped the run early (it still succeeded, with the STATE of finished work). */
+  stoppedBy?: RunStoppedError;
 }
 
 /** How a tap's HTTP client is made: the vendor's base URL and auth; the HTTP settings refine it. */
@@ -201,15 +204,27 @@ export abstract class Tap<C = Record<string, unknown>> implements StreamHost<C> 
     });
     const plans = run.plan(streams);
     this.mapper?.checkStreams(streams.map((stream) => stream.name));
-    await forEachConcurrently(
-      plans,
-      settings.parallel_streams ?? 1,
-      (plan) => run.syncStream(plan, undefined),
-      stop,
-    );
+    let stopped: RunStoppedError | undefined;
+    try {
+      await forEachConcurrently(
+        plans,
+        settings.parallel_streams ?? 1,
+        (plan) => run.syncStream(plan, undefined),
+        stop,
+      );
+    } catch (error) {
+      // A planned stop (a budget used up) ends the run with the STATE of what finished, not a failure.
+      if (!(error instanceof RunStoppedError)) throw error;
+      stopped = error;
+      this.logger.warn(error.describe(), { ...error.context });
+    }
     this.mapper?.flushMetrics();
     await run.emitState();
-    return { recordCounts: run.recordCounts, state: state.snapshot() };
+    return {
+      recordCounts: run.recordCounts,
+      state: state.snapshot(),
+      ...(stopped ? { stoppedBy: stopped } : {}),
+    };
   }
 
   /**

@@ -177,9 +177,13 @@ function selectFirstFields(
       Object.keys(entry.schema.properties ?? {}).length > (entry.key_properties?.length ?? 0) + 1,
   );
   if (!target) return undefined;
+  // Fields the catalog marks automatic are always emitted (Meltano's rule), whatever `selected` says.
   const automatic = new Set([
     ...(target.key_properties ?? []),
     ...(target.replication_key ? [target.replication_key] : []),
+    ...target.metadata
+      .filter((m) => m.breadcrumb.length === 2 && m.metadata.inclusion === 'automatic')
+      .map((m) => m.breadcrumb[1]!),
   ]);
   const extra = Object.keys(target.schema.properties ?? {}).find((name) => !automatic.has(name))!;
   const fields = [...automatic, extra];

@@ -1,0 +1,152 @@
+/**
+ * Text values (CSV cells, or scalars from a JSON cell) converted to the types a stream's JSON Schema
+ * declares: integers and decimals exact (ExactNumber beyond a double), booleans, date-times in UTC,
+ * JSON arrays. A value that does not fit fails naming the stream, line and field; nothing is
+ * silently changed or dropped.
+ */
+import { SingerError } from '../errors.js';
+import { isExactNumber, parseJson } from '../json/lossless-json.js';
+import type { JSONSchema } from '../schema/json-schema.js';
+import { toUtcTimestamp } from '../schema/timestamps.js';
+import { exactNumber } from './exact-number.js';
+
+export class ValueConversionError extends SingerError {
+  override readonly code: string = 'SINGER_VALUE_INVALID';
+}
+
+/** A value as read: cell text (null for empty), or a JSON scalar. */
+export type RawValue = string | number | boolean | null | undefined | object;
+
+export interface ConverterOptions {
+  /** Reads a vendor's timestamp text as UTC RFC 3339 (undefined: not a timestamp); `toUtcTimestamp` unless set. */
+  timestamp?: (text: string) => string | undefined;
+  /** `Error` subclass to throw (a connector's own code); ValueConversionError unless set. */
+  error?: new (
+    message: string,
+    context: Record<string, unknown>,
+  ) => Error;
+}
+
+type Convert = (value: RawValue) => unknown;
+
+const INTEGER = /^[+-]?\d+$/;
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+class Invalid extends Error {}
+
+function text(value: RawValue): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean' || isExactNumber(value)) return String(value);
+  throw new Invalid(`expected text, got ${JSON.stringify(value)}`);
+}
+
+function integer(value: RawValue): unknown {
+  if (typeof value === 'number' && Number.isInteger(value)) return value;
+  const t = text(value).trim();
+  if (!INTEGER.test(t)) throw new Invalid(`'${t}' is not an integer`);
+  return exactNumber(t);
+}
+
+function decimal(value: RawValue): unknown {
+  if (typeof value === 'number') return value;
+  const t = text(value).trim();
+  if (!DECIMAL.test(t)) throw new Invalid(`'${t}' is not a number`);
+  return exactNumber(t);
+}
+
+function boolean(value: RawValue): boolean {
+  if (typeof value === 'boolean') return value;
+  const t = text(value).trim().toLowerCase();
+  if (t === 'true') return true;
+  if (t === 'false') return false;
+  throw new Invalid(`'${t}' is not a boolean (true or false)`);
+}
+
+function array(value: RawValue): unknown {
+  if (Array.isArray(value)) return value;
+  const t = text(value).trim();
+  if (!t.startsWith('[')) throw new Invalid(`'${t.slice(0, 40)}' is not a JSON array`);
+  return parseJson(t);
+}
+
+function baseType(schema: JSONSchema): string {
+  const t = schema.type;
+  const types = t === undefined ? [] : Array.isArray(t) ? t : [t];
+  return types.find((x) => x !== 'null') ?? 'any';
+}
+
+function allowsNull(schema: JSONSchema): boolean {
+  const t = schema.type;
+  return t === undefined || t === 'null' || (Array.isArray(t) && t.includes('null'));
+}
+
+function converterOf(schema: JSONSchema, timestamp: (text: string) => string | undefined): Convert {
+  const type = baseType(schema);
+  if (type === 'string' && schema.format === 'date-time') {
+    return (v) => {
+      if (v === '') return null;
+      const t = text(v);
+      const utc = timestamp(t);
+      if (utc === undefined) throw new Invalid(`'${t}' is not a date or date-time`);
+      return utc;
+    };
+  }
+  switch (type) {
+    case 'string':
+      return (v) => text(v);
+    case 'integer':
+      return (v) => (v === '' ? null : integer(v));
+    case 'number':
+      return (v) => (v === '' ? null : decimal(v));
+    case 'boolean':
+      return (v) => (v === '' ? null : boolean(v));
+    case 'array':
+      return (v) => (v === '' ? null : array(v));
+    default:
+      return (v) => v;
+  }
+}
+
+/**
+ * A converter from raw values keyed by property to a record typed by `schema`, compiled once per
+ * stream. Empty strings stay empty in string fields and are null elsewhere; a key the schema lacks
+ * fails (discovery is out of date), as does null in a field that does not allow it.
+ */
+export function compileRecordConverter(
+  stream: string,
+  schema: JSONSchema,
+  options: ConverterOptions = {},
+): (raw: Record<string, RawValue>, line?: number) => Record<string, unknown> {
+  const timestamp = options.timestamp ?? toUtcTimestamp;
+  const ErrorClass = options.error ?? ValueConversionError;
+  const fields = Object.entries(schema.properties ?? {}).map(([name, s]) => ({
+    name,
+    convert: converterOf(s, timestamp),
+    nullable: allowsNull(s),
+  }));
+  const known = new Set(fields.map((f) => f.name));
+  const fail = (message: string, field: string, line: number | undefined) =>
+    new ErrorClass(message, { stream, field, ...(line === undefined ? {} : { line }) });
+  return (raw, line) => {
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(raw)) {
+      if (!known.has(key))
+        throw fail(`'${key}' is not in the stream's schema; run discovery again`, key, line);
+    }
+    for (const f of fields) {
+      if (!(f.name in raw)) continue;
+      const value = raw[f.name];
+      let converted: unknown;
+      try {
+        converted = value === null || value === undefined ? null : f.convert(value);
+      } catch (e) {
+        if (!(e instanceof Invalid)) throw e;
+        throw fail(e.message, f.name, line);
+      }
+      if (converted === null && !f.nullable)
+        throw fail('is empty, but the schema requires a value', f.name, line);
+      out[f.name] = converted;
+    }
+    return out;
+  };
+}

@@ -1,0 +1,68 @@
+import { Readable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { CsvFormatError, csvRows } from '../../src/sources/csv-rows.js';
+import { compileRecordConverter, ValueConversionError } from '../../src/sources/csv-values.js';
+
+async function read(text: string, options: Partial<Parameters<typeof csvRows>[1]> = {}, size = 3) {
+  const bytes = Buffer.from(text, 'utf8');
+  const parts: Buffer[] = [];
+  for (let i = 0; i < bytes.length; i += size) parts.push(bytes.subarray(i, i + size));
+  const out = [];
+  for await (const row of csvRows(Readable.from(parts), { stream: 's', ...options })) out.push(row);
+  return out;
+}
+
+describe('CSV rows', () => {
+  it('reads quoted newlines, doubled quotes and multi-byte text split across chunks, with line numbers', async () => {
+    expect(await read('a,b\n"x\ny ""q""",李\n2,\n')).toEqual([
+      { line: 3, values: { a: 'x\ny "q"', b: '李' } },
+      { line: 4, values: { a: '2', b: null } },
+    ]);
+  });
+
+  it('reads the configured null cells and renamed headers', async () => {
+    const rows = await read('First Name\tid\nnull\t1\n', {
+      delimiter: '\t',
+      nullCells: ['', 'null'],
+      headerToField: { 'First Name': 'firstName' },
+    });
+    expect(rows[0]!.values).toEqual({ firstName: null, id: '1' });
+  });
+
+  it('fails on broken quoting and duplicate headers, naming the stream and line', async () => {
+    await expect(read('a,b\n"1,2\n')).rejects.toBeInstanceOf(CsvFormatError);
+    await expect(read('a,a\n1,2\n')).rejects.toThrow(/column 'a' appears twice/);
+  });
+});
+
+describe('schema-driven value conversion', () => {
+  const convert = compileRecordConverter('leads', {
+    type: 'object',
+    properties: {
+      id: { type: 'integer' },
+      score: { type: ['number', 'null'] },
+      ok: { type: ['boolean', 'null'] },
+      at: { type: ['string', 'null'], format: 'date-time' },
+      name: { type: ['string', 'null'] },
+    },
+  });
+
+  it('converts text to the declared types, decimals exact and timestamps in UTC', () => {
+    const r = convert({
+      id: '12345678901234567890',
+      score: '0.1000000000000000055511',
+      ok: 'true',
+      at: '2024-05-01T08:00:05-05:00',
+      name: '',
+    });
+    expect(String(r.id)).toBe('12345678901234567890');
+    expect(String(r.score)).toBe('0.1000000000000000055511');
+    expect(r).toMatchObject({ ok: true, at: '2024-05-01T13:00:05Z', name: '' });
+  });
+
+  it('fails naming the field and line instead of changing a value', () => {
+    expect(() => convert({ id: '1.5' }, 9)).toThrow(ValueConversionError);
+    expect(() => convert({ id: '1', ok: 'yes' }, 9)).toThrow(/'yes' is not a boolean/);
+    expect(() => convert({ id: null })).toThrow(/requires a value/);
+  });
+});
