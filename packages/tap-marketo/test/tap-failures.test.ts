@@ -105,12 +105,14 @@ describe('tap-marketo failure paths', () => {
     const config = configFor(em, { end_date: '2024-12-01T00:00:00Z' });
     const catalog = await leadsOnly(Tap, config);
     const reference = await runConnector(Tap, { config, catalog });
+    // Requests are logged when each response ends, possibly after the tap is done: wait for the
+    // reference run's download to be logged before clearing the log, then for this run's entries.
+    const files = () => em!.control.requests().filter((r) => r.path.endsWith('/file.json'));
+    await expect.poll(() => files().length, { timeout: 5000 }).toBeGreaterThan(0);
     em.control.injectFault({ kind: 'code', code: '602', path: 'file.json' });
     em.control.clearRequests();
     const result = await runConnector(Tap, { config, catalog });
     expect(result.exitCode).toBe(0);
-    // Logged when each response ends, possibly after the tap is done: wait for the entries.
-    const files = () => em!.control.requests().filter((r) => r.path.endsWith('/file.json'));
     await expect.poll(() => files().map((r) => r.code ?? r.status), { timeout: 5000 }).toEqual(['602', 200]);
     expect(result.records('leads')).toEqual(reference.records('leads'));
   });

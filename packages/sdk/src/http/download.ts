@@ -114,9 +114,8 @@ export async function* download(
       const page = await client.stream(
         { ...request, headers },
         () => new ByteChunks(options.errorBodies === true),
-        {
-          context,
-        },
+        // A broken body resumes here with Range from the byte it stopped at, not from the start.
+        { context, resumeInterrupted: false },
       );
       if (received > 0) {
         const refused = resumeRefusal(
