@@ -3,6 +3,7 @@
  * type mapping, DDL and merge statements; transport: sessions and transactions) and a SQLTableSink
  * subclass (row encoding and the load statement); the flow between them is the SDK's.
  */
+export type { RowChanges } from '../progress/load-counts.js';
 export type { BatchKey } from './batch-keys.js';
 export { keptRows, keyPart } from './batch-keys.js';
 export type {
