@@ -93,6 +93,11 @@ export interface HttpClientOptions extends AgentOptions {
   logger?: Logger;
   /** Called after every request (every attempt) with its timing. */
   onRequest?: (timing: RequestTiming) => void;
+  /**
+   * Called with each wait a rate limit imposed: for the limiter (a request budget, concurrency, a
+   * server's pause) before a request, and the retry delay after a rate-limited response.
+   */
+  onRateLimitWait?: (waitMs: number, context: RequestContext) => void;
   /** Ask for gzip/deflate/br and decompress while streaming; true unless set. */
   compression?: boolean;
   /** Values to mask in errors and logs besides the authenticator's. */
@@ -320,13 +325,15 @@ export class HttpClient {
         this.retry,
         {
           signal: this.options.signal,
-          onRetry: (failure, delayMs, nextAttempt) =>
+          onRetry: (failure, delayMs, nextAttempt) => {
+            if (failure.kind === 'rate_limited') this.options.onRateLimitWait?.(delayMs, context);
             this.logger.warn(
               this.redact(
                 `${method} ${path}: ${failure.message}; retrying in ${formatSeconds(delayMs)} (attempt ${nextAttempt} of ${this.retry.maxAttempts})`,
               ),
               { ...context },
-            ),
+            );
+          },
         },
       );
     } catch (error) {
@@ -355,7 +362,10 @@ export class HttpClient {
       await authenticator.authenticate(prepared, this.authContext);
       this.addSecrets(authenticator.secrets());
     }
+    const waitStarted = performance.now();
     const release = await this.limiter.acquire();
+    const waitedMs = performance.now() - waitStarted;
+    if (waitedMs >= 1) this.options.onRateLimitWait?.(waitedMs, context);
     const path = prepared.url.pathname;
     const endpoint = request.endpoint ?? path;
     const started = performance.now();

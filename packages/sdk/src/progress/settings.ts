@@ -34,9 +34,8 @@ export const PROGRESS_SETTINGS: JSONSchema = {
     metrics_log_level: {
       type: 'string',
       enum: ['debug', 'info', 'warning', 'error'],
-      default: 'info',
       description:
-        'Threshold for METRIC lines, as in the Meltano SDK. At info: record_count and http_request_count per stream each progress interval, sync_duration and batch_processing_time; at debug also one http_request_duration line per request; warning or above: none.',
+        'Threshold for METRIC lines, as in the Meltano SDK; the log level unless set. At info: record_count, http_request_count, sync_duration (taps) and batch_processing_time (targets) per stream; at debug also one http_request_duration line per HTTP request; at warning or above none.',
     },
   },
 };

@@ -150,6 +150,8 @@ export class TargetProgress {
     await this.reporter?.stop();
     const elapsed = Date.now() - this.startedAt;
     const summaries = this.summaries();
+    // A run that failed before reading a record says all in its error line.
+    if (outcome === 'failed' && summaries.every((s) => s.records_read === 0)) return summaries;
     for (const summary of summaries) {
       const rows = summary.rows;
       const changes = rows

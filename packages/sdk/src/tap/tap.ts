@@ -16,6 +16,8 @@ import {
 import type { Logger } from '../logging.js';
 import { createStreamMapper, type StreamMapper } from '../maps/mapper.js';
 import { mapperSettingsSchema } from '../maps/settings.js';
+import { applyMetricsLevel, PROGRESS_SETTINGS, progressSettingsFrom } from '../progress/settings.js';
+import { TapProgress, type TapStreamSummary } from '../progress/tap-progress.js';
 import type { MessageWriter } from '../protocol/writer.js';
 import type { JSONSchema } from '../schema/json-schema.js';
 import { Catalog, type CatalogDocument, describeStream } from './catalog.js';
@@ -42,6 +44,8 @@ export interface SyncOptions {
 
 export interface SyncSummary {
   recordCounts: Record<string, number>;
+  /** Per stream: records emitted, requests, pages, rate-limit waits, bookmark (also logged at exit). */
+  summaries: TapStreamSummary[];
   state: unknown;
 }
 
@@ -84,7 +88,12 @@ export abstract class Tap<C = Record<string, unknown>> implements StreamHost<C> 
     const usesHttp = this.prototype.httpOptions !== Tap.prototype.httpOptions;
     return {
       type: 'object',
-      properties: { ...mapperSettingsSchema.properties, ...TAP_SETTINGS, ...(usesHttp ? httpSettings : {}) },
+      properties: {
+        ...mapperSettingsSchema.properties,
+        ...TAP_SETTINGS,
+        ...PROGRESS_SETTINGS.properties,
+        ...(usesHttp ? httpSettings : {}),
+      },
     };
   }
   /** What every tap built on the SDK can do, whatever it declares (`--about` lists the union). */
@@ -105,6 +114,8 @@ export abstract class Tap<C = Record<string, unknown>> implements StreamHost<C> 
   readonly streamTypes: readonly StreamType<C>[] = [];
   private streamsCache: AnyStream[] | undefined;
   #http: HttpClient | undefined;
+  /** The running sync's progress, which the HTTP client reports requests and rate-limit waits to. */
+  #progress: TapProgress | undefined;
 
   constructor(options: TapOptions<C>) {
     const connector = new.target as unknown as { info?: ConnectorInfo; sharedSettings: JSONSchema };
@@ -114,6 +125,7 @@ export abstract class Tap<C = Record<string, unknown>> implements StreamHost<C> 
     } satisfies JSONSchema;
     this.config = withDefaults(settings, options.config);
     this.logger = options.logger;
+    applyMetricsLevel(options.logger, this.config as Record<string, unknown>);
     // Compiled here so a bad expression fails before discovery or any request.
     const mapper = createStreamMapper((options.config ?? {}) as Record<string, unknown>, {
       logger: options.logger,
@@ -142,7 +154,18 @@ export abstract class Tap<C = Record<string, unknown>> implements StreamHost<C> 
           `${this.constructor.name} has no HTTP client: override httpOptions() to give its base URL and auth`,
         );
       }
-      this.#http = createHttpClient(this.config as HttpSettings, { logger: this.logger, ...options });
+      this.#http = createHttpClient(this.config as HttpSettings, {
+        logger: this.logger,
+        ...options,
+        onRequest: (timing) => {
+          options.onRequest?.(timing);
+          this.#progress?.request(timing);
+        },
+        onRateLimitWait: (waitMs, context) => {
+          options.onRateLimitWait?.(waitMs, context);
+          this.#progress?.rateLimitWait(waitMs, context);
+        },
+      });
     }
     return this.#http;
   }
@@ -186,7 +209,14 @@ export abstract class Tap<C = Record<string, unknown>> implements StreamHost<C> 
     const stop = new AbortController();
     options.signal?.addEventListener('abort', () => stop.abort(), { once: true });
     const settings = this.config as { parallel_streams?: number; state_interval_rows?: number };
+    const progress = new TapProgress(
+      this.logger,
+      progressSettingsFrom(this.config as Record<string, unknown>),
+      () => state.snapshot(),
+    );
+    this.#progress = progress;
     const run = new SyncRun(catalog, state, {
+      progress,
       writer: options.writer,
       logger: this.logger,
       mapper: this.mapper,
@@ -196,15 +226,22 @@ export abstract class Tap<C = Record<string, unknown>> implements StreamHost<C> 
     });
     const plans = run.plan(streams);
     this.mapper?.checkStreams(streams.map((stream) => stream.name));
-    await forEachConcurrently(
-      plans,
-      settings.parallel_streams ?? 1,
-      (plan) => run.syncStream(plan, undefined),
-      stop,
-    );
-    this.mapper?.flushMetrics();
-    await run.emitState();
-    return { recordCounts: run.recordCounts, state: state.snapshot() };
+    progress.start();
+    try {
+      await forEachConcurrently(
+        plans,
+        settings.parallel_streams ?? 1,
+        (plan) => run.syncStream(plan, undefined),
+        stop,
+      );
+      this.mapper?.flushMetrics();
+      await run.emitState();
+    } catch (error) {
+      await progress.finish('failed');
+      throw error;
+    }
+    const summaries = await progress.finish('succeeded');
+    return { recordCounts: run.recordCounts, state: state.snapshot(), summaries };
   }
 
   /** Releases what the tap holds (its HTTP client; override to close more, and call super). */
