@@ -26,7 +26,13 @@ export class LiveDisplay {
     }) as NodeJS.WriteStream['write'];
   }
 
-  render(frame: string): void {
+  render(text: string): void {
+    // One row per stream: lines longer than the terminal are cut, not wrapped.
+    const width = Math.max(20, (this.stream.columns || 80) - 1);
+    const frame = text
+      .split('\n')
+      .map((line) => (line.length > width ? `${line.slice(0, width - 1)}…` : line))
+      .join('\n');
     this.frame = frame;
     this.draw(() => this.update(frame));
   }

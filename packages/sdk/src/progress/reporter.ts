@@ -25,7 +25,8 @@ export function startReporter(
   settings: ProgressSettings,
   options: { logger: Logger; isTTY?: boolean },
 ): Reporter {
-  const isTTY = options.isTTY ?? process.stderr.isTTY === true;
+  // A terminal of no rows (a pseudo-terminal nobody sized) cannot show a display: lines instead.
+  const isTTY = options.isTTY ?? (process.stderr.isTTY === true && process.stderr.rows > 0);
   if (settings.display === 'auto' && isTTY && options.logger.format === 'text') return liveReporter(view);
   if (settings.intervalMs <= 0) return { stop: async () => undefined };
   const timer = setInterval(() => view.logProgress(), settings.intervalMs);
@@ -46,6 +47,8 @@ function liveReporter(view: ProgressView): Reporter {
     stop: async () => {
       clearInterval(timer);
       const live = await display.catch(() => undefined);
+      // The last frame stays on screen: the counts as the run ended.
+      live?.render(view.frame());
       live?.close();
     },
   };

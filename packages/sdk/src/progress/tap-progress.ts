@@ -97,8 +97,10 @@ export class TapProgress {
     const elapsed = Date.now() - this.startedAt;
     const lines = this.summaries().map(
       (s) =>
-        `${s.stream.padEnd(24)} ${count(s.records).padStart(11)} records  ${count(s.requests).padStart(7)} requests` +
-        `  ${seconds(s.rate_limit_wait_ms)} rate-limited  bookmark ${shortJson(s.bookmark, 40)}`,
+        `${s.stream.padEnd(24)} ${count(s.records).padStart(11)} records` +
+        (s.requests > 0 ? `  ${count(s.requests).padStart(7)} requests` : '') +
+        (s.rate_limit_wait_ms > 0 ? `  ${seconds(s.rate_limit_wait_ms)} rate-limited` : '') +
+        (s.bookmark === undefined ? '' : `  at ${shortJson(bookmarkValue(s.bookmark), 40)}`),
     );
     return [`${seconds(elapsed)} elapsed`, ...lines].join('\n');
   }
@@ -156,4 +158,10 @@ export class TapProgress {
 function streamOf(context: RequestContext): string | undefined {
   const stream = (context as { stream?: unknown }).stream;
   return typeof stream === 'string' ? stream : undefined;
+}
+
+/** The replication key value of a bookmark, or the bookmark itself (a partitioned stream's, say). */
+function bookmarkValue(bookmark: unknown): unknown {
+  const value = (bookmark as { replication_key_value?: unknown } | null)?.replication_key_value;
+  return value ?? bookmark;
 }
