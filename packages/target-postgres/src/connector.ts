@@ -105,6 +105,7 @@ export class PostgresConnector extends SQLConnector<PgSession> {
         const result = await client.query(sql, params as unknown[] | undefined);
         return { rowCount: result.rowCount ?? 0 };
       },
+      query: async (sql, params) => (await client.query(sql, params as unknown[] | undefined)).rows,
     };
   }
 

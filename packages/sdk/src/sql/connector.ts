@@ -35,6 +35,8 @@ export interface ColumnDefinition {
 export interface SQLSession {
   /** Runs one statement; `params` bind `$1…` (or the dialect's placeholders) in order. */
   execute(sql: string, params?: readonly unknown[]): Promise<{ rowCount: number }>;
+  /** Runs a query and returns its rows (column name → value); for counts and other small reads. */
+  query?(sql: string, params?: readonly unknown[]): Promise<Record<string, unknown>[]>;
 }
 
 /** What a database error says about its cause, for an error naming stream, batch, column and line. */

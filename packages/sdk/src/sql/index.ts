@@ -17,6 +17,7 @@ export type {
 export { SQLConnector } from './connector.js';
 export { KeyPropertyNotInSchemaError, TableNameCollisionError } from './errors.js';
 export { InvalidIdentifierError, quoteIdentifier } from './identifiers.js';
+export { countStreamRows } from './row-count.js';
 export { PropertySourceText } from './source-text.js';
 export type { ColumnChange, TablePlan } from './table-plan.js';
 export { planTable, widenedClass } from './table-plan.js';
