@@ -23,7 +23,13 @@ export function compareCounts(
   warehouse: WarehouseCount,
   tolerance: number,
 ): ReconcileRow {
-  if (!source.comparable) return { stream, status: 'not comparable', reason: `source: ${source.reason}` };
+  if (!source.comparable) {
+    // The warehouse's side is still worth showing: what was loaded, and what is marked deleted.
+    const loaded = warehouse.comparable
+      ? { warehouse_rows: warehouse.rows, soft_deleted: warehouse.softDeleted, table: warehouse.table }
+      : {};
+    return { stream, status: 'not comparable', ...loaded, reason: `source: ${source.reason}` };
+  }
   if (!warehouse.comparable)
     return {
       stream,
