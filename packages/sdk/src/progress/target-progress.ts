@@ -86,7 +86,7 @@ export class TargetProgress {
       );
       this.logger.info(
         `progress ${sink.stream}: ${count(sink.recordsWritten)} records read, ${count(counts.recordsCommitted)} committed ` +
-          `(${count(rate)} rows/s), ${count(sink.bufferedRows)} buffered, ${inFlight.length} batches in flight` +
+          `(${count(rate)} rows/s), ${count(sink.bufferedRows)} buffered, ${inFlight.length} ${inFlight.length === 1 ? 'batch' : 'batches'} in flight` +
           (waits.length > 0 ? `: ${waits.join('; ')}` : ''),
         this.fields({
           stream: sink.stream,
