@@ -18,3 +18,8 @@ export function shortJson(value: unknown, max = 200): string {
   const text = JSON.stringify(value) ?? 'none';
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
+
+/** `1 page`, `2 pages`, with the count formatted. */
+export function counted(value: number, one: string, many = `${one}s`): string {
+  return `${count(value)} ${value === 1 ? one : many}`;
+}

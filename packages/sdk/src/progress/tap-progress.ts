@@ -6,7 +6,7 @@
 import type { RequestTiming } from '../http/client.js';
 import type { RequestContext } from '../http/types.js';
 import type { Logger } from '../logging.js';
-import { count, perSecond, seconds, shortJson } from './format.js';
+import { count, counted, perSecond, seconds, shortJson } from './format.js';
 import { type Reporter, startReporter } from './reporter.js';
 import type { ProgressSettings } from './settings.js';
 
@@ -86,7 +86,7 @@ export class TapProgress {
       const rate = perSecond(summary.records - seen.records, now - seen.at);
       this.logger.info(
         `progress ${summary.stream}: ${count(summary.records)} records emitted (${count(rate)}/s), ` +
-          `${count(summary.pages)} pages in ${count(summary.requests)} requests, ` +
+          `${counted(summary.pages, 'page')} in ${counted(summary.requests, 'request')}, ` +
           `${seconds(summary.rate_limit_wait_ms)} waiting on rate limits; bookmark ${shortJson(summary.bookmark)}`,
         this.fields({ ...summary, records_per_second: rate }),
       );
@@ -128,8 +128,8 @@ export class TapProgress {
     for (const s of summaries) {
       const bookmark = s.bookmark === undefined ? '' : `; bookmark ${shortJson(s.bookmark)}`;
       this.logger.info(
-        `summary ${s.stream} (${outcome}): ${count(s.records)} records emitted, ${count(s.pages)} pages in ` +
-          `${count(s.requests)} requests, ${seconds(s.rate_limit_wait_ms)} waiting on rate limits, ${seconds(s.duration_ms)}${bookmark}`,
+        `summary ${s.stream} (${outcome}): ${count(s.records)} records emitted, ${counted(s.pages, 'page')} in ` +
+          `${counted(s.requests, 'request')}, ${seconds(s.rate_limit_wait_ms)} waiting on rate limits, ${seconds(s.duration_ms)}${bookmark}`,
         this.fields({ ...s, outcome }),
       );
       if (s.requests > 0) {

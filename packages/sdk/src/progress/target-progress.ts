@@ -5,7 +5,7 @@
  * the last STATE committed) and `batch_processing_time` / `record_count` METRIC lines.
  */
 import type { Logger } from '../logging.js';
-import { count, perSecond, seconds, shortJson } from './format.js';
+import { count, counted, perSecond, seconds, shortJson } from './format.js';
 import type { BatchInFlight, LoadCounts } from './load-counts.js';
 import { type Reporter, startReporter } from './reporter.js';
 import type { ProgressSettings } from './settings.js';
@@ -86,7 +86,7 @@ export class TargetProgress {
       );
       this.logger.info(
         `progress ${sink.stream}: ${count(sink.recordsWritten)} records read, ${count(counts.recordsCommitted)} committed ` +
-          `(${count(rate)} rows/s), ${count(sink.bufferedRows)} buffered, ${inFlight.length} ${inFlight.length === 1 ? 'batch' : 'batches'} in flight` +
+          `(${count(rate)} rows/s), ${count(sink.bufferedRows)} buffered, ${counted(inFlight.length, 'batch', 'batches')} in flight` +
           (waits.length > 0 ? `: ${waits.join('; ')}` : ''),
         this.fields({
           stream: sink.stream,
