@@ -4,6 +4,23 @@
  * plus what each batch taken but not committed is waiting for, for the progress lines.
  */
 
+import type { Logger } from '../logging.js';
+
+/** The Meltano SDK's per-batch timer: seconds from the start of a batch's load to its commit (or failure). */
+export function batchProcessingMetric(
+  logger: Logger,
+  batch: { stream: string; number: number; rows: number },
+  ms: number,
+  status: 'succeeded' | 'failed',
+): void {
+  logger.metric({
+    type: 'timer',
+    metric: 'batch_processing_time',
+    value: Math.round(ms) / 1000,
+    tags: { stream: batch.stream, batch: batch.number, rows: batch.rows, status },
+  });
+}
+
 /** What a batch in flight is waiting for. */
 export type BatchWait =
   /** Loads of one stream run in order: the batch waits for the stream's previous one. */

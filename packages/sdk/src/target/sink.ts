@@ -6,7 +6,7 @@
 
 import type { RecordSpans } from '../json/json-scan.js';
 import type { Logger } from '../logging.js';
-import { LoadCounts } from '../progress/load-counts.js';
+import { batchProcessingMetric, LoadCounts } from '../progress/load-counts.js';
 import type { SchemaMessage } from '../protocol/messages.js';
 import type { JSONSchema } from '../schema/json-schema.js';
 import { compileValidator, type RecordValidator } from '../schema/validator.js';
@@ -192,6 +192,7 @@ export abstract class Sink<Row = unknown> {
         throw this.failure;
       }
       counts.waitFor(batch.number, batch.rows.length, 'load slot');
+      const facts = { stream: this.stream, number: batch.number, rows: batch.rows.length };
       let started = 0;
       try {
         await limit(() => {
@@ -201,10 +202,12 @@ export abstract class Sink<Row = unknown> {
         });
       } catch (error) {
         counts.failed(batch.number);
+        batchProcessingMetric(this.logger, facts, started === 0 ? 0 : Date.now() - started, 'failed');
         this.failure = error;
         throw error;
       }
       counts.committed(batch.number, batch.rows.length, Date.now() - started);
+      batchProcessingMetric(this.logger, facts, Date.now() - started, 'succeeded');
       // A failed load stays in flight for good: no STATE past it can ever be released.
       this.inFlight.shift();
     };
