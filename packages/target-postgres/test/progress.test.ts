@@ -1,6 +1,14 @@
 import { startTestDatabase, type TestDatabase } from '@singer-ts/sdk/testing/postgres';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { load, query, recordMessage, schemaMessage, stateMessage, uniqueSchema } from './helpers.js';
+import {
+  load,
+  query,
+  recordMessage,
+  runTarget,
+  schemaMessage,
+  stateMessage,
+  uniqueSchema,
+} from './helpers.js';
 
 let db: TestDatabase;
 beforeAll(async () => {
@@ -106,4 +114,24 @@ describe('progress and summary of a load', () => {
     );
     expect(metrics.map((metric) => metric.metric)).toContain('batch_processing_time');
   }, 240_000);
+
+  test('a failed load still logs what was committed before it, equal to the rows in PostgreSQL', async () => {
+    const schema = uniqueSchema();
+    const lines = [schemaMessage('s', { id: { type: 'integer' }, amount: { type: 'integer' } })];
+    for (let i = 1; i <= 6; i += 1) {
+      lines.push(recordMessage('s', { id: i, amount: i === 5 ? 'not a number' : i }));
+      if (i % 2 === 0) lines.push(stateMessage({ bookmarks: { s: { at: i } } }));
+    }
+    const run = await runTarget(
+      { url: db.url, default_target_schema: schema, batch_size_rows: 2, validate_records: false },
+      lines,
+    );
+    expect(run.error).toBeDefined();
+    const [table] = await query<{ rows: number }>(db.url, `SELECT count(*)::int AS rows FROM ${schema}.s`);
+    const summary = run.logs.find((line) => line.includes(' summary s (failed): '));
+    expect(table!.rows).toBe(4);
+    expect(summary).toContain(`6 records read, ${table!.rows} committed in 2 batches`);
+    expect(summary).toContain(`rows inserted ${table!.rows}, updated 0`);
+    expect(summary).toContain('bookmark committed {"at":4}');
+  }, 60_000);
 });
