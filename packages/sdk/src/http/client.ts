@@ -549,7 +549,7 @@ export class HttpClient {
     const status = timing.status === undefined ? 'no response' : String(timing.status);
     this.logger.debug(`${timing.method} ${timing.path} ${status} in ${Math.round(timing.durationMs)} ms`);
     // Seconds, as the Meltano SDK reports http_request_duration, so existing dashboards read it; one
-    // line per request, so only at metrics_log_level debug (per-stream counts come each interval).
+    // line per request, so only at metrics_log_level debug (progress lines count requests per stream).
     this.logger.metric(
       {
         type: 'timer',
