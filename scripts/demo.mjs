@@ -1,6 +1,7 @@
 // `pnpm demo`: the no-credentials first run. Starts the Zendesk emulator and a throwaway PostgreSQL,
 // pipes `tap-zendesk | target-postgres` between them exactly as a user would, and prints the row
-// count of every table it loaded. Nothing to configure, nothing left running afterwards.
+// count of every table it loaded, then reconciles source and warehouse row counts with
+// `singer-reconcile`. Nothing to configure, nothing left running afterwards.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -103,6 +104,17 @@ try {
     console.log(
       `Last STATE the target committed (save it and pass --state to resume):\n${lastState.slice(0, 300)}…`,
     );
+    const stateFile = join(dir, 'state.json');
+    // The target's last output line is a STATE message; the tap's --state file holds its value.
+    writeFileSync(stateFile, JSON.stringify(JSON.parse(lastState).value));
+    const reconcileArgs = ['--tap', 'packages/tap-zendesk', '--tap-config', tapConfig, '--state', stateFile];
+    reconcileArgs.push('--target', 'packages/target-postgres', '--target-config', targetConfig);
+    console.log(`\n$ singer-reconcile ${reconcileArgs.join(' ')}\n`);
+    const reconcile = spawn(process.execPath, ['packages/sdk/bin/singer-reconcile.js', ...reconcileArgs], {
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+    const reconcileCode = await new Promise((resolve) => reconcile.on('close', resolve));
+    if (reconcileCode !== 0) process.exitCode = reconcileCode;
   }
 } finally {
   await database.stop();

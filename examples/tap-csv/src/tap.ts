@@ -10,10 +10,12 @@ import {
   ConfigError,
   type ConfigOf,
   type ConnectorInfo,
+  type CountWindow,
   defineSettings,
   type JSONSchema,
   packageVersion,
   SingerError,
+  type SourceCount,
   Stream,
   type StreamContext,
   type StreamHost,
@@ -127,6 +129,28 @@ export class CsvStream extends Stream<Record<string, unknown>, TapCsvConfig> {
       type: 'object',
       properties: Object.fromEntries(columns.map((column, index) => [column, columnSchema(types[index]!)])),
     };
+  }
+
+  /**
+   * The file's data rows; for a keyed stream the distinct keys among them, as an upserting target
+   * keeps one row per key (only the keys are held, not the rows).
+   */
+  override async countRecords(_window: CountWindow): Promise<SourceCount> {
+    const keyIndexes = this.primaryKeys.map((key) => this.columns.indexOf(key));
+    const keys = new Set<string>();
+    let rows = -1;
+    for await (const { row } of readRows(this.file, this.config, this.name)) {
+      rows += 1;
+      if (rows > 0 && keyIndexes.length > 0) keys.add(JSON.stringify(keyIndexes.map((index) => row[index])));
+    }
+    const data = Math.max(0, rows);
+    return keyIndexes.length > 0
+      ? {
+          comparable: true,
+          rows: keys.size,
+          method: `${keys.size} distinct keys in ${data} rows of ${this.file}`,
+        }
+      : { comparable: true, rows: data, method: `${data} rows of ${this.file}` };
   }
 
   async *getRecords(context: StreamContext): AsyncGenerator<Record<string, unknown>> {

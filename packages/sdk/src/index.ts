@@ -10,6 +10,8 @@ export type { CliIo, ConnectorClass, MessageProcessor } from './cli/run-cli.js';
 export { runCli } from './cli/run-cli.js';
 export { InterruptedError } from './cli/signals.js';
 export { SingerMap } from './cli/singer-map.js';
+export type { ReconcileIo, ReconcileReport } from './cli/singer-reconcile.js';
+export { ReconcileUsageError, runReconcile } from './cli/singer-reconcile.js';
 export { ConcurrencyLimit, forEachConcurrently } from './concurrency.js';
 export type { Capability, ConnectorInfo, ConnectorKind, TapDescription } from './connector.js';
 export { tapInfo } from './connector.js';
@@ -79,6 +81,9 @@ export { type LogFormat, Logger, type LogLevel, type Metric } from './logging.js
 export { createStreamMapper, type StreamMapper } from './maps/index.js';
 export { MissingDependencyError } from './optional-dependency.js';
 export { packageVersion, SDK_VERSION } from './package-version.js';
+export type { ProgressDisplay, ProgressSettings } from './progress/settings.js';
+export type { TapStreamSummary } from './progress/tap-progress.js';
+export type { TargetStreamSummary } from './progress/target-progress.js';
 // Messages, exact numbers, schemas
 export type {
   ActivateVersionMessage,
@@ -92,6 +97,14 @@ export type {
 export { readMessages } from './protocol/reader.js';
 export { InvalidUtf8Error } from './protocol/utf8.js';
 export { MessageWriter } from './protocol/writer.js';
+export type { ReconcileRow } from './reconcile/compare.js';
+export type {
+  CountWindow,
+  NotComparable,
+  SourceCount,
+  WarehouseCount,
+  WarehouseRowCounter,
+} from './reconcile/counts.js';
 export { RunStoppedError } from './run-stop.js';
 export * as schema from './schema/builders.js';
 export type { JSONSchema, JSONSchemaType } from './schema/json-schema.js';

@@ -30,6 +30,8 @@ export class Logger {
   format: LogFormat;
   private readonly sink: (line: string) => void;
   private secrets: string[];
+  /** The METRIC threshold (`metrics_log_level`), shared with children; the log level unless set. */
+  private metrics: { level: LogLevel | undefined } = { level: undefined };
 
   constructor(options: LoggerOptions) {
     this.name = options.name;
@@ -54,6 +56,7 @@ export class Logger {
   child(name: string): Logger {
     const child = new Logger({ name, level: this.level, format: this.format, sink: this.sink, secrets: [] });
     child.secrets = this.secrets;
+    child.metrics = this.metrics;
     return child;
   }
 
@@ -70,8 +73,18 @@ export class Logger {
     this.log('error', message, fields);
   }
 
-  metric(metric: Metric): void {
-    if (LEVEL_ORDER[this.level] > LEVEL_ORDER.info) return;
+  /** Sets the METRIC threshold for this logger and all its children (Meltano's `metrics_log_level`). */
+  setMetricsLevel(level: LogLevel): void {
+    this.metrics.level = level;
+  }
+
+  /**
+   * A METRIC line, at INFO like the Meltano SDK's; `perRequest` ones (one per HTTP request) only when
+   * the metrics threshold is debug, so an operator reading INFO sees a few lines a minute.
+   */
+  metric(metric: Metric, perRequest = false): void {
+    const threshold = LEVEL_ORDER[this.metrics.level ?? this.level];
+    if (threshold > LEVEL_ORDER[perRequest ? 'debug' : 'info']) return;
     if (this.format === 'json') this.emit('info', 'METRIC', { metric_json: metric });
     else this.sink(this.redact(`${timestamp()} INFO ${this.name} METRIC: ${JSON.stringify(metric)}`));
   }

@@ -11,6 +11,7 @@ import {
   type ColumnClass,
   type DatabaseFault,
   type ExistingTable,
+  type RowChanges,
   SQLConnector,
   type SQLSession,
   type TableName,
@@ -106,6 +107,7 @@ export class PostgresConnector extends SQLConnector<PgSession> {
         const result = await client.query(sql, params as unknown[] | undefined);
         return { rowCount: result.rowCount ?? 0 };
       },
+      selectRows: async (sql, params) => (await client.query(sql, params as unknown[] | undefined)).rows,
     };
   }
 
@@ -194,6 +196,28 @@ export class PostgresConnector extends SQLConnector<PgSession> {
     const conflict = `ON CONFLICT (${keys.map((key) => this.quote(key)).join(', ')})`;
     const action = updates.length > 0 ? `DO UPDATE SET ${updates.join(', ')}` : 'DO NOTHING';
     return `INSERT INTO ${this.qualify(table)} (${list}) SELECT ${list} FROM ${stage} ${conflict} ${action}`;
+  }
+
+  /**
+   * The upsert, counting inserted and updated rows exactly in the same statement: a row the
+   * `INSERT … ON CONFLICT` inserted has no deleting transaction yet (`xmax = 0`), an updated one has
+   * this one's. One row comes back, not one per row, and the table is not scanned again.
+   */
+  override async mergeFromStage(
+    session: PgSession,
+    table: TableName,
+    stage: string,
+    columns: readonly string[],
+    keys: readonly string[],
+  ): Promise<RowChanges> {
+    const merge = this.mergeFromStageSQL(table, stage, columns, keys);
+    const result = await session.client.query<{ inserted: string; updated: string }>(
+      `WITH merged AS (${merge} RETURNING (xmax = 0) AS inserted)
+       SELECT count(*) FILTER (WHERE inserted) AS inserted, count(*) FILTER (WHERE NOT inserted) AS updated
+         FROM merged`,
+    );
+    const counts = result.rows[0];
+    return { inserted: Number(counts?.inserted ?? 0), updated: Number(counts?.updated ?? 0) };
   }
 
   deleteFromStageSQL(table: TableName, stage: string, keys: readonly string[]): string {

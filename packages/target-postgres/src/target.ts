@@ -1,12 +1,20 @@
 /** TargetPostgres: the SDK Target with one PostgresSink per stream sharing one connection pool. */
-import { type ConnectorInfo, type SchemaMessage, Target, type TargetOptions } from '@singer-ts/sdk';
+import {
+  type ConnectorInfo,
+  type SchemaMessage,
+  Target,
+  type TargetOptions,
+  type WarehouseCount,
+  type WarehouseRowCounter,
+} from '@singer-ts/sdk';
+import { countStreamRows } from '@singer-ts/sdk/sql';
 import pg from 'pg';
 import { watchConnection } from './connection.js';
 import { PostgresConnector } from './connector.js';
 import { type PostgresSettings, postgresSettingsFrom, SETTINGS } from './settings.js';
 import { PostgresSink, type PostgresSinkOptions } from './sink.js';
 
-export class TargetPostgres extends Target {
+export class TargetPostgres extends Target implements WarehouseRowCounter {
   static override info: ConnectorInfo = {
     name: 'target-postgres',
     version: '0.1.0',
@@ -66,6 +74,11 @@ export class TargetPostgres extends Target {
       connector: this.connector,
       naming: this.naming,
     };
+  }
+
+  /** Rows of the stream's table, live and soft-deleted, for `singer-reconcile`. */
+  countRows(stream: string): Promise<WarehouseCount> {
+    return countStreamRows(this.connector, stream, this.naming);
   }
 
   protected override async dispose(): Promise<void> {

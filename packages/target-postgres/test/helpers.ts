@@ -32,6 +32,8 @@ export interface RunOptions {
   /** Forces every batch through COPY text (`text`), to compare with the default binary rows. */
   copyFormat?: 'binary' | 'text';
   level?: LogLevel;
+  /** Also receives every log line as it is written (the run's `logs` has them all at the end). */
+  sink?: (line: string) => void;
 }
 
 /** TargetPostgres whose sinks load with the given COPY format. */
@@ -57,7 +59,10 @@ export async function runTarget(
   const logs: string[] = [];
   const logger = new Logger({
     name: 'target-postgres',
-    sink: (line) => logs.push(line),
+    sink: (line) => {
+      logs.push(line);
+      options.sink?.(line);
+    },
     level: options.level ?? 'info',
   });
   const target =

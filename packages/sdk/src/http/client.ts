@@ -96,6 +96,11 @@ export interface HttpClientOptions extends AgentOptions {
   logger?: Logger;
   /** Called after every request (every attempt) with its timing. */
   onRequest?: (timing: RequestTiming) => void;
+  /**
+   * Called with each wait a rate limit imposed: for the limiter (a request budget, concurrency, a
+   * server's pause) before a request, and the retry delay after a rate-limited response.
+   */
+  onRateLimitWait?: (waitMs: number, context: RequestContext) => void;
   /** Ask for gzip/deflate/br and decompress while streaming; true unless set. */
   compression?: boolean;
   /** Values to mask in errors and logs besides the authenticator's. */
@@ -356,13 +361,15 @@ export class HttpClient {
         this.retry,
         {
           signal: this.options.signal,
-          onRetry: (failure, delayMs, nextAttempt, rateLimitWaitedMs) =>
+          onRetry: (failure, delayMs, nextAttempt, rateLimitWaitedMs) => {
+            if (failure.kind === 'rate_limited') this.options.onRateLimitWait?.(delayMs, context);
             this.logger.warn(
               this.redact(
                 `${method} ${path}: ${failure.message}; retrying in ${formatSeconds(delayMs)} ${retryNote(nextAttempt, this.retry, rateLimitWaitedMs)}`,
               ),
               { ...context },
-            ),
+            );
+          },
           whileWaiting: (failure, delayMs) =>
             this.watch(`${method} ${path}: retry after ${failure.message}`, context, delayMs),
         },
@@ -395,7 +402,10 @@ export class HttpClient {
     }
     const path = prepared.url.pathname;
     const stopLimiterWatch = this.watch(`${prepared.method} ${path}: waiting for the rate limiter`, context);
+    const waitStarted = performance.now();
     const release = await this.limiter.acquire().finally(stopLimiterWatch);
+    const waitedMs = performance.now() - waitStarted;
+    if (waitedMs >= 1) this.options.onRateLimitWait?.(waitedMs, context);
     const endpoint = request.endpoint ?? path;
     const started = performance.now();
     const info: ResponseInfo = { status: 0, headers: {}, url: prepared.url };
@@ -584,19 +594,23 @@ export class HttpClient {
     this.options.onRequest?.(timing);
     const status = timing.status === undefined ? 'no response' : String(timing.status);
     this.logger.debug(`${timing.method} ${timing.path} ${status} in ${Math.round(timing.durationMs)} ms`);
-    // Seconds, as the Meltano SDK reports http_request_duration, so existing dashboards read it.
-    this.logger.metric({
-      type: 'timer',
-      metric: 'http_request_duration',
-      value: Math.round(timing.durationMs) / 1000,
-      tags: {
-        ...timing.context,
-        endpoint: timing.endpoint,
-        http_method: timing.method,
-        http_status_code: timing.status,
-        status: timing.ok ? 'succeeded' : 'failed',
+    // Seconds, as the Meltano SDK reports http_request_duration, so existing dashboards read it; one
+    // line per request, so only at metrics_log_level debug (progress lines count requests per stream).
+    this.logger.metric(
+      {
+        type: 'timer',
+        metric: 'http_request_duration',
+        value: Math.round(timing.durationMs) / 1000,
+        tags: {
+          ...timing.context,
+          endpoint: timing.endpoint,
+          http_method: timing.method,
+          http_status_code: timing.status,
+          status: timing.ok ? 'succeeded' : 'failed',
+        },
       },
-    });
+      true,
+    );
   }
 }
 

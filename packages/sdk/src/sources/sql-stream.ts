@@ -7,6 +7,7 @@
 import type pg from 'pg';
 import { isExactNumber } from '../json/lossless-json.js';
 import { importOptional } from '../optional-dependency.js';
+import type { CountWindow, SourceCount } from '../reconcile/counts.js';
 import type { JSONSchema } from '../schema/json-schema.js';
 import { quoteIdentifier } from '../sql/identifiers.js';
 import { Stream, type StreamContext, type StreamHost } from '../tap/stream.js';
@@ -125,6 +126,28 @@ export class SQLStream<C = Record<string, unknown>> extends Stream<Record<string
     }
     const orderBy = order.length > 0 ? ` ORDER BY ${order.join(', ')}` : '';
     return { text: `SELECT ${select} FROM ${this.qualifiedName()}${where}${orderBy}`, values };
+  }
+
+  /** `count(*)` with the predicate the sync uses, bounded above by the window's bookmark. */
+  override async countRecords(window: CountWindow): Promise<SourceCount> {
+    const values: unknown[] = [];
+    let where = '';
+    if (this.replicationKey && window.through !== undefined && window.through !== null) {
+      values.push(bookmarkParameter(window.through));
+      where = ` WHERE ${quoteIdentifier(this.replicationKey)} <= $1`;
+    }
+    const text = `SELECT count(*)::text AS rows FROM ${this.qualifiedName()}${where}`;
+    const client = await this.connect().catch((error: unknown) => {
+      throw toSQLError(error, 'connecting', { stream: this.name });
+    });
+    try {
+      const { rows } = await client.query<{ rows: string }>(text, values);
+      return { comparable: true, rows: Number(rows[0]?.rows ?? 0), method: text };
+    } catch (error) {
+      throw toSQLError(error, `counting ${this.qualifiedName()}`, { stream: this.name });
+    } finally {
+      await client.end().catch(() => undefined);
+    }
   }
 
   async *getRecords(context: StreamContext): AsyncGenerator<Record<string, unknown>> {

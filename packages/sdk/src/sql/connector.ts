@@ -5,6 +5,7 @@
  * plan, buffering, staged merge, ACTIVATE_VERSION, overwrite, deletes) is SQLTableSink's and is the
  * same for every database; a connector holds no copy of it.
  */
+import type { RowChanges } from '../progress/load-counts.js';
 import type { LogicalType } from '../target/column-types.js';
 import { TableNameRegistry } from '../target/naming.js';
 import { quoteIdentifier } from './identifiers.js';
@@ -34,6 +35,8 @@ export interface ColumnDefinition {
 export interface SQLSession {
   /** Runs one statement; `params` bind `$1…` (or the dialect's placeholders) in order. */
   execute(sql: string, params?: readonly unknown[]): Promise<{ rowCount: number }>;
+  /** Runs a query and returns its rows (column name → value); for counts and other small reads. */
+  selectRows?(sql: string, params?: readonly unknown[]): Promise<Record<string, unknown>[]>;
 }
 
 /** What a database error says about its cause, for an error naming stream, batch, column and line. */
@@ -212,6 +215,22 @@ export abstract class SQLConnector<Session extends SQLSession = SQLSession> {
       sql += ` WHEN MATCHED THEN UPDATE SET ${others.map((c) => `${q(c)} = s.${q(c)}`).join(', ')}`;
     sql += ` WHEN NOT MATCHED THEN INSERT (${list}) VALUES (${columns.map((c) => `s.${q(c)}`).join(', ')})`;
     return sql;
+  }
+
+  /**
+   * Runs the upsert of `mergeFromStageSQL` and reports the rows it changed. By default inserted and
+   * updated rows are one number (the statement's row count); a dialect that can tell them apart
+   * cheaply and exactly (PostgreSQL: `RETURNING xmax = 0`) overrides this.
+   */
+  async mergeFromStage(
+    session: Session,
+    table: TableName,
+    stage: string,
+    columns: readonly string[],
+    keys: readonly string[],
+  ): Promise<RowChanges> {
+    const result = await session.execute(this.mergeFromStageSQL(table, stage, columns, keys));
+    return { upserted: result.rowCount };
   }
 
   /** Deletes the table's rows whose key has a stage row with `_sdc_deleted_at` set (hard delete). */

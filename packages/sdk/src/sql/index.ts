@@ -3,6 +3,7 @@
  * type mapping, DDL and merge statements; transport: sessions and transactions) and a SQLTableSink
  * subclass (row encoding and the load statement); the flow between them is the SDK's.
  */
+export type { RowChanges } from '../progress/load-counts.js';
 export type { BatchKey } from './batch-keys.js';
 export { keptRows, keyPart } from './batch-keys.js';
 export type {
@@ -16,6 +17,7 @@ export type {
 export { SQLConnector } from './connector.js';
 export { KeyPropertyNotInSchemaError, TableNameCollisionError, TableTooWideError } from './errors.js';
 export { InvalidIdentifierError, quoteIdentifier } from './identifiers.js';
+export { countStreamRows } from './row-count.js';
 export { PropertySourceText } from './source-text.js';
 export type { ColumnChange, TablePlan } from './table-plan.js';
 export { planTable, widenedClass } from './table-plan.js';

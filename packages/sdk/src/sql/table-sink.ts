@@ -7,6 +7,7 @@
  * input line. A dialect subclass adds only the row encoding and the load statement (`encode`,
  * `sealRows`, `copyRows`, optionally `mergeRows`), and its SQLConnector the SQL and the transport.
  */
+import type { RowChanges } from '../progress/load-counts.js';
 import type { SchemaMessage } from '../protocol/messages.js';
 import type { Batch } from '../target/batcher.js';
 import { KeyPropertiesChangedError } from '../target/errors.js';
@@ -50,7 +51,12 @@ export abstract class SQLTableSink<
   readonly schemaName: string;
   private readonly keys = new BatchKeys();
   private keyOf: ((record: Record<string, unknown>, context: RecordContext) => BatchKey) | undefined;
-  private readonly sealed = new WeakMap<Batch<Row>, { sealed: Sealed; replaced: number[] }>();
+  private readonly sealed = new WeakMap<
+    Batch<Row>,
+    { sealed: Sealed; replaced: number[]; markedDeleted: number[] }
+  >();
+  /** Rows of the open batch whose record carries `_sdc_deleted_at` (counted as soft-deleted). */
+  private markedDeleted: number[] = [];
   /** Set once the table was emptied for `load_method: overwrite` (by the first committed batch). */
   private truncated = false;
   /** Whether the table has a `_sdc_deleted_at` column, and a record of the open run carried one. */
@@ -125,7 +131,12 @@ export abstract class SQLTableSink<
    * implements this; it applies hard deletes itself when `hardDelete` is set. Only used when
    * `loadsAtomically` holds.
    */
-  protected mergeRows?(session: Session, rows: LoadRows<Row, Sealed>, hardDelete: boolean): Promise<void>;
+  protected mergeRows?(
+    session: Session,
+    rows: LoadRows<Row, Sealed>,
+    hardDelete: boolean,
+    // biome-ignore lint/suspicious/noConfusingVoidType: a dialect that cannot count its merge returns nothing
+  ): Promise<RowChanges | void>;
 
   /**
    * Runs before the batch's load, outside its transaction: DDL the batch's values need (a column
@@ -210,7 +221,10 @@ export abstract class SQLTableSink<
 
   protected prepare(record: Record<string, unknown>, context: RecordContext): PreparedRow<Row> {
     const prepared = this.encode(record, context);
-    if (!this.hasDeletes && this.tracksDeletes && record._sdc_deleted_at != null) this.hasDeletes = true;
+    if (this.tracksDeletes && record._sdc_deleted_at != null) {
+      this.hasDeletes = true;
+      this.markedDeleted.push(this.bufferedRows);
+    }
     const key = this.keyOf?.(record, context);
     if (key !== undefined) this.keys.add(key, this.bufferedRows);
     return prepared;
@@ -219,7 +233,12 @@ export abstract class SQLTableSink<
   protected override takeBatch(): Batch<Row> | undefined {
     const batch = super.takeBatch();
     if (batch === undefined) return undefined;
-    this.sealed.set(batch, { sealed: this.sealRows(batch), replaced: this.keys.take() });
+    this.sealed.set(batch, {
+      sealed: this.sealRows(batch),
+      replaced: this.keys.take(),
+      markedDeleted: this.markedDeleted,
+    });
+    this.markedDeleted = [];
     return batch;
   }
 
@@ -240,9 +259,10 @@ export abstract class SQLTableSink<
       throw this.loadError(error, batch);
     }
     let route = this.route(rows);
+    let changes: RowChanges;
     for (;;) {
       try {
-        await this.loadOnce(rows, route);
+        changes = await this.loadOnce(rows, route);
         break;
       } catch (error) {
         if (route === 'direct' && this.upserting && this.connector.isKeyConflict(error)) {
@@ -260,6 +280,7 @@ export abstract class SQLTableSink<
       }
     }
     this.truncated = true;
+    this.counts.add({ ...changes, ...loadedMarks(entry, changes) });
     this.committed(rows);
     this.logger.debug('batch committed', {
       stream: this.stream,
@@ -294,23 +315,31 @@ export abstract class SQLTableSink<
    * One attempt at loading the batch (see SQLConnector.load): the direct and merge routes write the
    * table in one step; the staged route fills the stage, then merges (or inserts) it into the table.
    */
-  private async loadOnce(rows: LoadRows<Row, Sealed>, route: Route): Promise<void> {
+  private async loadOnce(rows: LoadRows<Row, Sealed>, route: Route): Promise<RowChanges> {
     const connector = this.connector;
     const truncate = async (session: Session): Promise<void> => {
       if (this.truncatePending) await session.execute(connector.truncateSQL(this.table));
     };
     const hardDelete = this.upserting && this.hasDeletes && this.settings.hardDelete;
+    const loaded = rows.kept?.length ?? rows.batch.rows.length;
+    // Counted per attempt and kept only once the load commits (a direct load may be retried staged).
+    let changes: RowChanges = {};
     if (route !== 'staged') {
       await connector.load(
         this.stream,
         async () => undefined,
         async (session) => {
           await truncate(session);
-          if (route === 'direct') await this.copyRows(session, this.qualifiedTable, rows);
-          else await this.mergeRows?.(session, rows, hardDelete);
+          if (route === 'direct') {
+            await this.copyRows(session, this.qualifiedTable, rows);
+            // Straight into the table: the primary key let no existing key through, so all are new.
+            changes = { inserted: loaded };
+          } else {
+            changes = (await this.mergeRows?.(session, rows, hardDelete)) ?? { upserted: loaded };
+          }
         },
       );
-      return;
+      return changes;
     }
     const columns = this.loadColumns();
     const stage = connector.stageSQL(this.table, columns);
@@ -323,17 +352,19 @@ export abstract class SQLTableSink<
       async (session) => {
         await truncate(session);
         if (this.upserting) {
-          await session.execute(
-            connector.mergeFromStageSQL(this.table, stage.name, columns, this.keyColumns),
-          );
-          if (hardDelete)
-            await session.execute(connector.deleteFromStageSQL(this.table, stage.name, this.keyColumns));
+          changes = await connector.mergeFromStage(session, this.table, stage.name, columns, this.keyColumns);
+          if (hardDelete) {
+            const sql = connector.deleteFromStageSQL(this.table, stage.name, this.keyColumns);
+            changes.deleted = (await session.execute(sql)).rowCount;
+          }
         } else {
-          await session.execute(connector.insertFromStageSQL(this.table, stage.name, columns));
+          const sql = connector.insertFromStageSQL(this.table, stage.name, columns);
+          changes = { inserted: (await session.execute(sql)).rowCount };
         }
         for (const sql of connector.dropStageSQL(stage.name)) await session.execute(sql);
       },
     );
+    return changes;
   }
 
   /** Full-table refresh: rows of older table versions are deleted (hard_delete) or marked deleted. */
@@ -348,6 +379,9 @@ export abstract class SQLTableSink<
     try {
       const result = await this.connector.withSession(this.stream, (session) =>
         session.execute(sql, [version]),
+      );
+      this.counts.add(
+        this.settings.hardDelete ? { deleted: result.rowCount } : { softDeleted: result.rowCount },
       );
       this.logger.info('activated version', {
         stream: this.stream,
@@ -397,4 +431,23 @@ export abstract class SQLTableSink<
         what ?? `loading ${batch?.rows.length ?? 0} rows into ${this.schemaName}.${this.tableName} failed`,
     });
   }
+}
+
+/**
+ * Duplicates collapsed in the batch, and its loaded rows that carry `_sdc_deleted_at`: soft-deleted
+ * unless the load deleted them (hard delete).
+ */
+function loadedMarks(
+  entry: { replaced: readonly number[]; markedDeleted: readonly number[] },
+  changes: RowChanges,
+): RowChanges {
+  let marked = entry.markedDeleted.length;
+  if (marked > 0 && entry.replaced.length > 0) {
+    const replaced = new Set(entry.replaced);
+    marked = entry.markedDeleted.filter((row) => !replaced.has(row)).length;
+  }
+  return {
+    duplicates: entry.replaced.length,
+    softDeleted: changes.deleted === undefined ? marked : 0,
+  };
 }

@@ -4,6 +4,7 @@
  */
 import type { HttpClient } from '../http/client.js';
 import type { Logger } from '../logging.js';
+import type { CountWindow, SourceCount } from '../reconcile/counts.js';
 import type { JSONSchema } from '../schema/json-schema.js';
 import type { Partition } from './state.js';
 
@@ -107,6 +108,20 @@ export abstract class Stream<R extends object = Record<string, unknown>, C = Rec
   }
 
   abstract getRecords(context: StreamContext): AsyncIterable<R>;
+
+  /**
+   * The number of source rows this stream would emit for `window`, for reconciliation against the
+   * warehouse (`singer-reconcile`). A stream whose source can count (a `count(*)`, a count endpoint)
+   * overrides this; by default it is not comparable.
+   */
+  async countRecords(_window: CountWindow): Promise<SourceCount> {
+    return {
+      comparable: false,
+      reason: this.parentStreamName
+        ? `a child of '${this.parentStreamName}' with no count of its own`
+        : 'the stream offers no count of its source rows',
+    };
+  }
 
   /** For a parent stream: the partition each child sync gets from one parent record. */
   getChildPartition(_record: R): Partition | undefined {

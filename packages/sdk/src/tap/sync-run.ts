@@ -7,6 +7,7 @@
 import { SingerError } from '../errors.js';
 import type { Logger } from '../logging.js';
 import type { StreamMapper } from '../maps/mapper.js';
+import type { TapProgress } from '../progress/tap-progress.js';
 import { mapMessage } from '../protocol/map-message.js';
 import type { RecordMessage, SchemaMessage, SingerMessage } from '../protocol/messages.js';
 import type { MessageWriter } from '../protocol/writer.js';
@@ -32,6 +33,8 @@ export interface SyncRunOptions {
   signal: AbortSignal;
   stateIntervalRows: number;
   stateIntervalMs: number;
+  /** Counts records per stream for the progress lines and the summary at exit. */
+  progress?: TapProgress;
 }
 
 interface PrefetchedChild {
@@ -209,6 +212,7 @@ export class SyncRun {
       await this.emitActivateVersion(stream.name, version);
     const mapper = this.mapper;
     let count = 0;
+    const tally = plan.selected ? this.options.progress?.stream(stream.name) : undefined;
     const progress: Progress = { latest: undefined, latestIsUtc: false };
     const started = Date.now();
     try {
@@ -228,6 +232,7 @@ export class SyncRun {
             if (pending) await pending;
           }
           count += 1;
+          if (tally) tally.records += 1;
           this.rowsSinceState += 1;
         }
         if (childConcurrency > 1) {

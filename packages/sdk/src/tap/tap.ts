@@ -17,6 +17,8 @@ import {
 import type { Logger } from '../logging.js';
 import { createStreamMapper, type StreamMapper } from '../maps/mapper.js';
 import { mapperSettingsSchema } from '../maps/settings.js';
+import { applyMetricsLevel, PROGRESS_SETTINGS, progressSettingsFrom } from '../progress/settings.js';
+import { TapProgress, type TapStreamSummary } from '../progress/tap-progress.js';
 import type { MessageWriter } from '../protocol/writer.js';
 import { RunStoppedError } from '../run-stop.js';
 import type { JSONSchema } from '../schema/json-schema.js';
@@ -46,6 +48,8 @@ export interface SyncOptions {
 
 export interface SyncSummary {
   recordCounts: Record<string, number>;
+  /** Per stream: records emitted, requests, pages, rate-limit waits, bookmark (also logged at exit). */
+  summaries: TapStreamSummary[];
   state: unknown;
   /** Set when a budget stopped the run early (it still succeeded, with the STATE of finished work). */
   stoppedBy?: RunStoppedError;
@@ -90,7 +94,12 @@ export abstract class Tap<C = Record<string, unknown>> implements StreamHost<C> 
     const usesHttp = this.prototype.httpOptions !== Tap.prototype.httpOptions;
     return {
       type: 'object',
-      properties: { ...mapperSettingsSchema.properties, ...TAP_SETTINGS, ...(usesHttp ? httpSettings : {}) },
+      properties: {
+        ...mapperSettingsSchema.properties,
+        ...TAP_SETTINGS,
+        ...PROGRESS_SETTINGS.properties,
+        ...(usesHttp ? httpSettings : {}),
+      },
     };
   }
   /** What every tap built on the SDK can do, whatever it declares (`--about` lists the union). */
@@ -112,6 +121,8 @@ export abstract class Tap<C = Record<string, unknown>> implements StreamHost<C> 
   private streamsCache: AnyStream[] | undefined;
   #http: HttpClient | undefined;
   readonly #configFiles: readonly string[];
+  /** The running sync's progress, which the HTTP client reports requests and rate-limit waits to. */
+  #progress: TapProgress | undefined;
 
   constructor(options: TapOptions<C>) {
     const connector = new.target as unknown as { info?: ConnectorInfo; sharedSettings: JSONSchema };
@@ -122,6 +133,7 @@ export abstract class Tap<C = Record<string, unknown>> implements StreamHost<C> 
     this.config = withDefaults(settings, options.config);
     this.logger = options.logger;
     this.#configFiles = options.configFiles ?? [];
+    applyMetricsLevel(options.logger, this.config as Record<string, unknown>);
     // Compiled here so a bad expression fails before discovery or any request.
     const mapper = createStreamMapper((options.config ?? {}) as Record<string, unknown>, {
       logger: options.logger,
@@ -150,7 +162,18 @@ export abstract class Tap<C = Record<string, unknown>> implements StreamHost<C> 
           `${this.constructor.name} has no HTTP client: override httpOptions() to give its base URL and auth`,
         );
       }
-      this.#http = createHttpClient(this.config as HttpSettings, { logger: this.logger, ...options });
+      this.#http = createHttpClient(this.config as HttpSettings, {
+        logger: this.logger,
+        ...options,
+        onRequest: (timing) => {
+          options.onRequest?.(timing);
+          this.#progress?.request(timing);
+        },
+        onRateLimitWait: (waitMs, context) => {
+          options.onRateLimitWait?.(waitMs, context);
+          this.#progress?.rateLimitWait(waitMs, context);
+        },
+      });
     }
     return this.#http;
   }
@@ -194,7 +217,14 @@ export abstract class Tap<C = Record<string, unknown>> implements StreamHost<C> 
     const stop = new AbortController();
     options.signal?.addEventListener('abort', () => stop.abort(), { once: true });
     const settings = this.config as { parallel_streams?: number; state_interval_rows?: number };
+    const progress = new TapProgress(
+      this.logger,
+      progressSettingsFrom(this.config as Record<string, unknown>),
+      () => state.snapshot(),
+    );
+    this.#progress = progress;
     const run = new SyncRun(catalog, state, {
+      progress,
       writer: options.writer,
       logger: this.logger,
       mapper: this.mapper,
@@ -205,6 +235,7 @@ export abstract class Tap<C = Record<string, unknown>> implements StreamHost<C> 
     const plans = run.plan(streams);
     this.mapper?.checkStreams(streams.map((stream) => stream.name));
     let stopped: RunStoppedError | undefined;
+    progress.start();
     try {
       await forEachConcurrently(
         plans,
@@ -214,15 +245,20 @@ export abstract class Tap<C = Record<string, unknown>> implements StreamHost<C> 
       );
     } catch (error) {
       // A planned stop (a budget used up) ends the run with the STATE of what finished, not a failure.
-      if (!(error instanceof RunStoppedError)) throw error;
+      if (!(error instanceof RunStoppedError)) {
+        await progress.finish('failed');
+        throw error;
+      }
       stopped = error;
       this.logger.warn(error.describe(), { ...error.context });
     }
     this.mapper?.flushMetrics();
     await run.emitState();
+    const summaries = await progress.finish('succeeded');
     return {
       recordCounts: run.recordCounts,
       state: state.snapshot(),
+      summaries,
       ...(stopped ? { stoppedBy: stopped } : {}),
     };
   }

@@ -6,6 +6,7 @@
 
 import type { RecordSpans } from '../json/json-scan.js';
 import type { Logger } from '../logging.js';
+import { batchProcessingMetric, LoadCounts } from '../progress/load-counts.js';
 import type { SchemaMessage } from '../protocol/messages.js';
 import type { JSONSchema } from '../schema/json-schema.js';
 import { compileValidator, type RecordValidator } from '../schema/validator.js';
@@ -59,6 +60,8 @@ export abstract class Sink<Row = unknown> {
   private tail: Promise<void> = Promise.resolve();
   private failure: unknown;
   recordsWritten = 0;
+  /** What this stream's loads did and what its batches in flight wait for (progress lines, summary). */
+  readonly counts = new LoadCounts();
 
   constructor(message: SchemaMessage, options: SinkOptions) {
     this.stream = message.stream;
@@ -180,15 +183,31 @@ export abstract class Sink<Row = unknown> {
     if (batch === undefined) return undefined;
     this.inFlight.push(batch.firstLine);
     const previous = this.tail;
+    const counts = this.counts;
     const run = async (): Promise<void> => {
+      counts.waitFor(batch.number, batch.rows.length, 'previous batch');
       await previous;
-      if (this.failure !== undefined) throw this.failure;
+      if (this.failure !== undefined) {
+        counts.failed(batch.number);
+        throw this.failure;
+      }
+      counts.waitFor(batch.number, batch.rows.length, 'load slot');
+      const facts = { stream: this.stream, number: batch.number, rows: batch.rows.length };
+      let started = 0;
       try {
-        await limit(() => this.load(batch));
+        await limit(() => {
+          started = Date.now();
+          counts.waitFor(batch.number, batch.rows.length, 'database');
+          return this.load(batch);
+        });
       } catch (error) {
+        counts.failed(batch.number);
+        batchProcessingMetric(this.logger, facts, started === 0 ? 0 : Date.now() - started, 'failed');
         this.failure = error;
         throw error;
       }
+      counts.committed(batch.number, batch.rows.length, Date.now() - started);
+      batchProcessingMetric(this.logger, facts, Date.now() - started, 'succeeded');
       // A failed load stays in flight for good: no STATE past it can ever be released.
       this.inFlight.shift();
     };

@@ -11,6 +11,8 @@ import { RecordSpans } from '../json/json-scan.js';
 import type { Logger } from '../logging.js';
 import { createStreamMapper, type StreamMapper } from '../maps/mapper.js';
 import { mapperSettingsSchema } from '../maps/settings.js';
+import { applyMetricsLevel, PROGRESS_SETTINGS, progressSettingsFrom } from '../progress/settings.js';
+import { TargetProgress, type TargetStreamSummary } from '../progress/target-progress.js';
 import { mapMessage } from '../protocol/map-message.js';
 import type { BatchMessage, RecordMessage, SchemaMessage, SingerMessage } from '../protocol/messages.js';
 import { readLineBatches, readMessage } from '../protocol/reader.js';
@@ -34,6 +36,8 @@ export interface TargetRunSummary {
   batches: number;
   statesEmitted: number;
   streams: string[];
+  /** Per stream: records read and committed, rows inserted, updated, deleted (also logged at exit). */
+  summaries: TargetStreamSummary[];
 }
 
 export abstract class Target {
@@ -42,7 +46,11 @@ export abstract class Target {
   /** Settings every target accepts; the CLI merges them into `info.settings`. */
   static sharedSettings: JSONSchema = {
     type: 'object',
-    properties: { ...mapperSettingsSchema.properties, ...TARGET_SETTINGS.properties },
+    properties: {
+      ...mapperSettingsSchema.properties,
+      ...TARGET_SETTINGS.properties,
+      ...PROGRESS_SETTINGS.properties,
+    },
   };
 
   readonly config: TargetConfig;
@@ -60,12 +68,18 @@ export abstract class Target {
   private statesEmitted = 0;
   /** Batch loads running at once: `parallelism` at most. */
   private readonly loads: ConcurrencyLimit;
+  /** Progress lines (or a terminal display) while loading, and the summary at exit. */
+  protected readonly progress: TargetProgress;
 
   constructor(options: TargetOptions) {
     this.config = options.config;
     this.logger = options.logger;
     this.settings = targetSettingsFrom(options.config);
     this.loads = new ConcurrencyLimit(this.settings.parallelism);
+    applyMetricsLevel(options.logger, options.config);
+    this.progress = new TargetProgress(options.logger, progressSettingsFrom(options.config), () =>
+      this.sinks.values(),
+    );
     const mapper = createStreamMapper(options.config, { logger: options.logger });
     this.mapper = mapper.isIdentity ? undefined : mapper;
   }
@@ -88,6 +102,7 @@ export abstract class Target {
     this.writer = new MessageWriter(output);
     const timer = setInterval(() => this.drainExpired(), Math.min(1000, this.settings.batchMaxAgeMs));
     timer.unref();
+    this.progress.start();
     try {
       const spans = new RecordSpans();
       const replaced = new ReplacedUtf8Report(this.logger);
@@ -123,12 +138,14 @@ export abstract class Target {
         batches: this.batches,
         statesEmitted: this.statesEmitted,
         streams: [...this.sinks.keys()],
+        summaries: await this.progress.finish('succeeded'),
       };
     } catch (error) {
       // Let loads already running finish or roll back; no STATE is released after a failure.
       this.failure ??= { error };
       await Promise.allSettled([...this.loading]);
       await this.writer.flush().catch(() => undefined);
+      await this.progress.finish('failed');
       throw this.failure.error;
     } finally {
       clearInterval(timer);
@@ -314,6 +331,7 @@ export abstract class Target {
     if (state === undefined) return;
     this.statesEmitted += 1;
     await this.writer.write({ type: 'STATE', value: state.value });
+    this.progress.stateCommitted(state.value);
   }
 }
 
