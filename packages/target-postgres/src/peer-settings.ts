@@ -17,7 +17,6 @@ const NO_EFFECT: Record<string, string> = {
   temp_dir: 'rows go to COPY from memory buffers, no temporary files are written',
   flush_all_streams:
     'each STATE is printed once every record before it, in every stream, is committed, whichever streams flush',
-  max_parallelism: "use 'parallelism'",
   batch_size: "use 'batch_size_rows'",
   use_copy: 'every batch is loaded with COPY',
   'dialect+driver': 'PostgreSQL is reached through node-postgres',
@@ -42,6 +41,8 @@ const REFUSED: Record<string, { when: (value: unknown) => boolean; reason: strin
       'this target grants no privileges; grant them once, e.g. ALTER DEFAULT PRIVILEGES IN SCHEMA s GRANT SELECT ON TABLES TO role, and remove the setting',
   },
 };
+
+const SHARED_PARALLELISM: JSONSchema = Target.sharedSettings.properties?.parallelism ?? {};
 
 /** The peers' settings as our settings schema declares them (so they are known, listed by --about). */
 export const PEER_SETTINGS: Record<string, JSONSchema> = {
@@ -87,6 +88,16 @@ export const PEER_SETTINGS: Record<string, JSONSchema> = {
     type: 'string',
     secret: true,
     description: "MeltanoLabs: postgresql[+driver]://… read as 'url' (the driver part is dropped).",
+  },
+  parallelism: {
+    ...SHARED_PARALLELISM,
+    minimum: 0,
+    description: `${SHARED_PARALLELISM.description ?? ''} 0 (PipelineWise: automatic): the default, at most max_parallelism.`,
+  },
+  max_parallelism: {
+    type: 'integer',
+    minimum: 1,
+    description: 'PipelineWise: with parallelism 0, the most batches loaded at once.',
   },
   activate_version: {
     type: 'boolean',
@@ -150,6 +161,7 @@ export function readPeerSettings(given: Record<string, unknown>): {
     );
   }
   mapFlattening(config, given.data_flattening_max_level);
+  mapParallelism(config, warnings);
   for (const [name, reason] of Object.entries(NO_EFFECT)) {
     if (given[name] !== undefined) warnings.push(`setting '${name}' has no effect here: ${reason}`);
   }
@@ -230,6 +242,19 @@ function mapFlattening(config: Record<string, unknown>, level: unknown): void {
   }
   config.flattening_enabled = true;
   config.flattening_max_depth = level;
+}
+
+/** PipelineWise's `parallelism: 0` (one thread per stream to flush, at most max_parallelism). */
+function mapParallelism(config: Record<string, unknown>, warnings: string[]): void {
+  const most = config.max_parallelism;
+  delete config.max_parallelism;
+  if (config.parallelism !== 0) {
+    if (most !== undefined)
+      warnings.push("setting 'max_parallelism' has no effect here: it applies with parallelism 0");
+    return;
+  }
+  const fallback = typeof SHARED_PARALLELISM.default === 'number' ? SHARED_PARALLELISM.default : 1;
+  config.parallelism = typeof most === 'number' ? Math.min(fallback, most) : fallback;
 }
 
 /** PipelineWise's source schema and table of a stream: `schema-table`, or `db-schema-table_rest`. */

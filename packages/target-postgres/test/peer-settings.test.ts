@@ -82,6 +82,15 @@ describe('reading the peers settings', () => {
     }
   });
 
+  test("PipelineWise's parallelism 0 (automatic) is the default, capped by max_parallelism", () => {
+    const fallback = Target.sharedSettings.properties?.parallelism?.default;
+    expect(readPeerSettings({ parallelism: 0 }).config).toEqual({ parallelism: fallback });
+    expect(readPeerSettings({ parallelism: 0, max_parallelism: 2 }).config).toEqual({ parallelism: 2 });
+    const fixed = readPeerSettings({ parallelism: 3, max_parallelism: 2 });
+    expect(fixed.config).toEqual({ parallelism: 3 });
+    expect(fixed.warnings).toEqual([expect.stringMatching(/^setting 'max_parallelism' has no effect here/)]);
+  });
+
   test('settings without effect here are warnings naming them; ssh tunnels, content encodings and grants are refused', () => {
     const { warnings } = readPeerSettings({
       temp_dir: '/tmp',
@@ -142,7 +151,7 @@ describe('through the CLI', () => {
     return { code, stderr };
   }
 
-  test('a PipelineWise config file as written (port as a string, ssl "false") loads; a setting nobody knows is a warning naming it', async () => {
+  test('a PipelineWise config file as written (port as a string, ssl "false", parallelism 0) loads; a setting nobody knows is a warning naming it', async () => {
     const url = new URL(db.url);
     const target = uniqueSchema('pw_cli');
     const { code, stderr } = await cli(
@@ -153,6 +162,7 @@ describe('through the CLI', () => {
         password: decodeURIComponent(url.password),
         dbname: decodeURIComponent(url.pathname.slice(1)),
         ssl: 'false',
+        parallelism: 0,
         default_target_schema: target,
         batch_size_rowz: 10,
       },
