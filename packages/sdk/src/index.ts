@@ -25,6 +25,7 @@ export {
   BearerTokenAuthenticator,
   OAuth2Authenticator,
   type OAuth2Options,
+  readTokenResponse,
 } from './http/auth.js';
 export { HttpClient, type HttpClientOptions } from './http/client.js';
 export { type BodyDecoder, CsvDecoder, JsonLinesDecoder, LineDecoder } from './http/decoders.js';

@@ -1,5 +1,5 @@
 /**
- * The HTTP side of the tap: credentials (API token or OAuth bearer), the base URL, Zendesk's error
+ * The HTTP side of the tap: credentials (API token, OAuth bearer or refreshing OAuth), the base URL, Zendesk's error
  * bodies and the retry policy.
  */
 import {
@@ -10,9 +10,11 @@ import {
   type ErrorVerdict,
   HttpError,
   isRetryableStatusDefault,
+  type Logger,
   type TapHttpOptions,
 } from '@singer-ts/sdk';
 import type { ZendeskConfig } from './config.js';
+import { type RotatedTokens, refreshingAuthenticator, usesRefreshToken } from './oauth.js';
 
 /** `https://<subdomain>.zendesk.com`, or `base_url` (the client adds `/api/v2` to either). */
 export function apiOrigin(config: ZendeskConfig): string {
@@ -23,8 +25,22 @@ export function apiOrigin(config: ZendeskConfig): string {
   return `https://${subdomain}.zendesk.com`;
 }
 
-/** Bearer when `access_token` is set, else Basic `{email}/token:{api_token}`. */
-export function authenticatorFor(config: ZendeskConfig): Authenticator {
+/** What the HTTP side needs from the tap beyond config. */
+export interface ZendeskHttpHost {
+  logger: Logger;
+  /** Keeps a rotated OAuth token pair (the tap writes it back to the config file). */
+  saveTokens(tokens: RotatedTokens): void;
+}
+
+/**
+ * OAuth with refresh when `refresh_token` is set, else Bearer when `access_token` is set, else Basic
+ * `{email}/token:{api_token}`.
+ */
+export function authenticatorFor(config: ZendeskConfig, host: ZendeskHttpHost): Authenticator {
+  if (usesRefreshToken(config))
+    return refreshingAuthenticator(config, apiOrigin(config), host.logger, (tokens) =>
+      host.saveTokens(tokens),
+    );
   if (config.access_token !== undefined && config.access_token !== '')
     return new BearerTokenAuthenticator(config.access_token);
   if (config.email && config.api_token)
@@ -62,7 +78,7 @@ export function parseZendeskError(body: unknown, response: { status: number }): 
  * The vendor side of the tap's HTTP client: base URL, credentials, marketplace headers, Zendesk's
  * error bodies and what is worth retrying. The shared HTTP settings refine it.
  */
-export function zendeskHttpOptions(config: ZendeskConfig): TapHttpOptions {
+export function zendeskHttpOptions(config: ZendeskConfig, host: ZendeskHttpHost): TapHttpOptions {
   const headers: Record<string, string> = {};
   if (config.marketplace_name) headers['X-Zendesk-Marketplace-Name'] = config.marketplace_name;
   if (config.marketplace_organization_id !== undefined)
@@ -72,7 +88,7 @@ export function zendeskHttpOptions(config: ZendeskConfig): TapHttpOptions {
   return {
     baseUrl: apiOrigin(config),
     basePath: '/api/v2',
-    authenticator: authenticatorFor(config),
+    authenticator: authenticatorFor(config, host),
     headers,
     userAgent: 'singer-ts tap-zendesk',
     parseErrorBody: parseZendeskError,

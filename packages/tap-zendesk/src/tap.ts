@@ -8,9 +8,10 @@ import {
   RateLimiter,
   Tap,
   type TapHttpOptions,
+  type TapOptions,
 } from '@singer-ts/sdk';
 import { statusOf, zendeskHttpOptions } from './client.js';
-import { settings, type ZendeskConfig } from './config.js';
+import { readZendeskConfig, settings, type ZendeskConfig, type ZendeskSettings } from './config.js';
 import {
   AuditFetcher,
   TicketAuditsStream,
@@ -20,6 +21,7 @@ import {
 import {
   OrganizationsStream,
   TicketEventsStream,
+  TicketMetricEventsStream,
   TicketsStream,
   UsersStream,
 } from './streams/incremental.js';
@@ -31,24 +33,38 @@ import {
   SatisfactionRatingsStream,
   SlaPoliciesStream,
   TagsStream,
+  TalkPhoneNumbersStream,
   TicketFieldsStream,
   TicketFormsStream,
 } from './streams/lists.js';
 
-/** How singer-io/tap-zendesk maps custom field types; numbers may arrive as strings, so both are allowed. */
-function customFieldSchema(type: unknown): JSONSchema {
-  switch (type) {
+/**
+ * The schema of one custom user or organization field, from its Zendesk type, as Zendesk sends the
+ * values on users and organizations (and as singer-io/tap-zendesk types them): dropdowns list their
+ * option values as `enum`. Dates stay strings, as sent: Zendesk mixes date and date-time forms.
+ */
+export function customFieldSchema(field: Record<string, unknown>): JSONSchema {
+  switch (field.type) {
     case 'integer':
     case 'lookup':
-      return { type: ['null', 'integer', 'string'] };
+      return { type: ['null', 'integer'] };
     case 'decimal':
-      return { type: ['null', 'number', 'string'] };
+      return { type: ['null', 'number'] };
     case 'checkbox':
       return { type: ['null', 'boolean'] };
     case 'multiselect':
-      return { type: ['null', 'array', 'string'], items: { type: ['null', 'string'] } };
+      return { type: ['null', 'array'], items: { type: ['null', 'string'] } };
+    case 'dropdown': {
+      const options = Array.isArray(field.custom_field_options) ? field.custom_field_options : [];
+      const values = options
+        .map((option: unknown) =>
+          typeof option === 'object' && option !== null ? Reflect.get(option, 'value') : undefined,
+        )
+        .filter((value: unknown): value is string => typeof value === 'string');
+      return { type: ['null', 'string'], enum: [...values, null] };
+    }
     default:
-      // text, textarea, regexp, dropdown, date (mixed formats: kept as sent), and anything newer.
+      // text, textarea, regexp, date, and anything newer.
       return { type: ['null', 'string'] };
   }
 }
@@ -63,6 +79,10 @@ export class TapZendesk extends Tap<ZendeskConfig> {
     capabilities: [],
     settings,
   };
+
+  constructor(options: TapOptions<ZendeskSettings>) {
+    super({ ...options, config: readZendeskConfig(options.config, options.logger) });
+  }
 
   /** Requests to `/incremental/*` take a slot here first (that API's own limit, per minute). */
   readonly incrementalBudget = new RateLimiter({
@@ -85,7 +105,13 @@ export class TapZendesk extends Tap<ZendeskConfig> {
   readonly ticketMetrics = new TicketMetricsStream(this);
 
   protected override httpOptions(): TapHttpOptions {
-    return zendeskHttpOptions(this.config);
+    return zendeskHttpOptions(this.config, {
+      logger: this.logger,
+      saveTokens: (tokens) => {
+        this.logger.addSecrets([tokens.access_token, tokens.refresh_token]);
+        this.saveConfig({ ...tokens });
+      },
+    });
   }
 
   override discoverStreams() {
@@ -97,6 +123,7 @@ export class TapZendesk extends Tap<ZendeskConfig> {
       new UsersStream(this),
       new OrganizationsStream(this),
       new TicketEventsStream(this),
+      new TicketMetricEventsStream(this),
       new GroupsStream(this),
       new GroupMembershipsStream(this),
       new MacrosStream(this),
@@ -105,6 +132,7 @@ export class TapZendesk extends Tap<ZendeskConfig> {
       new SatisfactionRatingsStream(this),
       new SlaPoliciesStream(this),
       new TagsStream(this),
+      new TalkPhoneNumbersStream(this),
     ];
   }
 
@@ -120,7 +148,7 @@ export class TapZendesk extends Tap<ZendeskConfig> {
       if (!entry || !fields) continue;
       const properties: Record<string, JSONSchema> = {};
       for (const field of fields) {
-        if (typeof field.key === 'string') properties[field.key] = customFieldSchema(field.type);
+        if (typeof field.key === 'string') properties[field.key] = customFieldSchema(field);
       }
       entry.schema = {
         ...entry.schema,

@@ -12,18 +12,7 @@ import { configFor, discover, select, startEmulator } from './tap-helpers.js';
  * Declared fields (or path prefixes) that the tap's stream code cannot fill yet, each with its reason.
  * Remove an entry once the tap emits the data (the emulator already sends it).
  */
-const NOT_YET_EMITTED: Record<string, string> = {
-  'ticket_comments.via.source.from.phone': 'only voice comments come by phone',
-  'ticket_comments.via.source.from.formatted_phone': 'only voice comments come by phone',
-  'ticket_comments.via.source.to.phone': 'only voice comments come by phone',
-  'ticket_comments.via.source.to.formatted_phone': 'only voice comments come by phone',
-  // #15.3: ticket_comments keeps only `Comment` audit events; VoiceComment events carry these.
-  'ticket_comments.data': 'voice comments are dropped by the tap',
-  'ticket_comments.formatted_from': 'voice comments are dropped by the tap',
-  'ticket_comments.formatted_to': 'voice comments are dropped by the tap',
-  'ticket_comments.transcription_visible': 'voice comments are dropped by the tap',
-  'ticket_comments.trusted': 'voice comments are dropped by the tap',
-};
+const NOT_YET_EMITTED: Record<string, string> = {};
 
 /** Objects Zendesk documents as free-form (keys chosen by the account or the integration). */
 const FREE_FORM = new Set([
@@ -106,7 +95,7 @@ describe('every stream against the emulator: records match their schemas, declar
 
   beforeAll(async () => {
     // Enough organizations and users that rare states (deleted orgs, shared phones, chat agents) occur.
-    // Talk on, so talk_phone_numbers has records once the tap has the stream.
+    // Talk on, so talk_phone_numbers has records.
     em = await startEmulator({
       tickets: 240,
       users: 300,
@@ -133,7 +122,7 @@ describe('every stream against the emulator: records match their schemas, declar
   afterAll(() => em.close());
 
   it('emits a SCHEMA and records for every selected stream', () => {
-    expect(selected.length).toBeGreaterThanOrEqual(15);
+    expect(selected.length).toBe(17);
     for (const stream of selected) {
       expect(schemas.has(stream), stream).toBe(true);
       expect(records.get(stream)?.length ?? 0, stream).toBeGreaterThan(0);

@@ -13,35 +13,41 @@ describe('tap-zendesk against the emulator', () => {
     await em.close();
   });
 
-  it('discovers every stream with singer-io keys, replication keys, plan gates and typed custom fields', async () => {
+  it('discovers every stream with singer-io keys, replication keys and methods, plan gates and typed custom fields', async () => {
     const catalog = await discover(em);
     const byName = Object.fromEntries(catalog.streams.map((entry) => [entry.tap_stream_id, entry]));
-    const expected: Record<string, [string[], string | undefined]> = {
-      tickets: [['id'], 'generated_timestamp'],
-      users: [['id'], 'updated_at'],
-      organizations: [['id'], 'updated_at'],
-      ticket_events: [['id'], 'timestamp'],
-      groups: [['id'], 'updated_at'],
-      group_memberships: [['id'], 'updated_at'],
-      macros: [['id'], 'updated_at'],
-      ticket_fields: [['id'], 'updated_at'],
-      ticket_forms: [['id'], 'updated_at'],
-      satisfaction_ratings: [['id'], 'updated_at'],
-      tags: [['name'], undefined],
-      sla_policies: [['id'], undefined],
-      ticket_audits: [['id'], undefined],
-      ticket_comments: [['id'], undefined],
-      ticket_metrics: [['id'], undefined],
+    // singer-io/tap-zendesk 2.8's streams.py: key, replication key, replication method.
+    const expected: Record<string, [string[], string | undefined, 'INCREMENTAL' | 'FULL_TABLE']> = {
+      tickets: [['id'], 'generated_timestamp', 'INCREMENTAL'],
+      users: [['id'], 'updated_at', 'INCREMENTAL'],
+      organizations: [['id'], 'updated_at', 'INCREMENTAL'],
+      ticket_events: [['id'], 'timestamp', 'INCREMENTAL'],
+      ticket_metric_events: [['id'], 'time', 'INCREMENTAL'],
+      groups: [['id'], 'updated_at', 'INCREMENTAL'],
+      group_memberships: [['id'], 'updated_at', 'INCREMENTAL'],
+      macros: [['id'], 'updated_at', 'INCREMENTAL'],
+      ticket_fields: [['id'], 'updated_at', 'INCREMENTAL'],
+      ticket_forms: [['id'], 'updated_at', 'INCREMENTAL'],
+      satisfaction_ratings: [['id'], 'updated_at', 'INCREMENTAL'],
+      tags: [['name'], undefined, 'FULL_TABLE'],
+      sla_policies: [['id'], undefined, 'FULL_TABLE'],
+      talk_phone_numbers: [['id'], undefined, 'FULL_TABLE'],
+      ticket_audits: [['id'], undefined, 'INCREMENTAL'],
+      ticket_comments: [['id'], undefined, 'INCREMENTAL'],
+      ticket_metrics: [['id'], undefined, 'INCREMENTAL'],
     };
     expect(Object.keys(byName).sort()).toEqual(Object.keys(expected).sort());
-    for (const [name, [keys, replicationKey]] of Object.entries(expected)) {
+    const root = (name: string) => byName[name]!.metadata.find((m) => m.breadcrumb.length === 0)!.metadata;
+    for (const [name, [keys, replicationKey, method]] of Object.entries(expected)) {
       expect(byName[name]!.key_properties, name).toEqual(keys);
       expect(byName[name]!.replication_key ?? undefined, name).toBe(replicationKey);
+      expect(root(name)['forced-replication-method'], name).toBe(method);
+      expect(byName[name]!.replication_method, name).toBe(method);
     }
-    const root = (name: string) => byName[name]!.metadata.find((m) => m.breadcrumb.length === 0)!.metadata;
     expect(root('sla_policies')['plan-gated']).toMatch(/Professional/);
     expect(root('ticket_forms')['plan-gated']).toBeTruthy();
     expect(root('satisfaction_ratings')['plan-gated']).toMatch(/CSAT/);
+    expect(root('talk_phone_numbers')['plan-gated']).toMatch(/Talk/);
     expect(root('tickets')['plan-gated']).toBeUndefined();
     expect(root('ticket_audits')['parent-tap-stream-id']).toBe('tickets');
     // Custom fields: ticket values of any JSON type; user/org fields typed from their definitions.
@@ -49,12 +55,28 @@ describe('tap-zendesk against the emulator', () => {
     expect(customValue.type).toEqual(
       expect.arrayContaining(['null', 'string', 'number', 'boolean', 'array']),
     );
+    // User and organization fields: exactly Zendesk's field type, dropdown options as enum.
     const userFields = (byName.users!.schema.properties!.user_fields as AnyJson).properties;
-    expect(userFields.newsletter.type).toEqual(['null', 'boolean']);
-    expect(userFields.plan_tier.type).toEqual(['null', 'string']);
-    expect(
-      Object.keys((byName.organizations!.schema.properties!.organization_fields as AnyJson).properties),
-    ).toContain('account_tier');
+    expect(userFields).toEqual({
+      plan_tier: { type: ['null', 'string'], enum: ['free', 'pro', 'enterprise', null] },
+      signup_date: { type: ['null', 'string'] },
+      loyalty_points: { type: ['null', 'integer'] },
+      newsletter: { type: ['null', 'boolean'] },
+      nps_score: { type: ['null', 'number'] },
+      employee_code: { type: ['null', 'string'] },
+      support_notes: { type: ['null', 'string'] },
+      customer_number: { type: ['null', 'string'] },
+      preferred_channels: { type: ['null', 'array'], items: { type: ['null', 'string'] } },
+      account_manager: { type: ['null', 'integer'] },
+    });
+    const orgFields = (byName.organizations!.schema.properties!.organization_fields as AnyJson).properties;
+    expect(orgFields.account_tier).toEqual({
+      type: ['null', 'string'],
+      enum: ['bronze', 'silver', 'gold', null],
+    });
+    expect(orgFields.arr).toEqual({ type: ['null', 'number'] });
+    expect(orgFields.seats).toEqual({ type: ['null', 'integer'] });
+    expect(orgFields.parent_organization).toEqual({ type: ['null', 'integer'] });
   });
 
   it('full sync: every stream, deleted tickets with status "deleted", children per ticket, cursors in STATE', async () => {
@@ -93,6 +115,17 @@ describe('tap-zendesk against the emulator', () => {
     expect(comments.every((c) => typeof c.ticket_id === 'number' && typeof c.created_at === 'string')).toBe(
       true,
     );
+    // Every comment Zendesk's comments endpoint lists for a ticket, voice comments (calls) included.
+    const voice = comments.filter((c) => c.type === 'VoiceComment');
+    expect(voice.length).toBeGreaterThan(0);
+    expect(voice.every((c) => typeof (c.data as AnyJson)?.call_duration === 'number')).toBe(true);
+    const liveTickets = tickets.filter((t) => t.status !== 'deleted');
+    for (const ticket of liveTickets) {
+      const index = tenant.ticketIndex(ticket.id as number);
+      const expected = tenant.comments(index).map((c) => `${c.type}:${c.id}`);
+      const got = comments.filter((c) => c.ticket_id === ticket.id).map((c) => `${c.type}:${c.id}`);
+      expect(got, `ticket ${ticket.id}`).toEqual(expected);
+    }
     const metrics = result.records('ticket_metrics');
     expect(new Set(metrics.map((m) => m.ticket_id)).size).toBe(auditTickets.size);
 

@@ -1,5 +1,6 @@
 /** `--about`: what the connector is and which settings it takes, as JSON (Meltano's shape) or Markdown. */
 import type { ConnectorInfo } from '../connector.js';
+import { withMapperCapabilities } from '../maps/settings.js';
 import { SDK_VERSION } from '../package-version.js';
 import type { JSONSchema } from '../schema/json-schema.js';
 
@@ -9,7 +10,7 @@ export function aboutJson(info: ConnectorInfo, settings: JSONSchema): Record<str
     description: info.description,
     version: info.version,
     sdk_version: SDK_VERSION,
-    capabilities: info.capabilities,
+    capabilities: withMapperCapabilities(info.capabilities, settings),
     settings: redactExamples(settings),
   };
 }
@@ -62,7 +63,7 @@ export function aboutMarkdown(info: ConnectorInfo, settings: JSONSchema): string
     '',
     '## Capabilities',
     '',
-    ...info.capabilities.map((capability) => `- \`${capability}\``),
+    ...withMapperCapabilities(info.capabilities, settings).map((capability) => `- \`${capability}\``),
     '',
     '## Settings',
     '',

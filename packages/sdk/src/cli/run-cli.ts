@@ -28,7 +28,7 @@ export interface ConnectorClass {
   /** Capabilities every connector of this kind has (a Tap's: about, catalog, discover, properties, …). */
   sharedCapabilities?: readonly Capability[];
   /** `never`: each connector narrows its own config type; runCli hands it the validated config. */
-  new (options: { config: never; logger: Logger }): object;
+  new (options: { config: never; logger: Logger; configFiles?: readonly string[] }): object;
 }
 
 export interface CliIo {
@@ -120,7 +120,7 @@ export async function runCli(Connector: ConnectorClass, io: CliIo = {}): Promise
       },
     );
     logger.addSecrets(secretValues(settings, config));
-    const connector = new Connector({ config: config as never, logger });
+    const connector = new Connector({ config: config as never, logger, configFiles: args.config });
     const abort = new AbortController();
     const onSignal = (): void => {
       logger.warn('stopping: signal received');

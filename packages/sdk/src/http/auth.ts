@@ -17,10 +17,10 @@ export interface Authenticator {
   /** Adds credentials to the request, fetching or refreshing a token first when needed. */
   authenticate(request: PreparedRequest, context: AuthContext): void | Promise<void>;
   /**
-   * After a 401 (or a vendor's "token expired"): forgets cached credentials. True when new ones may
-   * help, and the client then retries once.
+   * After a 401 (or a vendor's "token expired") to `failed`: forgets cached credentials. True when new
+   * ones may help, and the client then retries once.
    */
-  invalidate?(): boolean;
+  invalidate?(failed?: PreparedRequest): boolean;
   /** Values to mask everywhere (passwords, keys, tokens); read again after each `authenticate`. */
   secrets(): readonly string[];
 }
@@ -137,9 +137,22 @@ export class OAuth2Authenticator implements Authenticator {
     else request.headers.authorization = `Bearer ${token}`;
   }
 
-  invalidate(): boolean {
+  /**
+   * Forgets the token, unless the refused request carried an older one: requests in flight when a token
+   * is revoked all come back 401, and only the first must fetch a new token (a vendor that rotates
+   * refresh tokens would otherwise rotate once per request).
+   */
+  invalidate(failed?: PreparedRequest): boolean {
+    if (failed !== undefined && this.token !== undefined && this.sentToken(failed) !== this.token)
+      return true;
     this.token = undefined;
     return true;
+  }
+
+  private sentToken(request: PreparedRequest): string | undefined {
+    if (this.options.queryParam !== undefined)
+      return request.url.searchParams.get(this.options.queryParam) ?? undefined;
+    return request.headers.authorization?.replace(/^Bearer /, '');
   }
 
   secrets(): readonly string[] {

@@ -424,7 +424,7 @@ export class HttpClient {
     exchange.finish(false);
     const failure = this.statusFailure(info, errorBody, reauthenticated.done);
     if (info.status === 401 && authenticated && this.options.authenticator?.invalidate !== undefined) {
-      if (!reauthenticated.done && this.options.authenticator.invalidate()) {
+      if (!reauthenticated.done && this.options.authenticator.invalidate(prepared)) {
         reauthenticated.done = true;
         throw new AttemptFailure('auth', failure.message, {
           retryable: true,

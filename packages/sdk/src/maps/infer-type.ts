@@ -6,7 +6,10 @@
  */
 import { isExactNumber } from '../json/lossless-json.js';
 import type { JSONSchema, JSONSchemaType } from '../schema/json-schema.js';
-import type { ExpressionNode } from './expression.js';
+import type { ExpressionNode } from './ast.js';
+import { rootName } from './expression.js';
+import { FAKE_PROVIDERS } from './faker.js';
+import { DATE_SCHEMA, MODULE_FUNCTIONS } from './modules.js';
 import { referencePath } from './references.js';
 import { declaredProperties, nullable, schemaAt, typesOf } from './schema-paths.js';
 
@@ -19,6 +22,7 @@ export interface InferContext {
 }
 
 const ANY: JSONSchema = {};
+const TIME_FIELDS = new Set(['year', 'month', 'day', 'hour', 'minute', 'second', 'microsecond']);
 
 function typed(type: JSONSchemaType): JSONSchema {
   return { type: [type, 'null'] };
@@ -30,7 +34,24 @@ export function inferSchema(node: ExpressionNode, context: InferContext): JSONSc
     case 'literal':
       return literalSchema(node.value);
     case 'list':
-      return { type: ['array', 'null'] };
+    case 'tuple':
+    case 'slice':
+      return node.kind === 'slice'
+        ? sameKind(inferSchema(node.object, context))
+        : { type: ['array', 'null'] };
+    case 'dict':
+      return typed('object');
+    case 'chain':
+      return { type: 'boolean' };
+    case 'conditional': {
+      const body = inferSchema(node.body, context);
+      const orelse = inferSchema(node.orelse, context);
+      if (isNullLiteral(node.orelse)) return nullable(body);
+      if (isNullLiteral(node.body)) return nullable(orelse);
+      return sameType(body, orelse) ?? ANY;
+    }
+    case 'comprehension':
+      return node.form === 'dict' ? typed('object') : typed('array');
     case 'name':
     case 'member':
     case 'index': {
@@ -41,7 +62,10 @@ export function inferSchema(node: ExpressionNode, context: InferContext): JSONSc
       }
       if (node.kind === 'name') {
         if (node.name === 'self') return context.self === undefined ? ANY : nullable(context.self);
-        return node.name === 'config' ? { type: 'object' } : context.source;
+        if (node.name === '__stream_name__' || node.name === '__original_stream_name__')
+          return typed('string');
+        // `"_data": "record"`: the whole record, typed as Meltano types it (the schema, nullable).
+        return node.name === 'config' ? { type: 'object' } : nullable(context.source);
       }
       if (node.object.kind === 'name' && node.object.name === 'config') {
         const key =
@@ -50,6 +74,12 @@ export function inferSchema(node: ExpressionNode, context: InferContext): JSONSc
           return literalSchema(context.config[key]);
       }
       const container = inferSchema(node.object, context);
+      if (
+        node.kind === 'member' &&
+        TIME_FIELDS.has(node.key) &&
+        (container.format === 'date' || container.format === 'date-time')
+      )
+        return typed('integer');
       if (node.kind === 'member' || (node.index.kind === 'literal' && typeof node.index.value === 'string')) {
         const key = node.kind === 'member' ? node.key : (node.index as { value: string }).value;
         const child = declaredProperties(container)?.[key];
@@ -75,11 +105,16 @@ export function inferSchema(node: ExpressionNode, context: InferContext): JSONSc
           return typed('number');
         case 'bool':
           return { type: 'boolean' };
+        case 'list':
+        case 'tuple':
+          return typed('array');
+        case 'dict':
+          return typed('object');
         default:
           return ANY;
       }
     case 'method':
-      return node.method === 'startswith' || node.method === 'endswith' ? typed('boolean') : typed('string');
+      return methodSchema(node, context);
     case 'unary':
       return node.op === 'not' ? { type: 'boolean' } : numericOperand(inferSchema(node.operand, context));
     case 'logical': {
@@ -145,4 +180,84 @@ function sameType(left: JSONSchema, right: JSONSchema): JSONSchema | undefined {
   const b = typesOf(right).filter((t) => t !== 'null');
   if (a.length === 1 && b.length === 1 && a[0] === b[0]) return typed(a[0]!);
   return undefined;
+}
+
+function isNullLiteral(node: ExpressionNode): boolean {
+  return node.kind === 'literal' && (node.value === null || node.value === undefined);
+}
+
+/** A slice of a string is a string, of a list a list. */
+function sameKind(schema: JSONSchema): JSONSchema {
+  if (only(schema, 'string')) return typed('string');
+  if (only(schema, 'array')) return typed('array');
+  return ANY;
+}
+
+const STRING_ARRAY: JSONSchema = { type: ['array', 'null'], items: { type: 'string' } };
+const BOOLEAN_METHODS = new Set([
+  'startswith',
+  'endswith',
+  'isdigit',
+  'isnumeric',
+  'isalpha',
+  'isalnum',
+  'isspace',
+  'islower',
+  'isupper',
+]);
+const INTEGER_METHODS = new Set(['find', 'rfind', 'count', 'index', 'weekday', 'isoweekday']);
+const STRING_METHODS = new Set([
+  'lower',
+  'upper',
+  'casefold',
+  'swapcase',
+  'title',
+  'capitalize',
+  'strip',
+  'lstrip',
+  'rstrip',
+  'removeprefix',
+  'removesuffix',
+  'replace',
+  'join',
+  'zfill',
+  'isoformat',
+  'strftime',
+]);
+
+function methodSchema(node: Extract<ExpressionNode, { kind: 'method' }>, context: InferContext): JSONSchema {
+  const root = rootName(node.object);
+  if (root === 'fake') {
+    const provider = FAKE_PROVIDERS[node.method];
+    return provider === undefined ? { type: 'null' } : typed(provider.type);
+  }
+  if (root === 'datetime' || root === 'json') {
+    const path = `${modulePathOf(node.object)}.${node.method}`;
+    return MODULE_FUNCTIONS[path]?.type ?? ANY;
+  }
+  const method = node.method;
+  if (BOOLEAN_METHODS.has(method)) return typed('boolean');
+  if (INTEGER_METHODS.has(method)) return typed('integer');
+  if (STRING_METHODS.has(method)) return typed('string');
+  if (method === 'split' || method === 'rsplit' || method === 'splitlines') return STRING_ARRAY;
+  if (method === 'date') return DATE_SCHEMA;
+  if (method === 'timestamp' || method === 'total_seconds') return typed('number');
+  if (method === 'keys' || method === 'values' || method === 'items') return typed('array');
+  if (method === 'get') {
+    const container = inferSchema(node.object, context);
+    const key = node.args[0];
+    if (key?.kind === 'literal' && typeof key.value === 'string') {
+      const child = declaredProperties(container)?.[key.value];
+      if (child !== undefined) return nullable(child);
+    }
+  }
+  return ANY;
+}
+
+function modulePathOf(node: ExpressionNode): string {
+  return node.kind === 'member'
+    ? `${modulePathOf(node.object)}.${node.key}`
+    : node.kind === 'name'
+      ? node.name
+      : '';
 }

@@ -4,8 +4,12 @@
  * column instead of failing on the millionth record.
  */
 import { MapperError } from '../errors.js';
-import { compileExpression, type Evaluator } from './evaluate.js';
+import { resolveAlias } from './alias.js';
+import { mentions } from './ast.js';
+import { type CompileContext, compileExpression, type Evaluator } from './evaluate.js';
 import { type ExpressionNode, parseExpression } from './expression.js';
+import { type FakerInstance, fakerFactory } from './faker.js';
+import { type FlatteningOptions, flatteningOptions } from './flatten.js';
 import { prepareKey } from './pseudonymize.js';
 
 /** What a stream-map entry says about one stream: `null` removes it, an object maps it. */
@@ -28,6 +32,12 @@ export interface MapperConfig {
   drop?: Record<string, string[]> | null;
   /** The HMAC key, at least 16 bytes; a secret setting. */
   pseudonymize_key?: string | null;
+  /** `fake` in expressions: `seed` (repeatable values) and `locale` (a name or a list). */
+  faker_config?: { seed?: unknown; locale?: unknown } | null;
+  flattening_enabled?: boolean | null;
+  flattening_max_depth?: number | null;
+  flattening_separator?: string | null;
+  flattening_max_key_length?: number | null;
   [setting: string]: unknown;
 }
 
@@ -59,11 +69,13 @@ export interface CompiledStreamMap {
   source: string;
   /** The output stream name (equal to `source` unless aliased or a `__source__` copy). */
   alias: string;
+  /** `alias` is an `__alias__` expression, evaluated per stream (see alias.ts). */
+  aliasExpression: boolean;
   /** False for `__source__` copies, which add a stream instead of replacing it. */
   primary: boolean;
   /** `null`: the stream is not emitted. */
   remove: boolean;
-  filter: { source: string; evaluate: Evaluator } | undefined;
+  filter: { source: string; ast: ExpressionNode; evaluate: Evaluator } | undefined;
   /** undefined: not overridden; [] for `__key_properties__: null`. */
   keyProperties: string[] | undefined;
   /** `__else__: null`: only listed properties (and the key properties) travel. */
@@ -80,6 +92,9 @@ export interface CompiledConfig {
   mapConfig: Record<string, unknown>;
   /** The raw key, so a logger can mask it. */
   rawKey: string | undefined;
+  flattening: FlatteningOptions | undefined;
+  /** Set when an expression uses `fake`: a seeded faker per output stream. */
+  newFaker: (() => FakerInstance) | undefined;
 }
 
 function configError(message: string, context: Record<string, unknown> = {}): MapperError {
@@ -147,6 +162,9 @@ export function compileConfig(config: MapperConfig): CompiledConfig {
 
   const streamMaps = config.stream_maps ?? {};
   if (!isObject(streamMaps)) throw configError("'stream_maps' must be an object", { setting: 'stream_maps' });
+  const flattening = flatteningOptions(config);
+  const newFaker = usesFake(streamMaps) ? fakerFactory(readFakerConfig(config.faker_config)) : undefined;
+  const shared = { config: mapConfig, pseudonymizeKey, fake: newFaker?.() };
   let removeUnmapped = false;
   const maps: CompiledStreamMap[] = [];
   for (const [key, definition] of Object.entries(streamMaps)) {
@@ -160,9 +178,34 @@ export function compileConfig(config: MapperConfig): CompiledConfig {
     }
     if (key.startsWith('__') && key.endsWith('__'))
       throw configError(`'stream_maps.${key}' is not a known option`, { setting: 'stream_maps' });
-    maps.push(compileStreamMap(key, definition, mapConfig, pseudonymizeKey));
+    maps.push(compileStreamMap(key, definition, shared));
   }
-  return { maps, removeUnmapped, simpleRules, pseudonymizeKey, mapConfig, rawKey };
+  return { maps, removeUnmapped, simpleRules, pseudonymizeKey, mapConfig, rawKey, flattening, newFaker };
+}
+
+function readFakerConfig(value: unknown): { seed?: unknown; locale?: unknown } {
+  if (isNull(value)) return {};
+  if (!isObject(value))
+    throw configError("'faker_config' must be an object with 'seed' and 'locale'", {
+      setting: 'faker_config',
+    });
+  return value;
+}
+
+/** Whether any expression mentions `fake` (parsed quietly: syntax errors are reported later). */
+function usesFake(streamMaps: Record<string, unknown>): boolean {
+  for (const [key, definition] of Object.entries(streamMaps)) {
+    if (!isObject(definition)) continue;
+    for (const [property, value] of Object.entries(definition)) {
+      if (typeof value !== 'string' || !/\bfake\b/.test(value)) continue;
+      try {
+        if (mentions(parseExpression(value, { stream: key, property }), 'fake')) return true;
+      } catch {
+        // reported with its column when the map is compiled
+      }
+    }
+  }
+  return false;
 }
 
 function readSimpleBlock(config: MapperConfig, kind: SimpleRuleKind): SimpleRule[] {
@@ -188,10 +231,17 @@ function readSimpleBlock(config: MapperConfig, kind: SimpleRuleKind): SimpleRule
 function compileStreamMap(
   key: string,
   definition: unknown,
-  mapConfig: Record<string, unknown>,
-  pseudonymizeKey: Buffer | undefined,
+  shared: Omit<CompileContext, 'site'>,
 ): CompiledStreamMap {
-  const base = { key, source: key, alias: key, primary: true, filter: undefined, keyProperties: undefined };
+  const base = {
+    key,
+    source: key,
+    alias: key,
+    aliasExpression: false,
+    primary: true,
+    filter: undefined,
+    keyProperties: undefined,
+  };
   if (isNull(definition)) return { ...base, remove: true, whitelist: false, rules: [] };
   if (!isObject(definition))
     throw configError(
@@ -200,7 +250,11 @@ function compileStreamMap(
     );
   const compiled: CompiledStreamMap = { ...base, remove: false, whitelist: false, rules: [] };
   const site = (property: string) => ({ stream: key, property });
-  const context = (property: string) => ({ site: site(property), config: mapConfig, pseudonymizeKey });
+  const context = (property: string): CompileContext => ({
+    ...shared,
+    site: site(property),
+    streamName: key,
+  });
 
   for (const [property, value] of Object.entries(definition)) {
     const where = { stream: key, field: property, setting: 'stream_maps' };
@@ -217,12 +271,17 @@ function compileStreamMap(
         if (property === SOURCE) {
           compiled.source = value;
           compiled.primary = false;
-        } else compiled.alias = value;
+        } else {
+          compiled.alias = value;
+          compiled.aliasExpression = true;
+          // Checked now for a named stream; a pattern's alias is checked per matching stream.
+          if (!isGlob(key)) resolveAlias(value, key, key);
+        }
         continue;
       case FILTER: {
         if (typeof value !== 'string') throw configError(`'${FILTER}' must be an expression string`, where);
         const ast = parseExpression(value, site(FILTER));
-        compiled.filter = { source: value, evaluate: compileExpression(ast, context(FILTER)) };
+        compiled.filter = { source: value, ast, evaluate: compileExpression(ast, context(FILTER)) };
         continue;
       }
       case ELSE:

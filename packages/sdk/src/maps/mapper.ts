@@ -67,6 +67,7 @@ class DefaultStreamMapper implements StreamMapper {
     this.isIdentity =
       config.maps.length === 0 &&
       !config.removeUnmapped &&
+      config.flattening === undefined &&
       config.simpleRules.every((r) => r.paths.length === 0);
     if (config.rawKey !== undefined) logger?.addSecrets([config.rawKey]);
   }
@@ -171,6 +172,7 @@ class DefaultStreamMapper implements StreamMapper {
     const route = this.route(message.stream);
     if (route.passthrough) return [message];
     const changesRecords =
+      this.config.flattening !== undefined ||
       route.simple.some((rule) => rule.paths.length > 0) ||
       route.outputs.some((output) => output.map !== undefined && transformsRecords(output.map));
     if (changesRecords)

@@ -1,22 +1,25 @@
 /**
- * What the operators and functions of stream-map expressions do to values. Python where users
- * expect it (`and`/`or` return an operand, `in`, truthiness of empty strings and lists); null
- * propagates through arithmetic, string functions and hashes; mismatched types raise. Error
- * messages name types, never values: values are PII.
+ * What the operators and conversion functions of stream-map expressions do to values. Python where
+ * users expect it (`and`/`or` return an operand, `in`, `//`, `**`, string repetition, date
+ * arithmetic); null propagates through arithmetic, string functions and hashes; mismatched types
+ * raise. Error messages name types, never values: values are PII.
  */
-import { ExactNumber, isExactNumber, numberText } from '../json/lossless-json.js';
-import type { BinaryOperator } from './expression.js';
+import { isExactNumber, numberText } from '../json/lossless-json.js';
+import type { BinaryOperator } from './ast.js';
+import { isTemporal, temporalArithmetic, temporalKey } from './datetime.js';
+import {
+  checkLength,
+  dictKey,
+  equals,
+  fromNumeric,
+  isPlainObject,
+  MAX_LENGTH,
+  toNumeric,
+  truthy,
+  typeName,
+} from './values.js';
 
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && !isExactNumber(value);
-}
-
-function typeName(value: unknown): string {
-  if (value === null || value === undefined) return 'null';
-  if (Array.isArray(value)) return 'list';
-  if (isExactNumber(value) || typeof value === 'bigint') return 'number';
-  return typeof value === 'object' ? 'object' : typeof value;
-}
+export { equals, isPlainObject, truthy };
 
 /** Own properties only: `x.constructor` or `x['__proto__']` never reach the prototype. */
 export function getProperty(object: unknown, key: string): unknown {
@@ -27,10 +30,10 @@ export function getProperty(object: unknown, key: string): unknown {
 
 export function getItem(object: unknown, key: unknown): unknown {
   if (object === null || object === undefined) return null;
-  if (typeof key === 'string' && isPlainObject(object)) return getProperty(object, key);
+  if (isPlainObject(object)) return getProperty(object, dictKey(key));
   if (Array.isArray(object) || typeof object === 'string') {
     const n = toNumeric(key);
-    if (typeof n !== 'number' || !Number.isInteger(n))
+    if (typeof n !== 'number' || !Number.isInteger(n) || typeof key === 'boolean')
       throw new TypeError(`a ${typeName(object)} index must be an integer, got ${typeName(key)}`);
     const index = n < 0 ? object.length + n : n;
     const item = object[index];
@@ -39,85 +42,114 @@ export function getItem(object: unknown, key: unknown): unknown {
   throw new TypeError(`cannot index a ${typeName(object)} with a ${typeName(key)}`);
 }
 
-export function callMethod(method: string, value: unknown, arg: unknown): unknown {
-  if (value === null || value === undefined) return null;
-  if (typeof value !== 'string') throw new TypeError(`${method}() needs a string, got a ${typeName(value)}`);
-  switch (method) {
-    case 'lower':
-      return value.toLowerCase();
-    case 'upper':
-      return value.toUpperCase();
-    case 'strip':
-      return value.trim();
-    case 'startswith':
-    case 'endswith':
-      if (typeof arg !== 'string')
-        throw new TypeError(`${method}() needs a string argument, got a ${typeName(arg)}`);
-      return method === 'startswith' ? value.startsWith(arg) : value.endsWith(arg);
-    default:
-      throw new TypeError(`unknown method '${method}'`);
+function sliceBound(value: unknown, what: string): number | undefined {
+  if (value === null || value === undefined) return undefined;
+  const n = toNumeric(value);
+  if (typeof n !== 'number' || !Number.isInteger(n))
+    throw new TypeError(`a slice ${what} must be an integer`);
+  return n;
+}
+
+/** Python slicing `x[a:b:c]` of a string or list. */
+export function getSlice(object: unknown, lower: unknown, upper: unknown, stepValue: unknown): unknown {
+  if (object === null || object === undefined) return null;
+  if (!Array.isArray(object) && typeof object !== 'string')
+    throw new TypeError(`cannot slice a ${typeName(object)}`);
+  const items: unknown[] = typeof object === 'string' ? [...object] : object;
+  const step = sliceBound(stepValue, 'step') ?? 1;
+  if (step === 0) throw new RangeError('slice step cannot be zero');
+  const n = items.length;
+  const clamp = (value: number | undefined, fallback: number): number => {
+    if (value === undefined) return fallback;
+    const index = value < 0 ? value + n : value;
+    return step > 0 ? Math.min(Math.max(index, 0), n) : Math.min(Math.max(index, -1), n - 1);
+  };
+  const start = clamp(sliceBound(lower, 'start'), step > 0 ? 0 : n - 1);
+  const stop = clamp(sliceBound(upper, 'stop'), step > 0 ? n : -1);
+  const out: unknown[] = [];
+  for (let i = start; step > 0 ? i < stop : i > stop; i += step) out.push(items[i]);
+  return typeof object === 'string' ? out.join('') : out;
+}
+
+function arithmetic(op: '-' | '*' | '/' | '//' | '%' | '**', a: unknown, b: unknown): unknown {
+  if (
+    typeof a === 'number' &&
+    typeof b === 'number' &&
+    op !== '**' &&
+    (b !== 0 || op === '-' || op === '*')
+  ) {
+    // The common case, plain doubles, without the exact-number and date paths.
+    if (op === '-') return a - b;
+    if (op === '*') return a * b;
+    if (op === '/') return a / b;
+    if (op === '//') return Math.floor(a / b);
+    return a - b * Math.floor(a / b);
   }
-}
-
-/** Python truthiness: null, false, 0, '', [] and {} are false. */
-export function truthy(value: unknown): boolean {
-  if (value === null || value === undefined) return false;
-  switch (typeof value) {
-    case 'boolean':
-      return value;
-    case 'string':
-      return value.length > 0;
-    case 'number':
-      return value !== 0 && !Number.isNaN(value);
-    case 'bigint':
-      return value !== 0n;
-    default:
-      if (Array.isArray(value)) return value.length > 0;
-      if (isExactNumber(value)) return Number(value.toString()) !== 0;
-      return Object.keys(value as object).length > 0;
-  }
-}
-
-/** A number, a bigint (exact integers beyond 2^53) or undefined if the value is not numeric. */
-function toNumeric(value: unknown): number | bigint | undefined {
-  if (typeof value === 'number' || typeof value === 'bigint') return value;
-  if (isExactNumber(value)) {
-    const text = value.toString();
-    return /^-?\d+$/.test(text) ? BigInt(text) : Number(text);
-  }
-  return undefined;
-}
-
-/** Folds a bigint result back to a double when that is exact, else keeps it as an ExactNumber. */
-function fromNumeric(value: number | bigint): unknown {
-  if (typeof value === 'number') return value;
-  const asNumber = Number(value);
-  return Number.isSafeInteger(asNumber) ? asNumber : new ExactNumber(value.toString());
-}
-
-function arithmetic(op: string, a: unknown, b: unknown): unknown {
   if (a === null || a === undefined || b === null || b === undefined) return null;
+  if (op === '-') {
+    const temporal = temporalArithmetic('-', a, b);
+    if (temporal !== undefined) return temporal;
+  }
+  if (op === '*') {
+    const repeated = repeat(a, b) ?? repeat(b, a);
+    if (repeated !== undefined) return repeated;
+  }
   const p = toNumeric(a);
   const q = toNumeric(b);
   if (p === undefined || q === undefined)
     throw new TypeError(`cannot apply '${op}' to a ${typeName(a)} and a ${typeName(b)}`);
+  if (op === '**') return power(p, q);
   let [x, y] = unify(p, q);
   if (op === '/') {
     x = Number(x);
     y = Number(y);
   }
-  if ((op === '/' || op === '%') && (y === 0 || y === 0n)) throw new RangeError('division by zero');
+  if ((op === '/' || op === '%' || op === '//') && (y === 0 || y === 0n))
+    throw new RangeError('division by zero');
   if (typeof x === 'bigint' && typeof y === 'bigint') {
     if (op === '-') return fromNumeric(x - y);
     if (op === '*') return fromNumeric(x * y);
-    return fromNumeric((((x % y) + y) % y) as bigint);
+    if (op === '//') {
+      const quotient = x / y;
+      return fromNumeric(quotient * y !== x && x < 0 !== y < 0 ? quotient - 1n : quotient);
+    }
+    return fromNumeric(((x % y) + y) % y);
   }
   const m = x as number;
   const n = y as number;
   if (op === '-') return m - n;
   if (op === '*') return m * n;
   if (op === '/') return m / n;
-  return ((m % n) + n) % n;
+  if (op === '//') return Math.floor(m / n);
+  return m - n * Math.floor(m / n);
+}
+
+/** `'ab' * 3` or `[0] * 3`, bounded; undefined if `sequence` is not a string or list. */
+function repeat(sequence: unknown, count: unknown): unknown {
+  if (typeof sequence !== 'string' && !Array.isArray(sequence)) return undefined;
+  const n = toNumeric(count);
+  if (typeof n !== 'number' || !Number.isInteger(n) || typeof count === 'boolean')
+    throw new TypeError(`cannot multiply a ${typeName(sequence)} by a ${typeName(count)}`);
+  if (n * sequence.length > MAX_LENGTH)
+    throw new RangeError(`the result would be longer than ${MAX_LENGTH} (the expression limit)`);
+  if (typeof sequence === 'string') return sequence.repeat(Math.max(n, 0));
+  const out: unknown[] = [];
+  for (let i = 0; i < n; i++) out.push(...sequence);
+  return out;
+}
+
+/** simpleeval refuses a base or exponent beyond 4,000,000; so do we. */
+const MAX_POWER = 4_000_000;
+
+function power(base: number | bigint, exponent: number | bigint): unknown {
+  if (Math.abs(Number(base)) > MAX_POWER || Math.abs(Number(exponent)) > MAX_POWER)
+    throw new RangeError(`'**' is limited to operands of at most ${MAX_POWER}`);
+  if (Number.isInteger(Number(base)) && Number.isInteger(Number(exponent)) && Number(exponent) >= 0) {
+    const result = BigInt(base) ** BigInt(exponent);
+    if (result.toString().length > MAX_LENGTH) throw new RangeError('the result of ** is too large');
+    return fromNumeric(result);
+  }
+  return Number(base) ** Number(exponent);
 }
 
 /** Both operands as bigints when one is a bigint and the other an integer, else both as doubles. */
@@ -131,11 +163,13 @@ function unify(x: number | bigint, y: number | bigint): [number, number] | [bigi
 
 function add(a: unknown, b: unknown): unknown {
   if (a === null || a === undefined || b === null || b === undefined) return null;
-  if (typeof a === 'string' && typeof b === 'string') return a + b;
-  if (Array.isArray(a) && Array.isArray(b)) return [...a, ...b];
+  if (typeof a === 'string' && typeof b === 'string') return checkLength(a + b);
+  if (Array.isArray(a) && Array.isArray(b)) return checkLength([...a, ...b]);
+  const temporal = temporalArithmetic('+', a, b);
+  if (temporal !== undefined) return temporal;
   const p = toNumeric(a);
   const q = toNumeric(b);
-  if (p === undefined || q === undefined)
+  if (p === undefined || q === undefined || typeof a === 'string' || typeof b === 'string')
     throw new TypeError(`cannot add a ${typeName(a)} and a ${typeName(b)}; convert with str() or int()`);
   const [x, y] = unify(p, q);
   return typeof x === 'bigint' ? fromNumeric(x + (y as bigint)) : x + (y as number);
@@ -148,35 +182,18 @@ export function negate(value: unknown): unknown {
   return typeof n === 'bigint' ? fromNumeric(-n) : -n;
 }
 
-export function equals(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (a === null || a === undefined || b === null || b === undefined)
-    return (a === null || a === undefined) && (b === null || b === undefined);
-  const x = toNumeric(a);
-  const y = toNumeric(b);
-  // biome-ignore lint/suspicious/noDoubleEquals: number == bigint compares the values exactly.
-  if (x !== undefined && y !== undefined) return x == y;
-  if (Array.isArray(a) && Array.isArray(b))
-    return a.length === b.length && a.every((v, i) => equals(v, b[i]));
-  if (isPlainObject(a) && isPlainObject(b)) {
-    const keys = Object.keys(a);
-    return (
-      keys.length === Object.keys(b).length && keys.every((k) => Object.hasOwn(b, k) && equals(a[k], b[k]))
-    );
-  }
-  return false;
-}
-
-/** Ordering: numbers with numbers, strings with strings; anything involving null is false. */
+/** Ordering: numbers, strings, lists or dates with their own kind; anything involving null is false. */
 function compare(op: string, a: unknown, b: unknown): boolean {
   if (a === null || a === undefined || b === null || b === undefined) return false;
   let x: unknown = toNumeric(a);
   let y: unknown = toNumeric(b);
   if (x === undefined || y === undefined) {
-    if (typeof a !== 'string' || typeof b !== 'string')
-      throw new TypeError(`cannot compare a ${typeName(a)} with a ${typeName(b)}`);
-    x = a;
-    y = b;
+    const temporal = isTemporal(a) || isTemporal(b) ? temporalKey(a, b) : undefined;
+    if (temporal !== undefined) [x, y] = temporal;
+    else if (typeof a === 'string' && typeof b === 'string') {
+      x = a;
+      y = b;
+    } else throw new TypeError(`cannot compare a ${typeName(a)} with a ${typeName(b)}`);
   }
   const p = x as number;
   const q = y as number;
@@ -194,7 +211,7 @@ function contains(item: unknown, container: unknown): boolean {
     return container.includes(item);
   }
   if (Array.isArray(container)) return container.some((element) => equals(element, item));
-  if (isPlainObject(container)) return typeof item === 'string' && Object.hasOwn(container, item);
+  if (isPlainObject(container)) return Object.hasOwn(container, dictKey(item));
   throw new TypeError(`cannot look for a value in a ${typeName(container)}`);
 }
 
@@ -203,9 +220,13 @@ export const BINARY: Record<BinaryOperator, (a: unknown, b: unknown) => unknown>
   '-': (a, b) => arithmetic('-', a, b),
   '*': (a, b) => arithmetic('*', a, b),
   '/': (a, b) => arithmetic('/', a, b),
+  '//': (a, b) => arithmetic('//', a, b),
   '%': (a, b) => arithmetic('%', a, b),
+  '**': (a, b) => arithmetic('**', a, b),
   '==': equals,
   '!=': (a, b) => !equals(a, b),
+  is: equals,
+  'is not': (a, b) => !equals(a, b),
   '<': (a, b) => compare('<', a, b),
   '<=': (a, b) => compare('<=', a, b),
   '>': (a, b) => compare('>', a, b),
@@ -220,7 +241,10 @@ export function toStr(value: unknown): string | null {
   if (typeof value === 'number' || typeof value === 'bigint') return numberText(value);
   if (typeof value === 'boolean') return value ? 'true' : 'false';
   if (isExactNumber(value)) return value.toString();
-  return JSON.stringify(value, (_key, v: unknown) => (isExactNumber(v) ? Number(v.toString()) : v));
+  if (isTemporal(value)) return String(value);
+  return JSON.stringify(value, (_key, v: unknown) =>
+    isExactNumber(v) ? Number(v.toString()) : isTemporal(v) ? String(v) : v,
+  );
 }
 
 const INTEGER_TEXT = /^\s*[+-]?\d+\s*$/;

@@ -8,7 +8,10 @@
 import { MapperError } from '../errors.js';
 import type { SchemaMessage } from '../protocol/messages.js';
 import type { JSONSchema } from '../schema/json-schema.js';
-import type { Evaluator } from './evaluate.js';
+import { resolveAlias } from './alias.js';
+import type { ExpressionNode } from './ast.js';
+import { type CompileContext, compileExpression, type Evaluator } from './evaluate.js';
+import { compileFlattener, flattenSchema } from './flatten.js';
 import { inferSchema } from './infer-type.js';
 import {
   type CompiledConfig,
@@ -75,6 +78,7 @@ export function routeStream(config: CompiledConfig, stream: string): Route {
       if (!isGlob(map.source) || !matchesStream(map.source, stream)) continue;
       if (alias === map.source) alias = stream;
     }
+    if (map.aliasExpression) alias = resolveAlias(map.alias, stream, map.key);
     const output = map.remove ? undefined : { stream: alias, map };
     if (map.primary) outputs[0] = output;
     else outputs.push(output);
@@ -85,6 +89,7 @@ export function routeStream(config: CompiledConfig, stream: string): Route {
   const kept = outputs.filter((output): output is RouteOutput => output !== undefined);
   const only = kept[0];
   const passthrough =
+    config.flattening === undefined &&
     simple.every((rule) => rule.paths.length === 0) &&
     kept.length === 1 &&
     only !== undefined &&
@@ -110,7 +115,9 @@ export function planStream(config: CompiledConfig, route: Route, message: Schema
   }
   const stage1 = planSimpleRules(route.simple, config.pseudonymizeKey, message, cursor);
   const input: SchemaMessage = stage1 === undefined ? message : { ...message, schema: stage1.schema };
-  const outputs = route.outputs.map((output) => planOutput(config, output, input, cursor));
+  const outputs = route.outputs.map((output) =>
+    flattenOutput(config, planOutput(config, output, input, cursor)),
+  );
   return { passthrough: false, pre: stage1?.apply, outputs, cursor };
 }
 
@@ -141,6 +148,23 @@ function planOutput(
   }
   const stream = route.stream;
   const source = input.schema;
+  // Compiled again now that the names are known: the output stream, the input stream, the
+  // properties the schema declares (an unknown name is an error here, before any record) and `fake`.
+  const declared = source.properties === undefined ? undefined : new Set(Object.keys(source.properties));
+  const fake = config.newFaker?.();
+  const compileFor = (property: string, ast: ExpressionNode): Evaluator => {
+    const context: CompileContext = {
+      site: { stream: input.stream, property },
+      config: config.mapConfig,
+      pseudonymizeKey: config.pseudonymizeKey,
+      streamName: stream,
+      originalStreamName: input.stream,
+      properties: declared,
+      fake,
+    };
+    return compileExpression(ast, context);
+  };
+  const filter = map.filter === undefined ? undefined : compileFor('__filter__', map.filter.ast);
   const steps: Step[] = [];
   const targets = new Set<string>();
   const dropped = new Set<string>();
@@ -165,6 +189,7 @@ function planOutput(
       schema = updateSchemaAt(schema, path, () => undefined);
       continue;
     }
+    const evaluate = compileFor(rule.name, rule.ast);
     const from = referencePath(rule.ast);
     if (from !== undefined) {
       const identity = from.length === path.length && from.every((segment, i) => segment === path[i]);
@@ -178,7 +203,7 @@ function planOutput(
         );
       continue;
     }
-    steps.push({ kind: 'expression', name: rule.name, path, evaluate: rule.evaluate });
+    steps.push({ kind: 'expression', name: rule.name, path, evaluate });
     const inferred = inferSchema(rule.ast, {
       source,
       self: schemaAt(source, path),
@@ -245,7 +270,7 @@ function planOutput(
 
   return {
     stream,
-    filter: map.filter?.evaluate,
+    filter,
     build: compileBuild(map.whitelist, steps, autoKeys, dropped, cursor),
     schema: schemaMessage,
   };
@@ -305,5 +330,33 @@ function compileBuild(
       }
     }
     return out;
+  };
+}
+
+/** Flattening, when configured, as the last step of an output: its schema and its records. */
+function flattenOutput(config: CompiledConfig, output: OutputPlan): OutputPlan {
+  const options = config.flattening;
+  if (options === undefined) return output;
+  const message = output.schema;
+  const schema = flattenSchema(message.schema, options, output.stream);
+  const properties = schema.properties ?? {};
+  for (const key of message.key_properties)
+    if (!Object.hasOwn(properties, key))
+      throw planError(
+        `the key property '${key}' is an object that flattening splits up; name the new key with __key_properties__`,
+        output.stream,
+        key,
+      );
+  const flatten = compileFlattener(schema, options);
+  const build = output.build;
+  const flattened: SchemaMessage = { ...message, schema };
+  if (message.bookmark_properties !== undefined)
+    flattened.bookmark_properties = message.bookmark_properties.filter((name) =>
+      Object.hasOwn(properties, name),
+    );
+  return {
+    ...output,
+    schema: flattened,
+    build: build === undefined ? flatten : (record) => flatten(build(record)),
   };
 }

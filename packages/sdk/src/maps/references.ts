@@ -1,5 +1,5 @@
 /** What an expression reads from the record: used to follow key properties through renames. */
-import { type ExpressionNode, RESERVED_NAMES } from './expression.js';
+import { children, type ExpressionNode, RESERVED_NAMES } from './ast.js';
 
 /**
  * The record path an expression reads if it is nothing but a property reference (`email`,
@@ -42,39 +42,13 @@ export function readProperties(node: ExpressionNode, self: string): Set<string> 
       found.add(path[0]!);
       return;
     }
-    switch (n.kind) {
-      case 'name':
-        if (isRecordName(n.name)) all = true;
-        else if (n.name === 'self') found.add(self);
-        return;
-      case 'literal':
-        return;
-      case 'list':
-        for (const item of n.items) visit(item);
-        return;
-      case 'member':
-        visit(n.object);
-        return;
-      case 'index':
-        visit(n.object);
-        visit(n.index);
-        return;
-      case 'call':
-        for (const arg of n.args) visit(arg);
-        return;
-      case 'method':
-        visit(n.object);
-        for (const arg of n.args) visit(arg);
-        return;
-      case 'unary':
-        visit(n.operand);
-        return;
-      case 'binary':
-      case 'logical':
-        visit(n.left);
-        visit(n.right);
-        return;
+    if (n.kind === 'name') {
+      if (isRecordName(n.name)) all = true;
+      else if (n.name === 'self') found.add(self);
+      else if (!RESERVED_NAMES.has(n.name)) found.add(n.name);
+      return;
     }
+    for (const child of children(n)) visit(child);
   };
   visit(node);
   return all ? 'all' : found;

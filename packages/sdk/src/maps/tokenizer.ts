@@ -23,9 +23,30 @@ export const KEYWORD_LITERALS: Record<string, unknown> = {
   false: false,
   null: null,
 };
-const WORD_OPERATORS = new Set(['and', 'or', 'not', 'in', 'is']);
-const TWO_CHAR_OPS = new Set(['==', '!=', '<=', '>=', '&&', '||']);
-const ONE_CHAR_OPS = new Set(['<', '>', '+', '-', '*', '/', '%', '(', ')', '[', ']', ',', '.', '!']);
+const WORD_OPERATORS = new Set(['and', 'or', 'not', 'in', 'is', 'if', 'else', 'for']);
+const TWO_CHAR_OPS = new Set(['==', '!=', '<=', '>=', '&&', '||', '**', '//']);
+const ONE_CHAR_OPS = new Set([
+  '<',
+  '>',
+  '+',
+  '-',
+  '*',
+  '/',
+  '%',
+  '(',
+  ')',
+  '[',
+  ']',
+  '{',
+  '}',
+  ',',
+  '.',
+  ':',
+  '!',
+  '=',
+]);
+/** Longer than any expression a person writes; bounds the parser's work and recursion. */
+export const MAX_EXPRESSION_LENGTH = 10_000;
 const ESCAPES: Record<string, string> = {
   n: '\n',
   t: '\t',
@@ -41,6 +62,8 @@ const NAME = /[A-Za-z_][A-Za-z0-9_]*/y;
 export function tokenize(source: string, fail: Fail): Token[] {
   const src = source;
   const tokens: Token[] = [];
+  if (src.length > MAX_EXPRESSION_LENGTH)
+    fail(`the expression is longer than ${MAX_EXPRESSION_LENGTH} characters`, MAX_EXPRESSION_LENGTH);
   let pos = 0;
   while (pos < src.length) {
     const ch = src[pos]!;
@@ -67,6 +90,12 @@ export function tokenize(source: string, fail: Fail): Token[] {
     const name = NAME.exec(src);
     if (name !== null) {
       const text = name[0];
+      const after = src[pos + text.length];
+      if ((after === "'" || after === '"') && /^[fFrRbBuU]{1,2}$/.test(text))
+        fail(
+          `'${text}'-prefixed strings (f-strings, raw or byte strings) are not supported; join with + and str()`,
+          pos,
+        );
       tokens.push({ kind: WORD_OPERATORS.has(text) ? 'op' : 'name', text, pos });
       pos += text.length;
       continue;
@@ -82,7 +111,6 @@ export function tokenize(source: string, fail: Fail): Token[] {
       pos++;
       continue;
     }
-    if (ch === '=') fail("'=' is not an operator; compare with '=='", pos);
     fail(`unexpected character '${ch}'`, pos);
   }
   tokens.push({ kind: 'end', text: '', pos: src.length });

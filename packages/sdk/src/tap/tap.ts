@@ -4,6 +4,7 @@
  * `dispose` releases what the tap holds once the CLI is done with it.
  */
 import { forEachConcurrently } from '../concurrency.js';
+import { configFileFor, updateConfigFile } from '../config-file.js';
 import type { Capability, ConnectorInfo } from '../connector.js';
 import { CatalogError } from '../errors.js';
 import type { HttpClient } from '../http/client.js';
@@ -27,6 +28,8 @@ import { type AnyStream, SyncRun } from './sync-run.js';
 export interface TapOptions<C> {
   config: C;
   logger: Logger;
+  /** The `--config` files the config was read from, in order (the CLI passes them; `saveConfig` writes to one). */
+  configFiles?: readonly string[];
 }
 
 export interface SyncOptions {
@@ -105,6 +108,7 @@ export abstract class Tap<C = Record<string, unknown>> implements StreamHost<C> 
   readonly streamTypes: readonly StreamType<C>[] = [];
   private streamsCache: AnyStream[] | undefined;
   #http: HttpClient | undefined;
+  readonly #configFiles: readonly string[];
 
   constructor(options: TapOptions<C>) {
     const connector = new.target as unknown as { info?: ConnectorInfo; sharedSettings: JSONSchema };
@@ -114,6 +118,7 @@ export abstract class Tap<C = Record<string, unknown>> implements StreamHost<C> 
     } satisfies JSONSchema;
     this.config = withDefaults(settings, options.config);
     this.logger = options.logger;
+    this.#configFiles = options.configFiles ?? [];
     // Compiled here so a bad expression fails before discovery or any request.
     const mapper = createStreamMapper((options.config ?? {}) as Record<string, unknown>, {
       logger: options.logger,
@@ -205,6 +210,26 @@ export abstract class Tap<C = Record<string, unknown>> implements StreamHost<C> 
     this.mapper?.flushMetrics();
     await run.emitState();
     return { recordCounts: run.recordCounts, state: state.snapshot() };
+  }
+
+  /**
+   * Writes settings that changed during the run (a rotated OAuth refresh token, which the vendor
+   * invalidates once a new one is issued) back to the config file they came from, atomically, keeping
+   * every other key; the log names the settings and the file, never their values. Returns the file
+   * written, or undefined (with a warning) when the config came from the environment only.
+   */
+  saveConfig(updates: Record<string, unknown>): string | undefined {
+    const names = Object.keys(updates).join(', ');
+    const file = configFileFor(this.#configFiles, Object.keys(updates));
+    if (file === undefined) {
+      this.logger.warn(
+        `${names} changed during the run, but the config came from the environment only, so the new values are not saved; set them again before the next run`,
+      );
+      return undefined;
+    }
+    updateConfigFile(file, updates);
+    this.logger.info(`${names} changed during the run and written back to config file ${file}`);
+    return file;
   }
 
   /** Releases what the tap holds (its HTTP client; override to close more, and call super). */

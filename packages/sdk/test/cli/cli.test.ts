@@ -19,7 +19,15 @@ describe('runCli', () => {
     expect(about).toMatchObject({
       name: 'tap-events',
       version: '1.2.3',
-      capabilities: ['about', 'catalog', 'discover', 'properties', 'state', 'stream-maps'],
+      capabilities: [
+        'about',
+        'catalog',
+        'discover',
+        'properties',
+        'state',
+        'stream-maps',
+        'schema-flattening',
+      ],
       sdk_version: SDK_VERSION,
     });
     expect(about.settings.properties.api_token).toMatchObject({ secret: true, examples: ['***'] });

@@ -108,6 +108,37 @@ describe('OAuth 2', () => {
     expect(server.requests.filter((r) => r.path === '/oauth/token')).toHaveLength(1);
   });
 
+  it('requests refused after a revocation fetch one new token between them, not one each', async () => {
+    let issued = 0;
+    const rotated: string[] = [];
+    const server = await serve((request, response) => {
+      if (request.path === '/oauth/token') {
+        issued += 1;
+        sendJson(response, 200, { access_token: `tok-${issued}`, refresh_token: `refresh-${issued}` });
+        return;
+      }
+      // tok-1 is revoked while five requests carrying it are in flight; their 401s come back one by
+      // one, the later ones after the first has already brought tok-2.
+      const index = Number(request.path.slice(2));
+      if (request.path.startsWith('/r') && request.headers.authorization === 'Bearer tok-1')
+        setTimeout(() => sendJson(response, 401, {}), 10 + 60 * index);
+      else sendJson(response, 200, { ok: request.headers.authorization });
+    });
+    const oauth = new OAuth2Authenticator({
+      tokenUrl: '/oauth/token',
+      clientId: 'id',
+      clientSecret: 'secret',
+      refreshToken: 'refresh-0',
+      onRefreshToken: (token) => rotated.push(token),
+    });
+    const { client: http } = client(server, { authenticator: oauth });
+    await http.json({ url: '/warm-up' });
+    const bodies = await Promise.all(Array.from({ length: 5 }, (_, i) => http.json({ url: `/r${i}` })));
+    expect(bodies.map((b) => b.body)).toEqual(Array.from({ length: 5 }, () => ({ ok: 'Bearer tok-2' })));
+    expect(server.requests.filter((r) => r.path === '/oauth/token')).toHaveLength(2);
+    expect(rotated).toEqual(['refresh-1', 'refresh-2']);
+  });
+
   it("asks Marketo's identity endpoint with GET and query parameters", async () => {
     const server = await serve((request, response) => {
       if (request.path === '/identity/oauth/token')

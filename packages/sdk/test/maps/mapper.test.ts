@@ -135,6 +135,11 @@ describe('createStreamMapper', () => {
       'pseudonymize_key',
       'stream_maps',
       'stream_map_config',
+      'faker_config',
+      'flattening_enabled',
+      'flattening_max_depth',
+      'flattening_separator',
+      'flattening_max_key_length',
     ]);
     expect(mapperSettingsSchema.properties?.pseudonymize_key?.secret).toBe(true);
   });

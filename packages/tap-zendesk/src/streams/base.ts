@@ -36,6 +36,17 @@ export function field(body: unknown, name: string): unknown {
   return typeof body === 'object' && body !== null ? Reflect.get(body, name) : undefined;
 }
 
+/**
+ * Where a stream resumes: its bookmark (or start_date), or, when the bookmark was written by
+ * singer-io/tap-zendesk (`bookmarks.<stream>.<replication key>`, no `replication_key_value`), that
+ * value. Streams read it here rather than from `context.startingValue`, which knows only our layout.
+ */
+export function resumeValue(replicationKey: string | undefined, context: StreamContext): unknown {
+  const legacy = replicationKey ? context.bookmark[replicationKey] : undefined;
+  const ours = context.bookmark.replication_key_value;
+  return ours === undefined && legacy !== undefined && legacy !== null ? legacy : context.startingValue;
+}
+
 export function clampStartTime(start: number, nowMs = Date.now()): number {
   return Math.max(0, Math.min(start, Math.floor(nowMs / 1000) - FRESHNESS_SECONDS - 1));
 }
@@ -45,6 +56,7 @@ export const PLAN_GATES: Record<string, string> = {
   sla_policies: 'Support Professional / Suite Growth and up',
   ticket_forms: 'Enterprise, or Professional with the multiple ticket forms add-on',
   satisfaction_ratings: 'customer satisfaction (CSAT) enabled on the account',
+  talk_phone_numbers: 'Zendesk Talk on the account, and an admin (or `talk:read`) token',
 };
 
 /**

@@ -26,7 +26,7 @@ import {
   type StreamContext,
 } from '@singer-ts/sdk';
 import { statusOf } from '../client.js';
-import { clampStartTime, field, toEpochSeconds, ZendeskStream } from './base.js';
+import { clampStartTime, field, resumeValue, toEpochSeconds, ZendeskStream } from './base.js';
 
 /** Whether an error is Zendesk's 422 "Too recent start_time" (or the 400 some accounts see). */
 function isTooRecent(error: unknown): boolean {
@@ -48,17 +48,9 @@ abstract class ExportStream<R extends object> extends ZendeskStream<R> {
     return {};
   }
 
-  /**
-   * Unix seconds to start from: the bookmark (or start_date), else a bookmark written by
-   * singer-io/tap-zendesk (`bookmarks.<stream>.<replication key>`), else the epoch.
-   */
+  /** Unix seconds to start from: the bookmark (ours or singer-io's), else start_date, else the epoch. */
   protected startTime(context: StreamContext): number {
-    const legacy = this.replicationKey ? context.bookmark[this.replicationKey] : undefined;
-    const value =
-      context.bookmark.replication_key_value === undefined && legacy !== undefined
-        ? legacy
-        : context.startingValue;
-    return clampStartTime(toEpochSeconds(value) ?? 0);
+    return clampStartTime(toEpochSeconds(resumeValue(this.replicationKey, context)) ?? 0);
   }
 
   override async *getRecords(context: StreamContext): AsyncGenerator<R> {

@@ -1,6 +1,15 @@
-/** Streams read from the incremental export API: tickets and users (cursor), organizations and ticket_events (time). */
+/**
+ * Streams read from the incremental export API: tickets and users (cursor), organizations,
+ * ticket_events and ticket_metric_events (time).
+ */
 import type { Partition, QueryValue, StreamContext } from '@singer-ts/sdk';
-import type { OrganizationsRecord, TicketEventsRecord, TicketsRecord, UsersRecord } from '../records.js';
+import type {
+  OrganizationsRecord,
+  TicketEventsRecord,
+  TicketMetricEventsRecord,
+  TicketsRecord,
+  UsersRecord,
+} from '../records.js';
 import { loadSchema, toEpochSeconds } from './base.js';
 import { CursorExportStream, TimeExportStream } from './exports.js';
 
@@ -80,5 +89,22 @@ export class TicketEventsStream extends TimeExportStream<TicketEventsRecord> {
 
   protected timestampOf(record: Record<string, unknown>): number | undefined {
     return toEpochSeconds(record.timestamp);
+  }
+}
+
+/**
+ * SLA and metric events (`activate`, `apply_sla`, `update_status`, `fulfill`, …) from the time-based
+ * export, by event `time`, as singer-io/tap-zendesk reads them. Zendesk sends no `end_of_stream`
+ * here: a page shorter than `per_page` is the last one.
+ */
+export class TicketMetricEventsStream extends TimeExportStream<TicketMetricEventsRecord> {
+  readonly name = 'ticket_metric_events';
+  readonly schema = loadSchema('ticket_metric_events');
+  readonly path = '/incremental/ticket_metric_events.json';
+  override readonly recordsPath = 'ticket_metric_events.*';
+  override readonly replicationKey = 'time';
+
+  protected timestampOf(record: Record<string, unknown>): number | undefined {
+    return toEpochSeconds(record.time);
   }
 }

@@ -12,10 +12,11 @@ import type {
   SatisfactionRatingsRecord,
   SlaPoliciesRecord,
   TagsRecord,
+  TalkPhoneNumbersRecord,
   TicketFieldsRecord,
   TicketFormsRecord,
 } from '../records.js';
-import { loadSchema, PLAN_GATES, toEpochSeconds, ZendeskStream } from './base.js';
+import { loadSchema, PLAN_GATES, resumeValue, toEpochSeconds, ZendeskStream } from './base.js';
 
 /** Zendesk's cursor pagination of list endpoints (`page[size]`, `meta.after_cursor`). */
 export function listPaginator(): CursorPaginator {
@@ -42,11 +43,11 @@ abstract class ListStream<R extends object> extends ZendeskStream<R> {
 
   /** Keeps records changed at or after the bookmark; rows without `updated_at` always pass. */
   override postProcess(record: Record<string, unknown>, context: StreamContext): R | undefined {
-    if (this.replicationKey && context.startingValue !== undefined) {
+    const since = toEpochSeconds(resumeValue(this.replicationKey, context));
+    if (this.replicationKey && since !== undefined) {
       const value = record[this.replicationKey];
-      const since = toEpochSeconds(context.startingValue);
       const at = toEpochSeconds(value);
-      if (since !== undefined && at !== undefined && at < since) return undefined;
+      if (at !== undefined && at < since) return undefined;
     }
     return super.postProcess(record, context);
   }
@@ -96,6 +97,11 @@ export class TicketFormsStream extends ListStream<TicketFormsRecord> {
   override readonly replicationKey = 'updated_at';
 }
 
+/**
+ * Read whole and filtered on `updated_at` like the other lists. Not with `start_time` = the bookmark as
+ * singer-io/tap-zendesk does: Zendesk's `start_time` filters on `created_at`, so a rating created
+ * before the bookmark and changed after it (a customer changing their score) would never come again.
+ */
 export class SatisfactionRatingsStream extends ListStream<SatisfactionRatingsRecord> {
   readonly name = 'satisfaction_ratings';
   override readonly discoveryMetadata = { 'plan-gated': PLAN_GATES.satisfaction_ratings };
@@ -103,12 +109,6 @@ export class SatisfactionRatingsStream extends ListStream<SatisfactionRatingsRec
   readonly path = '/satisfaction_ratings.json';
   override readonly recordsPath = 'satisfaction_ratings.*';
   override readonly replicationKey = 'updated_at';
-
-  /** Like singer-io/tap-zendesk: `start_time` = the bookmark, so older ratings are not paged through. */
-  override queryParams(context: StreamContext): Record<string, QueryValue> {
-    const since = toEpochSeconds(context.startingValue);
-    return { ...super.queryParams(context), ...(since !== undefined ? { start_time: since } : {}) };
-  }
 }
 
 export class TagsStream extends ListStream<TagsRecord> {
@@ -117,6 +117,20 @@ export class TagsStream extends ListStream<TagsRecord> {
   readonly path = '/tags.json';
   override readonly recordsPath = 'tags.*';
   override readonly primaryKeys = ['name'];
+}
+
+/** Zendesk Talk lines (offset pages, `next_page` URLs), read whole: singer-io's FULL_TABLE stream. */
+export class TalkPhoneNumbersStream extends ZendeskStream<TalkPhoneNumbersRecord> {
+  readonly name = 'talk_phone_numbers';
+  override readonly discoveryMetadata = { 'plan-gated': PLAN_GATES.talk_phone_numbers };
+  readonly schema = loadSchema('talk_phone_numbers');
+  readonly path = '/channels/voice/phone_numbers.json';
+  override readonly recordsPath = 'phone_numbers.*';
+  override readonly nextPagePath = 'next_page';
+
+  override queryParams(_context: StreamContext): Record<string, QueryValue> {
+    return { per_page: this.config.page_size };
+  }
 }
 
 export class SlaPoliciesStream extends ListStream<SlaPoliciesRecord> {
