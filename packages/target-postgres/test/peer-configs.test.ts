@@ -189,6 +189,20 @@ describe('a PipelineWise config', () => {
     ]);
   });
 
+  test('data_flattening_max_level makes nested objects parent__child columns, as the map stage flattens them', async () => {
+    const [mysqlDb, pgSchema, target] = ['src_db', 'src_pg', 'pw_f'].map((prefix) =>
+      uniqueSchema(prefix),
+    ) as [string, string, string];
+    await load(
+      { ...pipelinewiseConnection(), default_target_schema: target, data_flattening_max_level: 1 },
+      input(mysqlDb, pgSchema),
+    );
+    expect(await columnsOf(target, 'users')).toEqual(['address__city', 'email', 'id']);
+    expect(await query(db.url, `SELECT id::int, address__city FROM ${target}.users`)).toEqual([
+      { id: 7, address__city: 'Lyon' },
+    ]);
+  });
+
   test('a stream without key properties stops the run (primary_key_required), unless it is set to false', async () => {
     const target = uniqueSchema('pw_k');
     const lines = [
