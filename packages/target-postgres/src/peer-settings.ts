@@ -221,18 +221,11 @@ function postgresUrlFromSqlalchemy(url: string): string {
 
 /**
  * PipelineWise's `data_flattening_max_level: n` is the Meltano SDK's `flattening_enabled: true` with
- * `flattening_max_depth: n`, which the SDK's map stage applies. A build whose map stage has no
- * flattening refuses it rather than load nested objects where columns were expected.
+ * `flattening_max_depth: n`, which the SDK's map stage applies.
  */
 function mapFlattening(config: Record<string, unknown>, level: unknown): void {
   delete config.data_flattening_max_level;
   if (typeof level !== 'number' || level === 0) return;
-  if (!Object.hasOwn(Target.sharedSettings.properties ?? {}, 'flattening_enabled')) {
-    throw new ConfigError(
-      "setting 'data_flattening_max_level' needs schema flattening, which this build of the SDK lacks; remove it to load nested objects as jsonb",
-      { setting: 'data_flattening_max_level' },
-    );
-  }
   const depth = config.flattening_max_depth;
   if (config.flattening_enabled === false || (depth !== undefined && depth !== level)) {
     throw new ConfigError(

@@ -64,22 +64,15 @@ describe('reading the peers settings', () => {
     expect(readPeerSettings({}).rules.activateVersion).toBe(true);
   });
 
-  test('data_flattening_max_level is the map stage flattening, or refused by a build without it', () => {
+  test('data_flattening_max_level is the map stage flattening; a different flattening_max_depth is refused', () => {
     expect(readPeerSettings({ data_flattening_max_level: 0 }).config).toEqual({});
-    const hasFlattening = Object.hasOwn(Target.sharedSettings.properties ?? {}, 'flattening_enabled');
-    if (hasFlattening) {
-      expect(readPeerSettings({ data_flattening_max_level: 2 }).config).toEqual({
-        flattening_enabled: true,
-        flattening_max_depth: 2,
-      });
-      expect(() => readPeerSettings({ data_flattening_max_level: 2, flattening_max_depth: 1 })).toThrow(
-        /disagree/,
-      );
-    } else {
-      expect(() => readPeerSettings({ data_flattening_max_level: 2 })).toThrow(
-        /'data_flattening_max_level' needs schema flattening/,
-      );
-    }
+    expect(readPeerSettings({ data_flattening_max_level: 2 }).config).toEqual({
+      flattening_enabled: true,
+      flattening_max_depth: 2,
+    });
+    expect(() => readPeerSettings({ data_flattening_max_level: 2, flattening_max_depth: 1 })).toThrow(
+      /disagree/,
+    );
   });
 
   test("PipelineWise's parallelism 0 (automatic) is the default, capped by max_parallelism", () => {
