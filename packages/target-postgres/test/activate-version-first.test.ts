@@ -5,7 +5,8 @@
  */
 import { startTestDatabase, type TestDatabase } from '@singer-ts/sdk/testing/postgres';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { load, query, stateMessage, uniqueSchema } from './helpers.js';
+import { PrimaryKeyRequiredError } from '../src/peer-settings.js';
+import { load, query, runTarget, stateMessage, uniqueSchema } from './helpers.js';
 
 let db: TestDatabase;
 beforeAll(async () => {
@@ -125,6 +126,23 @@ describe('ACTIVATE_VERSION before its SCHEMA (log-based initial sync)', () => {
     ]);
     const hard = await query(db.url, `SELECT id::int FROM ${schema}.customers ORDER BY id`);
     expect(hard).toEqual([{ id: 2 }]);
+  });
+
+  test('a STATE after a pending ACTIVATE_VERSION is held until it is applied: not printed when the SCHEMA then fails', async () => {
+    const schema = uniqueSchema('lb');
+    const stream = `${schema}-events`;
+    const run = await runTarget({ url: db.url, primary_key_required: true }, [
+      activate(stream, 9),
+      stateMessage({ bookmarks: { [stream]: { version: 9 } } }),
+      JSON.stringify({
+        type: 'SCHEMA',
+        stream,
+        schema: { type: 'object', properties: { id: { type: 'integer' } } },
+        key_properties: [],
+      }),
+    ]);
+    expect(run.error).toBeInstanceOf(PrimaryKeyRequiredError);
+    expect(run.states).toEqual([]);
   });
 
   test('an ACTIVATE_VERSION whose stream never gets a SCHEMA is a warning naming the stream; the run succeeds', async () => {
