@@ -21,6 +21,8 @@ export interface LoadConfigOptions {
   env?: NodeJS.ProcessEnv;
   /** Folder searched for a `.env` file. */
   cwd?: string;
+  /** Told of each setting the config files give that the connector does not know (it is not read). */
+  warn?: (message: string, fields: Record<string, unknown>) => void;
 }
 
 export function loadConfig(info: ConnectorInfo, options: LoadConfigOptions): Config {
@@ -32,13 +34,33 @@ export function loadConfig(info: ConnectorInfo, options: LoadConfigOptions): Con
   }
   for (const file of options.files) {
     if (file === 'ENV') continue;
-    Object.assign(config, readConfigFile(file));
+    const given = readConfigFile(file);
+    for (const name of unknownSettings(info.settings, given)) {
+      options.warn?.(
+        `unknown setting '${name}' is ignored: ${info.name} does not read it (--about lists its settings)`,
+        {
+          setting: name,
+          file,
+        },
+      );
+    }
+    Object.assign(config, given);
   }
   const dotenvPath = join(options.cwd ?? process.cwd(), '.env');
   const fromDotenv = existsSync(dotenvPath) ? parseDotenv(readFileSync(dotenvPath, 'utf8')) : {};
   Object.assign(config, settingsFromEnv(info, { ...fromDotenv, ...env }));
   validateConfig(info.settings, config, coerceSettings(info.settings, config));
   return config;
+}
+
+/**
+ * Settings `config` gives that `settings` does not declare, so nothing reads them (a typo, or another
+ * connector's setting). None when the schema itself refuses unknown settings: validation says so.
+ */
+export function unknownSettings(settings: JSONSchema, config: Config): string[] {
+  if (settings.additionalProperties === false) return [];
+  const known = settings.properties ?? {};
+  return Object.keys(config).filter((name) => !Object.hasOwn(known, name));
 }
 
 function readConfigFile(file: string): Config {

@@ -4,6 +4,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, type ConnectorInfo, SQLConnectionError, type TableLocationRules } from '@singer-ts/sdk';
 import type { PoolConfig } from 'pg';
+import { PEER_SETTINGS } from './peer-settings.js';
 import { checkPostgresUrl } from './url.js';
 
 const SSL_MODES = ['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full'] as const;
@@ -60,11 +61,13 @@ export const SETTINGS: ConnectorInfo['settings'] = {
     },
     ssl: {
       description:
-        'Alternative to the ssl_* settings (not both): true for TLS with certificate verification, or ' +
+        'Alternative to the ssl_* settings (not both): true for TLS with certificate verification, the string "true" (PipelineWise) for TLS without it (sslmode require), or ' +
         'an object: ca, cert, key (PEM text) and reject_unauthorized (default true; false accepts any ' +
         'certificate).',
       anyOf: [
         { type: 'boolean' },
+        // PipelineWise writes `"ssl": "true"`, meaning sslmode require.
+        { type: 'string', enum: ['true', 'false'] },
         {
           type: 'object',
           properties: {
@@ -91,6 +94,7 @@ export const SETTINGS: ConnectorInfo['settings'] = {
         'Name each table after the whole stream name (`public-users` → `public_users`) instead of its last ' +
         '`-` part (`users`), which also picks no schema from the stream name.',
     },
+    ...PEER_SETTINGS,
   },
 };
 
@@ -334,7 +338,9 @@ function enableFrom(setting: unknown, fromUrl: string | undefined): boolean | un
 
 function legacyTls(ssl: unknown): PoolConfig['ssl'] {
   if (ssl === true) return { rejectUnauthorized: true };
-  if (ssl === false) return false;
+  if (ssl === false || ssl === 'false') return false;
+  // PipelineWise's string: libpq sslmode require, which encrypts without checking the certificate.
+  if (ssl === 'true') return { rejectUnauthorized: false };
   if (typeof ssl !== 'object' || ssl === null) return undefined;
   const options = ssl as Record<string, unknown>;
   return {

@@ -7,7 +7,14 @@
  * key de-duplication, the direct-or-staged merge, deletes and ACTIVATE_VERSION are the SDK's.
  */
 import { pipeline } from 'node:stream/promises';
-import type { Batch, PreparedRow, RecordContext, SchemaMessage, SQLColumn } from '@singer-ts/sdk';
+import {
+  type Batch,
+  type PreparedRow,
+  quoteIdentifier,
+  type RecordContext,
+  type SchemaMessage,
+  type SQLColumn,
+} from '@singer-ts/sdk';
 import {
   type ExistingTable,
   type LoadRows,
@@ -43,6 +50,13 @@ export interface PostgresSinkOptions extends SQLTableSinkOptions<PgSession> {
    * By default rows are binary wherever that is exact.
    */
   copyFormat?: 'binary' | 'text';
+  /**
+   * Indexes to create once the table exists (PipelineWise's `schema_mapping` `indices`): each a
+   * column, or columns joined by commas.
+   */
+  indexes?: readonly string[];
+  /** false (MeltanoLabs' `activate_version`): ACTIVATE_VERSION messages are ignored with a warning. */
+  activateVersion?: boolean;
 }
 
 /** A batch row: the end offset of its COPY row in the batch's bytes (see rows.ts). */
@@ -101,9 +115,42 @@ export class PostgresSink extends SQLTableSink<PgRow, SealedBatch, PgSession> {
   /** The COPY statement running (or the last one that failed), to name the input line of a bad row. */
   private copying: CopySegment | undefined;
 
+  private readonly indexes: readonly string[];
+  private readonly activatesVersions: boolean;
+
   constructor(message: SchemaMessage, options: PostgresSinkOptions) {
     super(message, options);
     this.copyFormat = options.copyFormat ?? 'binary';
+    this.indexes = options.indexes ?? [];
+    this.activatesVersions = options.activateVersion !== false;
+  }
+
+  override async start(): Promise<void> {
+    await super.start();
+    for (const spec of this.indexes) await this.createIndex(spec);
+  }
+
+  /** PipelineWise's index: named `i_<table, 30 characters>_<columns joined by _>`, so reruns find it. */
+  private async createIndex(spec: string): Promise<void> {
+    const columns = spec.split(',').map((column) => column.trim());
+    const name = `i_${this.tableName.slice(0, 30)}_${columns.join('_')}`;
+    const sql = `CREATE INDEX IF NOT EXISTS ${quoteIdentifier(name)} ON ${this.qualifiedTable} (${columns.map(quoteIdentifier).join(', ')})`;
+    try {
+      await this.connector.withSession(this.stream, (session) => session.execute(sql));
+    } catch (error) {
+      throw this.loadError(error, undefined, `creating index ${name} (schema_mapping indices) failed`);
+    }
+  }
+
+  override async activateVersion(version: number): Promise<void> {
+    if (!this.activatesVersions) {
+      this.logger.warn('ACTIVATE_VERSION ignored: activate_version is false', {
+        stream: this.stream,
+        version,
+      });
+      return;
+    }
+    await super.activateVersion(version);
   }
 
   /** Decides the loaded columns and their encoders from the table's actual column types. */

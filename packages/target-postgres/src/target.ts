@@ -11,6 +11,13 @@ import { countStreamRows } from '@singer-ts/sdk/sql';
 import pg from 'pg';
 import { watchConnection } from './connection.js';
 import { PostgresConnector } from './connector.js';
+import {
+  type PeerRules,
+  PrimaryKeyRequiredError,
+  pipelinewiseStreamParts,
+  readPeerSettings,
+  schemaMappingFor,
+} from './peer-settings.js';
 import { type PostgresSettings, postgresSettingsFrom, SETTINGS } from './settings.js';
 import { PostgresSink, type PostgresSinkOptions } from './sink.js';
 
@@ -37,10 +44,17 @@ export class TargetPostgres extends Target implements WarehouseRowCounter {
   readonly naming: PostgresSettings['naming'];
   /** PostgreSQL as the SDK's SQL dialect and transport, shared by every sink. */
   readonly connector: PostgresConnector;
+  /** What the PipelineWise and MeltanoLabs settings ask of each stream (see peer-settings.ts). */
+  readonly peerRules: PeerRules;
 
   constructor(options: TargetOptions) {
-    super(options);
-    const { pool, naming } = postgresSettingsFrom(options.config, this.settings.parallelism + 1);
+    const peers = readPeerSettings(options.config);
+    super({ ...options, config: peers.config });
+    this.peerRules = peers.rules;
+    for (const warning of peers.warnings) this.logger.warn(warning);
+    // sqlalchemy_url was masked as given; the url made from it differs from that text.
+    if (typeof options.config.sqlalchemy_url === 'string') this.logger.addSecrets([String(peers.config.url)]);
+    const { pool, naming } = postgresSettingsFrom(peers.config, this.settings.parallelism + 1);
     this.naming = naming;
     // The CLI masks secret settings' values; a key read from the file such a setting names is not one.
     if (typeof pool.ssl === 'object' && typeof pool.ssl.key === 'string') {
@@ -63,16 +77,26 @@ export class TargetPostgres extends Target implements WarehouseRowCounter {
   }
 
   protected createSink(message: SchemaMessage): PostgresSink {
-    return new PostgresSink(message, this.sinkOptions());
+    return new PostgresSink(message, this.sinkOptions(message));
   }
 
-  /** What every sink of this target shares. */
-  protected sinkOptions(): PostgresSinkOptions {
+  /** A stream's sink options: what every sink shares, and what PipelineWise's settings say of it. */
+  protected sinkOptions(message: SchemaMessage): PostgresSinkOptions {
+    if (this.peerRules.primaryKeyRequired && message.key_properties.length === 0) {
+      throw new PrimaryKeyRequiredError(
+        'the stream has no key properties and primary_key_required is on (the PipelineWise default when ' +
+          "the config uses 'dbname'); set primary_key_required to false to load it without a key",
+        { stream: message.stream },
+      );
+    }
+    const mapping = schemaMappingFor(this.peerRules, message.stream);
     return {
       logger: this.logger,
       settings: this.settings,
       connector: this.connector,
-      naming: this.naming,
+      naming: { ...this.naming, defaultSchema: mapping?.target_schema ?? this.naming.defaultSchema },
+      indexes: mapping?.indices?.[pipelinewiseStreamParts(message.stream).table] ?? [],
+      activateVersion: this.peerRules.activateVersion,
     };
   }
 

@@ -46,7 +46,7 @@ class FormatTarget extends TargetPostgres {
   }
 
   protected override createSink(message: SchemaMessage): PostgresSink {
-    return new PostgresSink(message, { ...this.sinkOptions(), copyFormat: this.copyFormat });
+    return new PostgresSink(message, { ...this.sinkOptions(message), copyFormat: this.copyFormat });
   }
 }
 

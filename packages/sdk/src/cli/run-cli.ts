@@ -118,7 +118,12 @@ export async function runCli(Connector: ConnectorClass, io: CliIo = {}): Promise
     }
     const config = loadConfig(
       { ...info, settings },
-      { files: args.config, env: io.env ?? process.env, cwd: io.cwd },
+      {
+        files: args.config,
+        env: io.env ?? process.env,
+        cwd: io.cwd,
+        warn: (text, fields) => logger.warn(text, fields),
+      },
     );
     logger.addSecrets(secretValues(settings, config));
     const connector = new Connector({ config: config as never, logger, configFiles: args.config });

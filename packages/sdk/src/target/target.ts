@@ -70,6 +70,13 @@ export abstract class Target {
   private readonly loads: ConcurrencyLimit;
   /** Progress lines (or a terminal display) while loading, and the summary at exit. */
   protected readonly progress: TargetProgress;
+  /**
+   * ACTIVATE_VERSIONs read before their stream's first SCHEMA (the spec requires a SCHEMA only before
+   * RECORDs), with their input lines. No record of the stream can come in between, so applying them
+   * right after the SCHEMA opens the table leaves it as applying them where they stood would have;
+   * STATEs read after one are held until it is applied.
+   */
+  private readonly pendingActivations = new Map<string, { version: number; line: number }[]>();
 
   constructor(options: TargetOptions) {
     this.config = options.config;
@@ -127,6 +134,7 @@ export abstract class Target {
       }
       this.mapper?.flushMetrics();
       replaced.finish();
+      this.dropUnmatchedActivations();
       for (const sink of this.sinks.values()) await this.startDrain(sink);
       await this.waitForLoads();
       if (this.failure) throw this.failure.error;
@@ -199,10 +207,15 @@ export abstract class Target {
       case 'ACTIVATE_VERSION': {
         const sink = this.sinks.get(message.stream);
         if (sink === undefined) {
-          throw new RecordBeforeSchemaError('ACTIVATE_VERSION arrived before any SCHEMA for its stream', {
+          const pending = this.pendingActivations.get(message.stream) ?? [];
+          pending.push({ version: message.version, line });
+          this.pendingActivations.set(message.stream, pending);
+          this.logger.info("ACTIVATE_VERSION before its stream's SCHEMA: applied when the SCHEMA arrives", {
             stream: message.stream,
+            version: message.version,
             line,
           });
+          break;
         }
         await this.drainAndWait(sink);
         await sink.activateVersion(message.version);
@@ -265,6 +278,9 @@ export abstract class Target {
       const sink = await this.createSink(message);
       await sink.start();
       this.sinks.set(message.stream, sink);
+      for (const { version } of this.pendingActivations.get(message.stream) ?? [])
+        await sink.activateVersion(version);
+      this.pendingActivations.delete(message.stream);
       return;
     }
     if (existing.hasSchema(message)) return;
@@ -316,6 +332,18 @@ export abstract class Target {
     if (largest !== undefined && total > 2 * this.settings.batchSizeBytes) await this.startDrain(largest);
   }
 
+  /** At end of input: ACTIVATE_VERSIONs whose stream never got a SCHEMA name no table to activate. */
+  private dropUnmatchedActivations(): void {
+    for (const [stream, pending] of this.pendingActivations) {
+      this.logger.warn('ACTIVATE_VERSION not applied: no SCHEMA for its stream followed', {
+        stream,
+        versions: pending.map(({ version }) => version),
+        line: pending[0]?.line,
+      });
+    }
+    this.pendingActivations.clear();
+  }
+
   private drainExpired(): void {
     const now = Date.now();
     for (const sink of this.sinks.values()) {
@@ -327,6 +355,8 @@ export abstract class Target {
     if (this.failure || this.writer === undefined) return;
     let lowWater = Number.POSITIVE_INFINITY;
     for (const sink of this.sinks.values()) lowWater = Math.min(lowWater, sink.oldestUncommittedLine);
+    for (const [first] of this.pendingActivations.values())
+      lowWater = Math.min(lowWater, first?.line ?? lowWater);
     const state = this.watermark.release(lowWater);
     if (state === undefined) return;
     this.statesEmitted += 1;
