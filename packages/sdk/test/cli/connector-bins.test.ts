@@ -32,7 +32,7 @@ describe('connector bins', () => {
     ]);
   });
 
-  const placeholders = new Set(['tap-marketo', 'tap-zuora', 'target-snowflake']);
+  const placeholders = new Set(['tap-zuora']);
 
   test.each(
     connectors.filter(({ bin }) => !placeholders.has(bin)),
