@@ -158,6 +158,53 @@ describe('npm install of the tarballs into an empty directory', () => {
     );
   }, 300_000);
 
+  test("a REST tap written against the installed SDK typechecks with skipLibCheck off, needing only Node's types", () => {
+    const dir = installInto('author', [
+      tarballs.get('@singer-ts/sdk')!,
+      'typescript@5.9.3',
+      '@types/node@20.19.43',
+    ]);
+    writeFileSync(
+      join(dir, 'package.json'),
+      JSON.stringify({ name: 'try-author', private: true, type: 'module' }),
+    );
+    writeFileSync(
+      join(dir, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: {
+          strict: true,
+          module: 'nodenext',
+          moduleResolution: 'nodenext',
+          target: 'es2022',
+          noEmit: true,
+          skipLibCheck: false,
+          types: ['node'],
+        },
+        files: ['tap.ts'],
+      }),
+    );
+    writeFileSync(
+      join(dir, 'tap.ts'),
+      [
+        "import { type ConfigOf, defineSchema, defineSettings, RESTStream, type RecordOf, Tap, tapInfo } from '@singer-ts/sdk';",
+        "const settings = defineSettings({ token: { type: 'string', secret: true } }, { required: ['token'] });",
+        "const item = defineSchema({ id: { type: 'integer' } }, { required: ['id'] });",
+        'class Items extends RESTStream<RecordOf<typeof item>> {',
+        "  readonly name = 'items';",
+        '  readonly schema = item;',
+        "  readonly path = '/items';",
+        '}',
+        'export class TapItems extends Tap<ConfigOf<typeof settings>> {',
+        "  static override info = tapInfo({ name: 'tap-items', description: 'items', settings, moduleUrl: import.meta.url });",
+        '  override readonly streamTypes = [Items];',
+        '}',
+        '',
+      ].join('\n'),
+    );
+    // tsc prints its errors on stdout and exits non-zero: execFileSync throws with them.
+    expect(run(join(dir, 'node_modules', '.bin', 'tsc'), ['-p', '.'], dir)).toBe('');
+  }, 300_000);
+
   test('the installed bins run tap-zendesk | target-postgres against the installed emulator', async () => {
     const dir = installInto('everything', [...tarballs.values()]);
     expect(run(bin(dir, 'singer-map'), ['--version'], dir).trim()).toMatch(/^singer-map \d+\.\d+\.\d+/);

@@ -13,10 +13,11 @@ import { emulatorConfig, rows, runTarget, uniqueSchema } from './target-support.
 
 /**
  * Where target-postgres's conformance test reads the streams from (outside the repository), or
- * CONFORMANCE_DIR (a git worktree sits one level deeper).
+ * SINGER_CONFORMANCE_DIR (a git worktree sits one level deeper).
  */
 const CONFORMANCE =
-  process.env.CONFORMANCE_DIR ?? fileURLToPath(new URL('../../../../shared/conformance/', import.meta.url));
+  process.env.SINGER_CONFORMANCE_DIR ??
+  fileURLToPath(new URL('../../../../shared/conformance/', import.meta.url));
 const FOUND = existsSync(CONFORMANCE);
 if (!FOUND) console.warn(`conformance streams skipped: ${CONFORMANCE} does not exist`);
 
