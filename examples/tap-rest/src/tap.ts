@@ -36,12 +36,7 @@ class Posts extends RESTStream<RecordOf<typeof post>> {
 }
 
 export class TapRest extends Tap<ConfigOf<typeof settings>> {
-  static override info = tapInfo({
-    name: 'tap-rest',
-    description: 'Posts, incrementally',
-    settings,
-    moduleUrl: import.meta.url,
-  });
+  static override info = tapInfo({ settings, moduleUrl: import.meta.url });
   override readonly streamTypes = [Posts];
   protected override httpOptions() {
     const authenticator = new BearerTokenAuthenticator(this.config.api_token);

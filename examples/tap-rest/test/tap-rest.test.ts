@@ -85,6 +85,10 @@ describe('tap-rest', () => {
 
   it('describes itself: HTTP settings shared, token secret, every tap capability', async () => {
     const about = JSON.parse((await runConnector(TapRest, { args: ['--about'] })).stdout);
+    expect(about).toMatchObject({
+      name: 'tap-rest',
+      description: expect.stringMatching(/^Example: a minimal/),
+    });
     expect(about.capabilities).toEqual([
       'about',
       'catalog',

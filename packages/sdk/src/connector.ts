@@ -2,7 +2,7 @@
  * What every connector declares about itself: the facts `--about` prints and the settings schema the
  * CLI validates config against before anything runs.
  */
-import { packageVersion } from './package-version.js';
+import { packageFacts } from './package-version.js';
 import type { JSONSchema } from './schema/json-schema.js';
 
 export type ConnectorKind = 'tap' | 'target' | 'mapper';
@@ -35,12 +35,17 @@ export interface ConnectorInfo {
   settings: JSONSchema;
 }
 
-/** What `tapInfo` needs: the rest is read (version) or implied (kind; capabilities every tap has). */
+/**
+ * What `tapInfo` needs: the rest is read from the package.json (version; name and description unless
+ * given) or implied (kind; capabilities every tap has).
+ */
 export interface TapDescription {
-  name: string;
-  description: string;
+  /** The executable's name; defaults to the package's `name`, which for a connector is the same. */
+  name?: string;
+  /** Defaults to the package's `description`. */
+  description?: string;
   settings: JSONSchema;
-  /** The connector's `import.meta.url`: its version is read from the package.json above it. */
+  /** The connector's `import.meta.url`: its package.json is the nearest one above it. */
   moduleUrl: string;
   /** Capabilities beyond those every tap has (`activate-version`, `batch`). */
   capabilities?: Capability[];
@@ -48,10 +53,14 @@ export interface TapDescription {
 
 /** A tap's ConnectorInfo, with its version from its own package.json. */
 export function tapInfo(description: TapDescription): ConnectorInfo {
+  const facts = packageFacts(description.moduleUrl);
+  const name = description.name ?? facts.name;
+  if (name === '')
+    throw new Error(`tapInfo: no name given and none in the package.json above ${description.moduleUrl}`);
   return {
-    name: description.name,
-    version: packageVersion(description.moduleUrl),
-    description: description.description,
+    name,
+    version: facts.version,
+    description: description.description ?? facts.description ?? '',
     kind: 'tap',
     capabilities: description.capabilities ?? [],
     settings: description.settings,
