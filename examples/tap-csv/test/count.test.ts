@@ -18,7 +18,7 @@ describe('tap-csv row counts for reconciliation', () => {
   it('counts the data rows of each file, as many as the records it emits', async () => {
     const rows = Array.from({ length: 250 }, (_, i) => `${i + 1},"name, ${i}"`).join('\n');
     const dir = folder({ 'public.people.csv': `id,name\n${rows}\n\n` });
-    const tap = new TapCsv({ config: { path: dir }, logger });
+    const tap = new TapCsv({ config: { path: dir, delimiter: ',', skip_unchanged: true }, logger });
     const [stream] = await tap.streams();
     const count = await stream!.countRecords({});
     const emitted = (await runConnector(TapCsv, { config: { path: dir } })).records('public-people');
@@ -28,7 +28,10 @@ describe('tap-csv row counts for reconciliation', () => {
 
   it('counts distinct keys of a keyed stream, one row per key as an upserting target keeps', async () => {
     const dir = folder({ 'public.people.csv': 'id,name\n1,a\n2,b\n1,c\n3,d\n' });
-    const tap = new TapCsv({ config: { path: dir, keys: { 'public-people': ['id'] } }, logger });
+    const tap = new TapCsv({
+      config: { path: dir, delimiter: ',', skip_unchanged: true, keys: { 'public-people': ['id'] } },
+      logger,
+    });
     const [stream] = await tap.streams();
     expect(await stream!.countRecords({})).toMatchObject({ comparable: true, rows: 3 });
   });

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig, parseDotenv, redactConfig, secretValues, validateConfig } from '../../src/config.js';
 import { ConfigError, type ConnectorInfo } from '../../src/index.js';
+import type { JSONSchema } from '../../src/schema/json-schema.js';
 
 const info: ConnectorInfo = {
   name: 'tap-demo',
@@ -89,7 +90,7 @@ describe('config', () => {
 });
 
 describe('secrets inside object settings', () => {
-  const settings = {
+  const settings: JSONSchema = {
     type: 'object',
     properties: {
       password: { type: 'string', secret: true },
@@ -100,7 +101,7 @@ describe('secrets inside object settings', () => {
         ],
       },
     },
-  } as const;
+  };
 
   it('masks a secret property of an object setting, not its public neighbours', () => {
     const config = { password: 'hunter2-long', ssl: { ca: 'PUBLIC-CA', key: 'PRIVATE-KEY-TEXT' } };

@@ -79,7 +79,7 @@ class AccountsTap extends Tap<TestConfig> {
     logger: this.logger,
   });
 
-  discoverStreams(): AccountsStream[] {
+  override discoverStreams(): AccountsStream[] {
     return [new AccountsStream(this, this.connection)];
   }
 }

@@ -42,7 +42,7 @@ class RotatingTap extends Tap<RotatingConfig> {
   override discoverStreams() {
     const tap = this;
     return [
-      new (class extends Stream<{ id: number }> {
+      new (class extends Stream<{ id: number }, RotatingConfig> {
         readonly name = 'items';
         readonly schema = schema.object({ id: schema.integer() });
         async *getRecords() {

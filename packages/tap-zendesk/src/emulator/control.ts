@@ -50,7 +50,8 @@ export interface Fault {
   status?: number;
   /** Seconds for a `Retry-After` header (429 always gets one; default 1). */
   retryAfter?: number;
-  body?: string;
+  /** A string is sent as it is; anything else as JSON. */
+  body?: unknown;
   contentType?: string;
   delayMs?: number;
   /** How many matching requests it affects (default 1). */
