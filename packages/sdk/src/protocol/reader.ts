@@ -138,28 +138,44 @@ export async function* readLineBatches(
   if (last !== undefined) yield [last];
 }
 
-/** The chunks of `input` until it ends or `signal` aborts, even while a read is pending. */
+/**
+ * The chunks of `input` until it ends or `signal` aborts, even while a read is pending. Each read
+ * races an abort promise of its own, dropped once the read settles: racing every read against one
+ * long-lived promise would hang each read's result (its chunk) on that promise's reactions until
+ * the run ends, keeping the whole input in memory.
+ */
 async function* untilAborted<T>(input: AsyncIterable<T>, signal: AbortSignal): AsyncGenerator<T> {
   if (signal.aborted) return;
   const iterator = input[Symbol.asyncIterator]();
+  try {
+    for (;;) {
+      const step = await nextUnlessAborted(iterator, signal);
+      if (step === 'aborted' || step.done === true) return;
+      yield step.value;
+    }
+  } finally {
+    // A read still pending on a pipe queues return() behind it, so a stream is destroyed instead:
+    // otherwise an open stdin would keep the process alive.
+    const stream = input as { destroy?: () => void };
+    if (signal.aborted && typeof stream.destroy === 'function') stream.destroy();
+    else iterator.return?.()?.catch(() => undefined);
+  }
+}
+
+/** The iterator's next step, or 'aborted' as soon as `signal` aborts. */
+async function nextUnlessAborted<T>(
+  iterator: AsyncIterator<T>,
+  signal: AbortSignal,
+): Promise<IteratorResult<T> | 'aborted'> {
   let onAbort!: () => void;
   const aborted = new Promise<'aborted'>((resolve) => {
     onAbort = () => resolve('aborted');
     signal.addEventListener('abort', onAbort, { once: true });
   });
   try {
-    for (;;) {
-      const step = await Promise.race([iterator.next(), aborted]);
-      if (step === 'aborted' || step.done === true) return;
-      yield step.value;
-    }
+    return await Promise.race([iterator.next(), aborted]);
   } finally {
     signal.removeEventListener('abort', onAbort);
-    // A read still pending on a pipe queues return() behind it, so a stream is destroyed instead:
-    // otherwise an open stdin would keep the process alive.
-    const stream = input as { destroy?: () => void };
-    if (signal.aborted && typeof stream.destroy === 'function') stream.destroy();
-    else iterator.return?.()?.catch(() => undefined);
   }
 }
 
