@@ -88,7 +88,7 @@ export class TapMarketo extends Tap<Record<string, unknown>> implements MarketoR
       resetsAt: nextCentralMidnight,
       now: () => this.clock.now(),
     });
-    this.api = new MarketoApi(this.http, budget, this.clock);
+    this.api = new MarketoApi(this.http, budget, this.clock, this.logger);
   }
 
   /** Time for job polling and token expiry; tests give the emulator's clock so nothing waits. */
