@@ -1,6 +1,7 @@
 import { type StreamContext, type TimeWindow, WindowedBookmark, windowTime } from '@singer-ts/sdk';
 import { flattenRestActivity } from './activity-streams.js';
 import { ActivityTypeStream, LeadsStream } from './bulk-streams.js';
+import { MarketoValueError } from './errors.js';
 import type { MarketoApi } from './marketo-api.js';
 import type { MarketoRun } from './run.js';
 import type { RawValue } from './values.js';
@@ -63,8 +64,9 @@ async function* windowEvents(
   for await (const item of items) {
     const text = typeof item.activityDate === 'string' ? marketoTimestamp(item.activityDate) : undefined;
     if (text === undefined) {
-      throw new TypeError(
-        `stream '${stream}': an activity has no readable activityDate (${JSON.stringify(item.activityDate)})`,
+      throw new MarketoValueError(
+        `activity ${String(item.marketoGUID)} has no readable activityDate (${JSON.stringify(item.activityDate)})`,
+        { stream, field: 'activityDate' },
       );
     }
     const at = Date.parse(text);
