@@ -8,7 +8,7 @@
 // of rows/s, the ratios to bare, and peak RSS of each reader and of the emulator.
 // BENCH_SIZES (default 100000,1000000) and BENCH_RUNS (default 3). Needs `pnpm build`.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runConnector } from '@singer-ts/sdk/testing';
@@ -125,7 +125,7 @@ for (const size of sizes) {
 
 console.log(`Bulk lead export from the emulator, median of ${runs} runs (rows/s; RSS = peak, MB)`);
 console.log(
-  `1-minute load average during the runs: ${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)} (${process.env.BENCH_NOTE ?? 'see the machine notes'})`,
+  `1-minute load average during the runs: ${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)} on ${cpus().length} cores (on a loaded machine the rates are noisy; the ratios come from the same runs)`,
 );
 console.log(
   '| leads | rows | file MB | bare undici+csv-parse | tap (download → /dev/null) | tap ratio | reader+converter | reader ratio | tap run s | bare RSS | reader RSS | tap RSS | emulator RSS |',
