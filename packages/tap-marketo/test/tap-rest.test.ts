@@ -1,4 +1,4 @@
-import { runConnector } from '@singer-ts/sdk/testing';
+import { checkTapConformance, runConnector } from '@singer-ts/sdk/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { MarketoEmulator } from '../src/emulator/index.js';
 import { start } from './emulator-helpers.js';
@@ -91,4 +91,14 @@ describe('tap-marketo with use_bulk_export false (REST paging)', () => {
       .filter((r) => String(r.activityDate) >= bookmark);
     expect(after).toEqual(guids(due));
   });
+
+  it('passes the SDK tap conformance suite', async () => {
+    em = await start({ leads: 1200 });
+    const Tap = tapOn(em);
+    const report = await checkTapConformance(Tap, {
+      config: configFor(em, { start_date: '2024-12-10T00:00:00Z', use_bulk_export: false }),
+      streamsWithRecords: ['leads', 'activities_visit_webpage', 'campaigns'],
+    });
+    expect(report.failed).toEqual([]);
+  }, 300_000);
 });
