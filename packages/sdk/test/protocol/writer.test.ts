@@ -39,7 +39,8 @@ describe('MessageWriter', () => {
     });
     const writer = new MessageWriter(sink, { chunkBytes: 300 });
     const names = ['株式会社テスト', 'Société Générale', 'rocket 🚀', 'lone \ud800 half', 'plain'];
-    for (let i = 0; i < 100; i += 1) writer.write({ type: 'RECORD', stream: 's', record: { i, name: names[i % 5] } });
+    for (let i = 0; i < 100; i += 1)
+      writer.write({ type: 'RECORD', stream: 's', record: { i, name: names[i % 5] } });
     await writer.flush();
     expect(chunks.length).toBeGreaterThan(10);
     for (const chunk of chunks) expect(chunk.at(-1)).toBe(0x0a);
