@@ -118,6 +118,12 @@ function readHeader(record: string[], options: CsvRowsOptions): string[] {
         stream: options.stream,
         line: 1,
       });
+    // A plain object would take `values.__proto__ = …` as a prototype change and drop the column.
+    if (name === '__proto__')
+      throw new CsvFormatError(`column '__proto__' cannot be read as a field`, {
+        stream: options.stream,
+        line: 1,
+      });
     seen.add(name);
     return name;
   });

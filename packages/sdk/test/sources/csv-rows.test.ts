@@ -43,6 +43,7 @@ describe('CSV rows', () => {
   it('fails on broken quoting and duplicate headers, naming the stream and line', async () => {
     await expect(read('a,b\n"1,2\n')).rejects.toBeInstanceOf(CsvFormatError);
     await expect(read('a,a\n1,2\n')).rejects.toThrow(/column 'a' appears twice/);
+    await expect(read('a,__proto__\n1,2\n')).rejects.toThrow(/column '__proto__' cannot be read/);
   });
 });
 
