@@ -130,7 +130,43 @@ export function flattenActivity(
   if (!attrs || typeof attrs !== 'object' || Array.isArray(attrs)) {
     throw new MarketoValueError('attributes is not a JSON object', { ...where, field: 'attributes' });
   }
-  for (const [name, value] of Object.entries(attrs as Record<string, RawValue>)) {
+  return addAttributes(stream, out, Object.entries(attrs as Record<string, RawValue>), where);
+}
+
+/** One activity of `activities.json` (REST) flattened exactly as its bulk export row would be. */
+export function flattenRestActivity(
+  stream: ActivityStream,
+  item: Record<string, unknown>,
+): Record<string, RawValue> {
+  const where = { stream: stream.name };
+  const out: Record<string, RawValue> = {};
+  for (const key of Object.keys(BASE_PROPERTIES)) out[key] = (item[key] as RawValue) ?? null;
+  if (stream.primaryAttributeName !== null) {
+    out.primary_attribute_name = stream.primaryAttributeName;
+    out.primary_attribute_value = (item.primaryAttributeValue as RawValue) ?? null;
+    out.primary_attribute_value_id = (item.primaryAttributeValueId as RawValue) ?? null;
+  }
+  const attributes = item.attributes ?? [];
+  if (!Array.isArray(attributes)) {
+    throw new MarketoValueError('attributes is not a list of {name, value}', {
+      ...where,
+      field: 'attributes',
+    });
+  }
+  // The bulk file leaves empty attributes out; so does this.
+  const entries = (attributes as { name?: unknown; value?: RawValue }[])
+    .filter((a) => a.value !== null && a.value !== undefined && a.value !== '')
+    .map((a) => [String(a.name), a.value as RawValue] as [string, RawValue]);
+  return addAttributes(stream, out, entries, where);
+}
+
+function addAttributes(
+  stream: ActivityStream,
+  out: Record<string, RawValue>,
+  entries: [string, RawValue][],
+  where: Record<string, unknown>,
+): Record<string, RawValue> {
+  for (const [name, value] of entries) {
     const column = stream.attributeColumns.get(name);
     if (column === undefined) {
       throw new MarketoValueError(

@@ -88,8 +88,8 @@ export class LeadsStream extends BulkStream {
   readonly kind = 'leads' as const;
   override readonly primaryKeys = LEADS.keyProperties;
   override readonly replicationKey = LEADS.replicationKey as string;
-  private readonly convert: ReturnType<typeof compileRecordConverter>;
-  private readonly fields: string[];
+  protected readonly convert: ReturnType<typeof compileRecordConverter>;
+  protected readonly fields: string[];
   private filter: 'updatedAt' | 'createdAt' = 'updatedAt';
 
   constructor(
@@ -149,11 +149,11 @@ export class ActivityTypeStream extends BulkStream {
   override readonly primaryKeys = ACTIVITIES.keyProperties;
   override readonly replicationKey = ACTIVITIES.replicationKey as string;
   override readonly discoveryMetadata: Record<string, unknown>;
-  private readonly convert: ReturnType<typeof compileRecordConverter>;
+  protected readonly convert: ReturnType<typeof compileRecordConverter>;
 
   constructor(
     run: MarketoRun,
-    private readonly activity: ActivityStream,
+    protected readonly activity: ActivityStream,
   ) {
     super(run);
     this.name = activity.name;

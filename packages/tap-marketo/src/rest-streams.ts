@@ -1,6 +1,7 @@
 import { type JSONSchema, Stream, type StreamContext, windowTime } from '@singer-ts/sdk';
 import { NO_ASSETS_WARNING } from './api-errors.js';
 import type { StreamFacts } from './catalogue.js';
+import { datePagedItems } from './rest-reads.js';
 import { type FieldInclusion, inclusionOf, type MarketoRun } from './run.js';
 import { staticSchema } from './static-schemas.js';
 import { marketoTimestamp } from './values.js';
@@ -129,19 +130,8 @@ export class DeletedLeadsStream extends IncrementalRestStream {
   async *getRecords(context: StreamContext): AsyncGenerator<Row> {
     const since = marketoTimestamp(String(context.startingValue ?? this.run.settings.start_date));
     if (since === undefined) return;
-    const first = await this.run.api.call(this.name, 'paging token', {
-      url: '/rest/v1/activities/pagingtoken.json',
-      query: { sinceDatetime: windowTime(Date.parse(since)) },
-    });
-    let token = first.nextPageToken;
-    while (token !== undefined) {
-      const page = await this.run.api.call(this.name, 'deleted leads page', {
-        url: this.facts.path,
-        query: { nextPageToken: token, batchSize: 300 },
-      });
-      for (const item of page.result) yield this.normalise(item as Row);
-      if (page.moreResult !== true) break;
-      token = page.nextPageToken;
+    for await (const item of datePagedItems(this.run.api, this.name, this.facts.path, Date.parse(since))) {
+      yield this.normalise(item);
     }
   }
 }

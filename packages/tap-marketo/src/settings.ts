@@ -43,7 +43,8 @@ export const SETTINGS: JSONSchema = {
     use_bulk_export: {
       type: 'boolean',
       default: true,
-      description: 'Read leads and activities through Bulk Extract',
+      description:
+        'Read leads and activities through Bulk Extract; false reads them through REST paging (same streams and STATE)',
     },
     bulk_poll_interval_ms: {
       type: 'integer',

@@ -17,6 +17,7 @@ import { STATIC_STREAMS, type StreamFacts } from './catalogue.js';
 import { nextCentralMidnight } from './central-time.js';
 import { type DescribeField, leadSchemaFromDescribe } from './lead-schema.js';
 import { MarketoApi, marketoErrors } from './marketo-api.js';
+import { RestActivityTypeStream, RestLeadsStream } from './rest-reads.js';
 import {
   ActivityTypesStream,
   DeletedLeadsStream,
@@ -38,12 +39,6 @@ function normalise(raw: Record<string, unknown>): MarketoSettings {
     throw new ConfigError(
       "missing required setting 'base_url' (the instance's REST endpoint, e.g. https://123-ABC-456.mktorest.com; singer-io's 'endpoint' is accepted too)",
       { setting: 'base_url' },
-    );
-  }
-  if (config.use_bulk_export === false) {
-    throw new ConfigError(
-      'use_bulk_export false is not supported yet: leads and activities are read through Bulk Extract only',
-      { setting: 'use_bulk_export' },
     );
   }
   return config as unknown as MarketoSettings;
@@ -88,7 +83,7 @@ export class TapMarketo extends Tap<Record<string, unknown>> implements MarketoR
       resetsAt: nextCentralMidnight,
       now: () => this.clock.now(),
     });
-    this.api = new MarketoApi(this.http, budget, this.clock);
+    this.api = new MarketoApi(this.http, budget, this.clock, this.logger);
   }
 
   /** Time for job polling and token expiry; tests give the emulator's clock so nothing waits. */
@@ -130,9 +125,13 @@ export class TapMarketo extends Tap<Record<string, unknown>> implements MarketoR
           },
         );
     }
+    // The same streams, schemas and STATE either way; only where the rows come from differs.
+    const bulk = this.settings.use_bulk_export !== false;
+    const Leads = bulk ? LeadsStream : RestLeadsStream;
+    const Activities = bulk ? ActivityTypeStream : RestActivityTypeStream;
     return [
-      new LeadsStream(this, lead.schema, lead.unsupported),
-      ...activities.map((a) => new ActivityTypeStream(this, a)),
+      new Leads(this, lead.schema, lead.unsupported),
+      ...activities.map((a) => new Activities(this, a)),
       ...STATIC_STREAMS.map((facts) => restStream(this, facts)),
     ];
   }

@@ -295,3 +295,60 @@ describe('determinism', () => {
     }
   });
 });
+
+describe('leads by filter type (leads.json)', () => {
+  it('returns the asked fields of the leads named by id, numbers as numbers, deleted and unknown ids absent', async () => {
+    // Lead index 49 is deleted (one in 50); 99999 never existed.
+    const r = await a.get(
+      '/rest/v1/leads.json?filterType=id&filterValues=1001,1002,1050,99999&fields=id,email,leadScore,isPartner,dateOfBirth',
+    );
+    expect(r.json.success).toBe(true);
+    expect(r.json.result.map((l: J) => l.id)).toEqual([1001, 1002]);
+    const lead = r.json.result[0];
+    expect(Object.keys(lead)).toEqual(['id', 'email', 'leadScore', 'isPartner', 'dateOfBirth']);
+    expect(typeof lead.leadScore).toBe('number');
+    expect(typeof lead.isPartner).toBe('boolean');
+    expect(lead.dateOfBirth).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    const defaults = await a.get('/rest/v1/leads.json?filterType=id&filterValues=1003');
+    expect(Object.keys(defaults.json.result[0]).sort()).toEqual([
+      'createdAt',
+      'email',
+      'firstName',
+      'id',
+      'lastName',
+      'updatedAt',
+    ]);
+  });
+
+  it('pages with batchSize and nextPageToken, and takes a long query as a POST with _method=GET', async () => {
+    const ids = Array.from({ length: 300 }, (_, i) => 1001 + i).join(',');
+    const first = await a.get(
+      `/rest/v1/leads.json?filterType=id&filterValues=${ids}&batchSize=200&fields=id`,
+    );
+    expect(first.json.result).toHaveLength(200);
+    const rest = await fetch(`${em.url}/rest/v1/leads.json`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${a.token}`, 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        _method: 'GET',
+        filterType: 'id',
+        filterValues: ids,
+        fields: 'id',
+        batchSize: '200',
+        nextPageToken: first.json.nextPageToken,
+      }).toString(),
+    }).then((res) => res.json() as Promise<J>);
+    expect(rest.nextPageToken).toBeUndefined();
+    const all = [...first.json.result, ...rest.result].map((l: J) => l.id);
+    expect(all).toHaveLength(294); // six of the 300 are deleted
+    expect(new Set(all).size).toBe(294);
+  });
+
+  it('refuses an unknown field (1006), a blank filter (701) and more than 300 values (1003)', async () => {
+    const code = async (q: string) => (await a.get(`/rest/v1/leads.json?${q}`)).json.errors[0].code;
+    expect(await code('filterType=id&filterValues=1001&fields=id,noSuchField')).toBe('1006');
+    expect(await code('filterValues=1001')).toBe('701');
+    const many = Array.from({ length: 301 }, (_, i) => 1001 + i).join(',');
+    expect(await code(`filterType=id&filterValues=${many}`)).toBe('1003');
+  });
+});

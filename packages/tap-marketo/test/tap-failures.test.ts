@@ -148,13 +148,18 @@ describe('tap-marketo failure paths', () => {
     const config = configFor(em);
     const catalog = await leadsOnly(Tap, config);
     const reference = await runConnector(Tap, { config, catalog });
-    // Discovery (2 calls) and the first window (create, enqueue, 3 polls, file) fit; the next does not.
-    const stopped = await runConnector(Tap, { config: { ...config, max_daily_calls: 10 }, catalog });
+    // The day's calls so far (discovery, the reference run) count, as Marketo's usage report says;
+    // then the usage read, discovery (2 calls) and the first window (create, enqueue, 3 polls, file)
+    // fit, and the next window does not.
+    const limit = em.control.state().callsToday + 11;
+    const stopped = await runConnector(Tap, { config: { ...config, max_daily_calls: limit }, catalog });
     expect(stopped.exitCode).toBe(0);
     const lines = stopped.stderr.split('\n').filter((l) => l.includes('SINGER_CALL_BUDGET_EXHAUSTED'));
     expect(lines).toEqual([
       expect.stringMatching(
-        /stopped cleanly: max_daily_calls reached \(\d+ of 10 calls used\): the leads export of window 2024-12-01T00:00:00Z → 2024-12-31T00:00:00Z needs 4 more calls and \d remain; it resets at 2025-02-02T06:00:00.000Z/,
+        new RegExp(
+          `stopped cleanly: max_daily_calls reached \\(\\d+ of ${limit} calls used\\): the leads export of window 2024-12-01T00:00:00Z → 2024-12-31T00:00:00Z needs 4 more calls and \\d remain; it resets at 2025-02-02T06:00:00.000Z`,
+        ),
       ),
     ]);
     const state = stopped.lastState();
@@ -169,12 +174,54 @@ describe('tap-marketo failure paths', () => {
     expect(ids(stopped).length + ids(resumed).length).toBe(ids(reference).length);
   });
 
+  it('counts the calls Marketo reports for today (other integrations included) against max_daily_calls from the start of the run', async () => {
+    em = await start();
+    const Tap = tapOn(em);
+    const config = configFor(em);
+    const catalog = await leadsOnly(Tap, config);
+    // With discovery above (3 calls), the usage read and discovery again (2), some 39,998 are used.
+    em.control.addCalls(39_993);
+    em.control.clearRequests();
+    const result = await runConnector(Tap, { config, catalog });
+    expect(result.exitCode).toBe(0);
+    const usageReads = em.control.requests().filter((r) => r.path === '/rest/v1/stats/usage.json');
+    expect(usageReads).toHaveLength(1);
+    expect(result.stderr).toMatch(
+      /Marketo counts 399\d\d calls today; 399\d\d of max_daily_calls 40000 are used/,
+    );
+    expect(errorLines(result.stderr)).toEqual([
+      expect.stringMatching(
+        /SINGER_CALL_BUDGET_EXHAUSTED: stream 'leads': stopped cleanly: max_daily_calls reached \(399\d\d of 40000 calls used\): the leads export of window 2024-11-01T00:00:00Z → 2024-12-01T00:00:00Z needs 4 more calls and \d remain/,
+      ),
+    ]);
+    expect(result.records('leads')).toEqual([]);
+    expect(bookmarksOf(result.lastState()).leads ?? {}).toEqual({});
+  });
+
+  it('reads the usage report again every 250 calls of a long run', async () => {
+    // 300 lists a page: 260 pages of lists.
+    em = await start({ lists: 78_000 });
+    const Tap = tapOn(em);
+    const config = configFor(em, { max_daily_calls: 100_000 });
+    const catalog = await catalogSelecting(Tap, config, ['lists']);
+    em.control.clearRequests();
+    const result = await runConnector(Tap, { config, catalog });
+    expect(result.exitCode).toBe(0);
+    const paths = em.control.requests().map((r) => r.path);
+    expect(paths.filter((p) => p.startsWith('/rest/v1/lists.json'))).toHaveLength(260);
+    const reads = paths.flatMap((p, i) => (p === '/rest/v1/stats/usage.json' ? [i] : []));
+    expect(reads).toHaveLength(2);
+    expect(reads[0]).toBe(0);
+    expect(reads[1]).toBeGreaterThanOrEqual(248);
+    expect(result.stderr).toMatch(/Marketo counts 2\d\d calls today/);
+  });
+
   it("stops cleanly when Marketo's own daily quota answers 607 mid-run", async () => {
     em = await start();
     const Tap = tapOn(em);
     const config = configFor(em);
     const catalog = await leadsOnly(Tap, config);
-    const used = (em.control.state() as { calls?: { today?: number } }).calls?.today ?? 0;
+    const used = em.control.state().callsToday;
     em.control.setDailyCalls(used + 12);
     const result = await runConnector(Tap, { config, catalog });
     expect(result.exitCode).toBe(0);

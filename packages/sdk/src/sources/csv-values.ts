@@ -8,6 +8,7 @@ import { SingerError } from '../errors.js';
 import { isExactNumber, parseJson } from '../json/lossless-json.js';
 import type { JSONSchema } from '../schema/json-schema.js';
 import { toUtcTimestamp } from '../schema/timestamps.js';
+import { withFastShape } from './csv-shape.js';
 import { exactNumber } from './exact-number.js';
 
 export class ValueConversionError extends SingerError {
@@ -124,28 +125,50 @@ export function compileRecordConverter(
     convert: converterOf(s, timestamp),
     nullable: allowsNull(s),
   }));
-  const known = new Set(fields.map((f) => f.name));
+  const position = new Map(fields.map((f, i) => [f.name, i]));
   const fail = (message: string, field: string, line: number | undefined) =>
     new ErrorClass(message, { stream, field, ...(line === undefined ? {} : { line }) });
-  return (raw, line) => {
-    const out: Record<string, unknown> = {};
-    for (const key of Object.keys(raw)) {
-      if (!known.has(key))
+  // Rows of one file all carry the same keys in the same order, so the keys are checked against the
+  // schema once and the plan (which value goes through which field's converter, in schema order) is
+  // reused while the next row's keys are the same strings.
+  interface Plan {
+    keys: readonly string[];
+    steps: { field: (typeof fields)[number]; index: number }[];
+    /** Kept alive so the engine keeps the shape the records share. */
+    shape: object;
+  }
+  let plan: Plan = { keys: [], steps: [], shape: {} };
+  const planFor = (keys: string[], line: number | undefined) => {
+    const known = plan.keys;
+    if (keys.length === known.length && keys.every((k, i) => k === known[i])) return plan.steps;
+    const next: Plan['steps'] = [];
+    keys.forEach((key, index) => {
+      const at = position.get(key);
+      if (at === undefined)
         throw fail(`'${key}' is not in the stream's schema; run discovery again`, key, line);
-    }
-    for (const f of fields) {
-      if (!(f.name in raw)) continue;
-      const value = raw[f.name];
+      next.push({ field: fields[at]!, index });
+    });
+    next.sort((a, b) => position.get(a.field.name)! - position.get(b.field.name)!);
+    plan = { keys, steps: next, shape: withFastShape(next.map((step) => step.field.name)) };
+    return next;
+  };
+  return (raw, line) => {
+    const steps = planFor(Object.keys(raw), line);
+    const values = Object.values(raw);
+    const out: Record<string, unknown> = {};
+    for (let i = 0; i < steps.length; i++) {
+      const { field, index } = steps[i]!;
+      const value = values[index];
       let converted: unknown;
       try {
-        converted = value === null || value === undefined ? null : f.convert(value);
+        converted = value === null || value === undefined ? null : field.convert(value);
       } catch (e) {
         if (!(e instanceof Invalid)) throw e;
-        throw fail(e.message, f.name, line);
+        throw fail(e.message, field.name, line);
       }
-      if (converted === null && !f.nullable)
-        throw fail('is empty, but the schema requires a value', f.name, line);
-      out[f.name] = converted;
+      if (converted === null && !field.nullable)
+        throw fail('is empty, but the schema requires a value', field.name, line);
+      out[field.name] = converted;
     }
     return out;
   };

@@ -29,6 +29,27 @@ describe('MessageWriter', () => {
     expect(maxQueued).toBeLessThan(4096);
   });
 
+  it('writes multi-byte text (CJK, accents, emoji, an escaped lone surrogate) as whole UTF-8 lines', async () => {
+    const chunks: Buffer[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, callback) {
+        chunks.push(chunk);
+        callback();
+      },
+    });
+    const writer = new MessageWriter(sink, { chunkBytes: 300 });
+    const names = ['株式会社テスト', 'Société Générale', 'rocket 🚀', 'lone \ud800 half', 'plain'];
+    for (let i = 0; i < 100; i += 1)
+      writer.write({ type: 'RECORD', stream: 's', record: { i, name: names[i % 5] } });
+    await writer.flush();
+    expect(chunks.length).toBeGreaterThan(10);
+    for (const chunk of chunks) expect(chunk.at(-1)).toBe(0x0a);
+    const lines = Buffer.concat(chunks).toString('utf8').trim().split('\n');
+    expect(lines.map((l) => JSON.parse(l).record)).toEqual(
+      Array.from({ length: 100 }, (_, i) => ({ i, name: names[i % 5] })),
+    );
+  });
+
   it('flushes STATE messages at once so the consumer sees them', async () => {
     const chunks: string[] = [];
     const sink = new Writable({

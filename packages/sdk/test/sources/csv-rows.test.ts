@@ -20,6 +20,17 @@ describe('CSV rows', () => {
     ]);
   });
 
+  it('counts lines by LF: a quoted CRLF is one break, a stray CR none, the header can span lines', async () => {
+    const rows = await read('"a\nA",b\r\n"1\r\n2",x\ry\r\n3,"\n\n"\n4,z\n');
+    expect(rows.map((r) => r.line)).toEqual([4, 7, 8]);
+    expect(rows[0]!.values).toEqual({ 'a\nA': '1\r\n2', b: 'x\ry' });
+    expect(rows[1]!.values).toEqual({ 'a\nA': '3', b: '\n\n' });
+  });
+
+  it('names the line of a short row after quoted newlines', async () => {
+    await expect(read('a,b\n"1\n2",3\n4\n')).rejects.toMatchObject({ context: { line: 4 } });
+  });
+
   it('reads the configured null cells and renamed headers', async () => {
     const rows = await read('First Name\tid\nnull\t1\n', {
       delimiter: '\t',
@@ -32,6 +43,7 @@ describe('CSV rows', () => {
   it('fails on broken quoting and duplicate headers, naming the stream and line', async () => {
     await expect(read('a,b\n"1,2\n')).rejects.toBeInstanceOf(CsvFormatError);
     await expect(read('a,a\n1,2\n')).rejects.toThrow(/column 'a' appears twice/);
+    await expect(read('a,__proto__\n1,2\n')).rejects.toThrow(/column '__proto__' cannot be read/);
   });
 });
 
@@ -58,6 +70,14 @@ describe('schema-driven value conversion', () => {
     expect(String(r.id)).toBe('12345678901234567890');
     expect(String(r.score)).toBe('0.1000000000000000055511');
     expect(r).toMatchObject({ ok: true, at: '2024-05-01T13:00:05Z', name: '' });
+  });
+
+  it('follows rows whose keys change, and still refuses a key the schema lacks', () => {
+    expect(convert({ id: '1', name: 'a', ok: 'false' })).toEqual({ id: 1, ok: false, name: 'a' });
+    expect(convert({ name: 'b', id: '2' })).toEqual({ id: 2, name: 'b' });
+    expect(convert({ id: '3', name: 'c', ok: null })).toEqual({ id: 3, ok: null, name: 'c' });
+    expect(() => convert({ id: '4', extra: 'x' }, 12)).toThrow(/'extra' is not in the stream's schema/);
+    expect(convert({ id: '5', name: 'e', ok: 'true' })).toEqual({ id: 5, ok: true, name: 'e' });
   });
 
   it('fails naming the field and line instead of changing a value', () => {

@@ -22,6 +22,7 @@ import type { ExportFeatures } from './export-spec.js';
 import { type ActiveFault, gatewayBody, takeFault } from './faults.js';
 import { MAX_URI_BYTES, readBody, sendJson, sendText } from './http.js';
 import { type ApiClient, DEFAULT_CLIENTS, Identity } from './identity.js';
+import { LEAD_ROUTES } from './lead-routes.js';
 import { DailyUsage, RateWindow } from './limits.js';
 import { REST_ROUTES } from './rest-routes.js';
 import type { Call, Route, RouteEnv } from './route-types.js';
@@ -57,7 +58,7 @@ export interface MarketoEmulator {
   close(): Promise<void>;
 }
 
-const ROUTES: Route[] = [...REST_ROUTES, ...ASSET_ROUTES, ...BULK_ROUTES];
+const ROUTES: Route[] = [...REST_ROUTES, ...LEAD_ROUTES, ...ASSET_ROUTES, ...BULK_ROUTES];
 
 function bearer(req: IncomingMessage): string | undefined {
   const h = req.headers.authorization;
