@@ -34,7 +34,7 @@ export interface EmulatorControl {
   expireTokens(): void;
   requests(): RequestLogEntry[];
   clearRequests(): void;
-  state(): Record<string, unknown>;
+  state(): Record<string, unknown> & { callsToday: number };
 }
 
 /** The control API over HTTP under `/__emulator/` (no auth, not counted). */
