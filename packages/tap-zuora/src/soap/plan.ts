@@ -1,0 +1,48 @@
+import type { DescribedObject } from '../describe-xml.js';
+import { zoqlDateTime } from '../query.js';
+import type { PropertyPlan, StreamPlan } from '../stream-schema.js';
+
+/**
+ * A discovered stream as SOAP can read it. The catalog stays the one every mode discovers (same streams, names
+ * and schemas as singer-io/tap-zuora), but ZOQL has no joins and reads only fields Describe lists in the `soap`
+ * context: a joined id (`BillToContact.Id`) is read from the object's own field of that name
+ * (`BillToContactId`) when there is one, and every property SOAP cannot read is marked unsupported.
+ */
+export function soapStreamPlan(plan: StreamPlan, described: DescribedObject): StreamPlan {
+  const soapFields = new Set(described.fields.filter((f) => f.contexts.includes('soap')).map((f) => f.name));
+  const properties = plan.properties.map((p): PropertyPlan => {
+    const readable = p.type !== 'deleted' && soapFields.has(p.property);
+    if (readable && p.query === p.property) return p;
+    if (readable) {
+      // The own field holds the same id the join would have given.
+      const { joinedObject: _join, ...own } = p;
+      return { ...own, type: 'text', query: p.property };
+    }
+    return p.inclusion === 'unsupported' ? p : { ...p, inclusion: 'unsupported' };
+  });
+  return { ...plan, properties };
+}
+
+/** The ZOQL select list: automatic properties and the selected ones SOAP can read. */
+export function soapSelectList(plan: StreamPlan, selected: ReadonlySet<string> | undefined): string[] {
+  return plan.properties
+    .filter(
+      (p) =>
+        p.inclusion === 'automatic' ||
+        (p.inclusion === 'available' && (!selected || selected.has(p.property))),
+    )
+    .map((p) => p.query);
+}
+
+/**
+ * `select … from X [where rk >= 'from']`. ZOQL has no `order by`, so records arrive unordered and the bookmark
+ * moves only when the stream ends; the bound is the bookmark itself (seconds, UTC), with no safety lag, so a
+ * change stamped at the start of the run is read by it.
+ */
+export function soapQuery(plan: StreamPlan, fields: readonly string[], from: string | undefined): string {
+  let query = `select ${fields.join(', ')} from ${plan.stream}`;
+  if (plan.replicationKey && from !== undefined) {
+    query += ` where ${plan.replicationKey} >= '${zoqlDateTime(from)}'`;
+  }
+  return query;
+}
