@@ -68,7 +68,9 @@ test('full sync: every live Account over several queryMore pages, every value as
 
 test('whitespace, empty strings, line breaks and Unicode arrive exactly as Zuora sent them', async () => {
   em = await start({ accounts: 200 });
-  const { stream } = await soapStream(em, 'Account', { selected: ['CrmId', 'Notes', 'SalesRepName'] });
+  const { stream } = await soapStream(em, 'Account', {
+    selected: ['CrmId', 'Notes', 'SalesRepName', 'BillToContactId'],
+  });
   const records = await collect(stream);
   const byId = new Map<string, Record<string, unknown>>(
     liveRows(em, 'Account').map((r) => [String(r.values.Id), r.values]),
@@ -92,7 +94,7 @@ test('whitespace, empty strings, line breaks and Unicode arrive exactly as Zuora
     else expect(r.Notes).toBe(stored.Notes);
   }
   // Only what is selected (and the automatic Id and UpdatedDate) is queried.
-  const queried = new Set(['CrmId', 'Id', 'Notes', 'SalesRepName', 'UpdatedDate']);
+  const queried = new Set(['CrmId', 'Id', 'Notes', 'SalesRepName', 'UpdatedDate', 'BillToContactId']);
   for (const r of records) {
     for (const key of Object.keys(r)) expect(queried).toContain(key);
     expect(r).toHaveProperty('UpdatedDate');

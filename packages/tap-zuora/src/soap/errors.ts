@@ -85,7 +85,11 @@ function zuoraFault(error: SoapFaultError): { fault: string; code: string; messa
  * already out of the SDK's messages; Zuora's own fault text never carries the password or the session.
  */
 export function zuoraSoapError(error: unknown, operation: string, stream: string | undefined): unknown {
-  if (!(error instanceof SoapFaultError)) return error;
+  if (!(error instanceof SoapFaultError)) {
+    // A WSDL that cannot be read, a connection refused: the SDK's error, with the stream it stopped.
+    if (error instanceof SingerError && stream !== undefined) error.context.stream ??= stream;
+    return error;
+  }
   const cause =
     error instanceof SoapLoginError && error.cause instanceof SoapFaultError ? error.cause : error;
   const { fault, code, message } = zuoraFault(cause);

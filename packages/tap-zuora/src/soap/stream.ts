@@ -57,6 +57,20 @@ export class ZuoraSoapStream<C = Record<string, unknown>> extends SOAPStream<Soa
 
   queryArgs(context: StreamContext): Record<string, unknown> {
     const queryString = this.zoql(context);
+    const selected = this.selectedProperties?.();
+    // A catalog saved in AQuA mode may select joined ids or export-only fields: say so rather than drop them quietly.
+    const unreadable = this.plan.properties
+      .filter((p) => p.inclusion === 'unsupported' && selected?.has(p.property))
+      .map((p) => p.property);
+    if (unreadable.length > 0) {
+      this.logger.warn(
+        'selected properties SOAP cannot read are left out (ZOQL has no joins; use api_type AQUA)',
+        {
+          stream: this.name,
+          properties: unreadable,
+        },
+      );
+    }
     this.logger.info('SOAP query', { stream: this.name, query: queryString });
     return { queryString };
   }
