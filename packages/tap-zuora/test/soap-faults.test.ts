@@ -1,3 +1,6 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, expect, test } from 'vitest';
 import type { ZuoraEmulator } from '../src/emulator/index.js';
 import { zuoraSoapConnection } from '../src/soap/connection.js';
@@ -23,23 +26,67 @@ async function failure(promise: Promise<unknown>): Promise<ZuoraSoapError> {
 
 test('a MalformedQueryFault fails the stream with Zuora code and message, naming the stream', async () => {
   em = await start({ accounts: 10 });
+  // A WSDL downloaded with a custom field the tenant has since deleted: the query names a field Zuora rejects.
+  const wsdl = (await (await fetch(`${em.soapUrl}?wsdl`)).text()).replace(
+    '<element minOccurs="0" name="Notes"',
+    '<element minOccurs="0" name="Gone__c" nillable="true" type="string"/><element minOccurs="0" name="Notes"',
+  );
+  expect(wsdl).toContain('Gone__c');
+  const dir = await mkdtemp(join(tmpdir(), 'tap-zuora-soap-'));
+  try {
+    await writeFile(join(dir, 'zuora.91.0.wsdl'), wsdl);
+    const plan = await soapPlan(em, 'Account');
+    plan.properties.push({ property: 'Gone__c', type: 'text', query: 'Gone__c', inclusion: 'available' });
+    plan.schema = {
+      ...plan.schema,
+      properties: { ...plan.schema.properties, Gone__c: { type: ['string', 'null'] } },
+    };
+    const captured = capturingLogger();
+    const connection = zuoraSoapConnection({ ...soapSettings(em), wsdl: join(dir, 'zuora.91.0.wsdl') });
+    const stream = new ZuoraSoapStream({ config: {}, logger: captured.logger }, { plan, connection });
+    const error = await failure(collect(stream));
+    expect(error.code).toBe('SINGER_ZUORA_SOAP');
+    expect(error.fault).toBe('MalformedQueryFault');
+    expect(error.zuoraCode).toBe('MALFORMED_QUERY');
+    expect(error.operation).toBe('query');
+    expect(error.context.stream).toBe('Account');
+    expect(error.describe()).toMatch(
+      /^SINGER_ZUORA_SOAP: stream 'Account': Zuora query failed with MalformedQueryFault MALFORMED_QUERY: .*Gone__c.*; .*deselect/,
+    );
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('an object the WSDL does not declare, or whose key it lacks, fails naming the stream', async () => {
+  em = await start({ accounts: 5 });
   const plan = await soapPlan(em, 'Account');
-  // A property the tenant's WSDL lacks (a custom field deleted since discovery).
-  plan.properties.push({ property: 'Gone__c', type: 'text', query: 'Gone__c', inclusion: 'available' });
-  const captured = capturingLogger();
-  const stream = new ZuoraSoapStream(
-    { config: {}, logger: captured.logger },
-    { plan, connection: zuoraSoapConnection({ ...soapSettings(em), logger: captured.logger }) },
+  const connection = zuoraSoapConnection(soapSettings(em));
+  const logger = capturingLogger().logger;
+  const missing = new ZuoraSoapStream(
+    { config: {}, logger },
+    { plan: { ...plan, stream: 'Fulfillment' }, connection },
   );
-  const error = await failure(collect(stream));
-  expect(error.code).toBe('SINGER_ZUORA_SOAP');
-  expect(error.fault).toBe('MalformedQueryFault');
-  expect(error.zuoraCode).toBe('MALFORMED_QUERY');
-  expect(error.operation).toBe('query');
-  expect(error.context.stream).toBe('Account');
-  expect(error.describe()).toMatch(
-    /^SINGER_ZUORA_SOAP: stream 'Account': Zuora query failed with MalformedQueryFault MALFORMED_QUERY: .*Gone__c.*; .*deselect/,
-  );
+  await expect(collect(missing)).rejects.toMatchObject({
+    code: 'SINGER_ZUORA_SOAP_OBJECT',
+    context: { stream: 'Fulfillment' },
+    message: expect.stringContaining('declares no object Fulfillment'),
+  });
+  const rk = {
+    ...plan,
+    replicationKey: 'UpdatedOn',
+    properties: [
+      ...plan.properties,
+      { property: 'UpdatedOn', type: 'datetime', query: 'UpdatedOn', inclusion: 'automatic' as const },
+    ],
+  };
+  await expect(
+    collect(new ZuoraSoapStream({ config: {}, logger }, { plan: rk, connection })),
+  ).rejects.toMatchObject({
+    code: 'SINGER_ZUORA_SOAP_OBJECT',
+    context: { stream: 'Account' },
+    message: expect.stringContaining('lacks UpdatedOn'),
+  });
 });
 
 test('an expired query locator (InvalidQueryLocatorFault) names the stream and says to run again', async () => {

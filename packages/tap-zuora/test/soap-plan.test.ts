@@ -1,7 +1,7 @@
 import { expect, test } from 'vitest';
 import type { DescribedObject } from '../src/describe-xml.js';
 import { sessionHeaders, zuoraSoapConnection } from '../src/soap/connection.js';
-import { soapQuery, soapSelectList, soapStreamPlan } from '../src/soap/plan.js';
+import { describedSoapFields, soapQuery, soapSelectList, soapStreamPlan } from '../src/soap/plan.js';
 import { ZuoraSoapStream } from '../src/soap/stream.js';
 import { streamFromDescribe } from '../src/stream-schema.js';
 import { capturingLogger, context } from './soap-support.js';
@@ -36,7 +36,7 @@ const invoice: DescribedObject = {
 
 test('SOAP reads joined ids from the own field, and marks what ZOQL cannot read unsupported', () => {
   const discovered = streamFromDescribe(invoice, { api: 'SOAP' })!;
-  const plan = soapStreamPlan(discovered, invoice);
+  const plan = soapStreamPlan(discovered, describedSoapFields(invoice));
   // Same stream, schema and key as every mode discovers.
   expect(plan.schema).toEqual(discovered.schema);
   expect(plan.replicationKey).toBe('UpdatedDate');
@@ -56,7 +56,7 @@ test('SOAP reads joined ids from the own field, and marks what ZOQL cannot read 
 });
 
 test('ZOQL: no order by, the bookmark as a UTC literal in whole seconds (>=, never later than the bookmark)', () => {
-  const plan = soapStreamPlan(streamFromDescribe(invoice, { api: 'SOAP' })!, invoice);
+  const plan = soapStreamPlan(streamFromDescribe(invoice, { api: 'SOAP' })!, describedSoapFields(invoice));
   expect(soapQuery(plan, ['Id', 'Amount'], undefined)).toBe('select Id, Amount from Invoice');
   expect(soapQuery(plan, ['Id'], '2024-05-01T12:30:15.987654+02:00')).toBe(
     "select Id from Invoice where UpdatedDate >= '2024-05-01T10:30:15Z'",
@@ -75,7 +75,7 @@ test('the session header carries the session escaped, and QueryOptions only when
 });
 
 test('selected properties SOAP cannot read (a catalog saved in AQuA mode) are named in a warning', () => {
-  const plan = soapStreamPlan(streamFromDescribe(invoice, { api: 'SOAP' })!, invoice);
+  const plan = soapStreamPlan(streamFromDescribe(invoice, { api: 'SOAP' })!, describedSoapFields(invoice));
   const captured = capturingLogger();
   const stream = new ZuoraSoapStream(
     { config: {}, logger: captured.logger },

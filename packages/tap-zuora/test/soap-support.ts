@@ -2,7 +2,7 @@ import { compileValidator, Logger, type StreamContext, toUtcTimestamp } from '@s
 import { parseObject } from '../src/describe-xml.js';
 import { objectDef, type Row, type ZuoraEmulator } from '../src/emulator/index.js';
 import { type ZuoraSoapSettings, zuoraSoapConnection } from '../src/soap/connection.js';
-import { soapStreamPlan } from '../src/soap/plan.js';
+
 import { type SoapRecord, ZuoraSoapStream } from '../src/soap/stream.js';
 import { type StreamPlan, streamFromDescribe } from '../src/stream-schema.js';
 import { call } from './helpers.js';
@@ -19,14 +19,14 @@ export function capturingLogger(): Captured {
   return { logger: new Logger({ name: 'tap-zuora', sink: (line) => lines.push(line) }), lines };
 }
 
-/** The stream as discovery would plan it (Describe through real HTTP), then as SOAP reads it. */
+/** The stream as discovery plans it (Describe through real HTTP); the stream cuts it to the WSDL itself. */
 export async function soapPlan(em: ZuoraEmulator, object: string): Promise<StreamPlan> {
   const res = await call(em, 'GET', `/v1/describe/${object}`);
   if (res.status !== 200) throw new Error(`describe ${object}: ${res.status}`);
   const described = parseObject(res.text, object);
   const plan = streamFromDescribe(described, { api: 'SOAP' });
   if (!plan) throw new Error(`${object} is not a stream`);
-  return soapStreamPlan(plan, described);
+  return plan;
 }
 
 export function soapSettings(em: ZuoraEmulator, extra: Partial<ZuoraSoapSettings> = {}): ZuoraSoapSettings {

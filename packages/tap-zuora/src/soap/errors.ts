@@ -30,9 +30,14 @@ export class ZuoraSoapLoginError extends ZuoraSoapError {
   override readonly exitCode: number = 2;
 }
 
-/** A record value that does not read as its Describe type (a decimal that is not a number, …). */
+/** A record value that does not read as its schema type (a decimal that is not a number, …). */
 export class ZuoraSoapRecordError extends SingerError {
   override readonly code: string = 'SINGER_ZUORA_SOAP_RECORD';
+}
+
+/** The WSDL does not offer the object, or lacks a field the stream cannot do without. */
+export class ZuoraSoapObjectError extends SingerError {
+  override readonly code: string = 'SINGER_ZUORA_SOAP_OBJECT';
 }
 
 /** What to do about a Zuora code, appended to the message. */

@@ -2,21 +2,26 @@ import type { DescribedObject } from '../describe-xml.js';
 import { zoqlDateTime } from '../query.js';
 import type { PropertyPlan, StreamPlan } from '../stream-schema.js';
 
+/** The fields Describe lists in the `soap` context: what discovery can know SOAP reads. */
+export function describedSoapFields(described: DescribedObject): ReadonlySet<string> {
+  return new Set(described.fields.filter((f) => f.contexts.includes('soap')).map((f) => f.name));
+}
+
 /**
- * A discovered stream as SOAP can read it. The catalog stays the one every mode discovers (same streams, names
- * and schemas as singer-io/tap-zuora), but ZOQL has no joins and reads only fields Describe lists in the `soap`
- * context: a joined id (`BillToContact.Id`) is read from the object's own field of that name
- * (`BillToContactId`) when there is one, and every property SOAP cannot read is marked unsupported.
+ * A stream as SOAP can read it, given the fields SOAP offers for its object (the WSDL's object type at sync,
+ * `describedSoapFields` at discovery). The catalog stays the one every mode discovers (same streams, names and
+ * schemas as singer-io/tap-zuora), but ZOQL has no joins: a joined id (`BillToContact.Id`) is read from the
+ * object's own field of that name (`BillToContactId`) when there is one, and every property SOAP cannot read
+ * is marked unsupported.
  */
-export function soapStreamPlan(plan: StreamPlan, described: DescribedObject): StreamPlan {
-  const soapFields = new Set(described.fields.filter((f) => f.contexts.includes('soap')).map((f) => f.name));
+export function soapStreamPlan(plan: StreamPlan, soapFields: ReadonlySet<string>): StreamPlan {
   const properties = plan.properties.map((p): PropertyPlan => {
     const readable = p.type !== 'deleted' && soapFields.has(p.property);
     if (readable && p.query === p.property) return p;
     if (readable) {
       // The own field holds the same id the join would have given.
       const { joinedObject: _join, ...own } = p;
-      return { ...own, type: 'text', query: p.property };
+      return { ...own, query: p.property };
     }
     return p.inclusion === 'unsupported' ? p : { ...p, inclusion: 'unsupported' };
   });

@@ -1,14 +1,15 @@
 import type { JSONSchema, StreamContext, StreamHost } from '@singer-ts/sdk';
 import { SOAPStream, type SoapConnection, type SoapPage } from '@singer-ts/sdk/soap';
 import type { StreamPlan } from '../stream-schema.js';
-import { unsuccessfulResult, zuoraSoapError } from './errors.js';
-import { soapQuery, soapSelectList } from './plan.js';
-import { type SoapValue, soapRecord } from './records.js';
+import { unsuccessfulResult, ZuoraSoapObjectError, zuoraSoapError } from './errors.js';
+import { soapQuery, soapSelectList, soapStreamPlan } from './plan.js';
+import { type SoapRecord, soapRecordConverter } from './records.js';
+import { wsdlObjectFields } from './wsdl-fields.js';
 
-export type SoapRecord = Record<string, SoapValue>;
+export type { SoapRecord } from './records.js';
 
 export interface ZuoraSoapStreamOptions {
-  /** The stream as SOAP reads it (`soapStreamPlan` of the discovered plan). */
+  /** The stream as discovered (Describe) or read from a saved catalog. */
   plan: StreamPlan;
   /** The tap's one logged-in connection (`zuoraSoapConnection`). */
   connection: SoapConnection;
@@ -21,6 +22,7 @@ export interface ZuoraSoapStreamOptions {
 
 /**
  * One Zuora object read through SOAP `query` + `queryMore` (the SDK's SOAPStream pages with the locator).
+ * What it selects is checked against the WSDL's type for the object (what this user may read through SOAP).
  * Incremental by the replication key from the bookmark (`>=`, so nothing stamped at the bookmark is lost);
  * ZOQL cannot order, so the stream is unsorted and its bookmark is committed when the query is exhausted.
  */
@@ -31,35 +33,37 @@ export class ZuoraSoapStream<C = Record<string, unknown>> extends SOAPStream<Soa
   override readonly replicationKey: string | undefined;
   override readonly isSorted = false;
   readonly connection: SoapConnection;
+  /** The plan as discovered; `readable` is the same plan as the WSDL lets SOAP read it. */
   readonly plan: StreamPlan;
-  private readonly types: ReadonlyMap<string, string>;
+  private readable: StreamPlan;
+  private readonly convert: (raw: Record<string, unknown>) => SoapRecord;
   private readonly selectedProperties: (() => ReadonlySet<string> | undefined) | undefined;
 
   constructor(host: StreamHost<C>, options: ZuoraSoapStreamOptions) {
     super(host);
     const { plan } = options;
     this.plan = plan;
+    this.readable = plan;
     this.name = plan.stream;
     this.schema = plan.schema;
     this.primaryKeys = [...plan.keyProperties];
     this.replicationKey = plan.replicationKey ?? undefined;
     this.connection = options.connection;
     this.selectedProperties = options.selectedProperties;
-    // Records carry SOAP field names, which are the property names (joined ids are read from own fields).
-    this.types = new Map(plan.properties.map((p) => [p.query, p.type]));
+    this.convert = soapRecordConverter(plan.stream, plan.schema);
   }
 
   /** The ZOQL this run sends, from the bookmark (or start_date) when the stream is incremental. */
   zoql(context: StreamContext): string {
     const from = context.startingValue === undefined ? undefined : String(context.startingValue);
-    return soapQuery(this.plan, soapSelectList(this.plan, this.selectedProperties?.()), from);
+    return soapQuery(this.readable, soapSelectList(this.readable, this.selectedProperties?.()), from);
   }
 
   queryArgs(context: StreamContext): Record<string, unknown> {
     const queryString = this.zoql(context);
     const selected = this.selectedProperties?.();
     // A catalog saved in AQuA mode may select joined ids or export-only fields: say so rather than drop them quietly.
-    const unreadable = this.plan.properties
+    const unreadable = this.readable.properties
       .filter((p) => p.inclusion === 'unsupported' && selected?.has(p.property))
       .map((p) => p.property);
     if (unreadable.length > 0) {
@@ -83,14 +87,39 @@ export class ZuoraSoapStream<C = Record<string, unknown>> extends SOAPStream<Soa
   }
 
   override parseRecord(raw: Record<string, unknown>): SoapRecord {
-    return soapRecord(raw, this.name, this.types);
+    return this.convert(raw);
   }
 
   override async *getRecords(context: StreamContext): AsyncGenerator<SoapRecord> {
     try {
+      this.readable = await this.readablePlan();
       yield* super.getRecords(context);
     } catch (error) {
       throw zuoraSoapError(error, this.queryOperation, this.name);
     }
+  }
+
+  /** The plan cut to the fields the WSDL declares for the object; its key and replication key must be there. */
+  private async readablePlan(): Promise<StreamPlan> {
+    const fields = wsdlObjectFields(await this.connection.client(), this.name);
+    if (!fields) {
+      throw new ZuoraSoapObjectError(
+        `the WSDL declares no object ${this.name}: this user cannot read it through SOAP at this WSDL version; deselect the stream or use api_type AQUA`,
+        { stream: this.name },
+      );
+    }
+    const plan = soapStreamPlan(this.plan, fields);
+    const missing = plan.properties.filter(
+      (p) =>
+        p.inclusion === 'unsupported' &&
+        this.plan.properties.find((q) => q.property === p.property)?.inclusion === 'automatic',
+    );
+    if (missing.length > 0) {
+      throw new ZuoraSoapObjectError(
+        `the WSDL's ${this.name} lacks ${missing.map((p) => p.property).join(', ')}, which the stream needs (key or replication key); use api_type AQUA`,
+        { stream: this.name },
+      );
+    }
+    return plan;
   }
 }
