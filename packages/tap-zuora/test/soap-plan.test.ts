@@ -41,8 +41,11 @@ test('SOAP reads joined ids from the own field, and marks what ZOQL cannot read 
   expect(plan.schema).toEqual(discovered.schema);
   expect(plan.replicationKey).toBe('UpdatedDate');
   const byName = Object.fromEntries(plan.properties.map((p) => [p.property, p]));
-  expect(byName.AccountId).toMatchObject({ query: 'AccountId', inclusion: 'available' });
-  expect(byName.AccountId).not.toHaveProperty('joinedObject');
+  expect(byName.AccountId).toMatchObject({
+    query: 'AccountId',
+    inclusion: 'available',
+    joinedObject: 'Account',
+  });
   expect(byName.BillToContactId).toMatchObject({ query: 'BillToContact.Id', inclusion: 'unsupported' });
   expect(byName.TemplateId?.inclusion).toBe('unsupported');
   expect(byName.Formula?.inclusion).toBe('unsupported');

@@ -18,11 +18,9 @@ export function soapStreamPlan(plan: StreamPlan, soapFields: ReadonlySet<string>
   const properties = plan.properties.map((p): PropertyPlan => {
     const readable = p.type !== 'deleted' && soapFields.has(p.property);
     if (readable && p.query === p.property) return p;
-    if (readable) {
-      // The own field holds the same id the join would have given.
-      const { joinedObject: _join, ...own } = p;
-      return { ...own, query: p.property };
-    }
+    // The own field holds the id the join would have given; `joinedObject` stays, so the catalog keeps
+    // singer-io's metadata and means the same in every mode.
+    if (readable) return { ...p, query: p.property };
     return p.inclusion === 'unsupported' ? p : { ...p, inclusion: 'unsupported' };
   });
   return { ...plan, properties };

@@ -8,6 +8,12 @@ import { wsdlObjectFields } from './wsdl-fields.js';
 
 export type { SoapRecord } from './records.js';
 
+/** The later of two UTC timestamps (either may be missing or not a timestamp). */
+function laterOf(a: string | undefined, b: unknown): string | undefined {
+  if (typeof b !== 'string' || Number.isNaN(Date.parse(b))) return a;
+  return a === undefined || Date.parse(b) > Date.parse(a) ? b : a;
+}
+
 export interface ZuoraSoapStreamOptions {
   /** The stream as discovered (Describe) or read from a saved catalog. */
   plan: StreamPlan;
@@ -91,11 +97,21 @@ export class ZuoraSoapStream<C = Record<string, unknown>> extends SOAPStream<Soa
   }
 
   override async *getRecords(context: StreamContext): AsyncGenerator<SoapRecord> {
+    const rk = this.replicationKey;
+    let latest: string | undefined;
     try {
       this.readable = await this.readablePlan();
-      yield* super.getRecords(context);
+      for await (const record of super.getRecords(context)) {
+        if (rk) latest = laterOf(latest, record[rk]);
+        yield record;
+      }
     } catch (error) {
       throw zuoraSoapError(error, this.queryOperation, this.name);
+    }
+    // The SDK moves `replication_key_value` once the unsorted query is exhausted; singer-io/tap-zuora's own key
+    // (`"UpdatedDate": …`) moves with it, so a STATE means the same to both taps.
+    if (rk && latest !== undefined && !context.signal.aborted) {
+      context.bookmark[rk] = laterOf(latest, context.bookmark[rk]);
     }
   }
 
