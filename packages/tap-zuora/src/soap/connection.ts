@@ -64,22 +64,13 @@ const KEEP_TEXT = Object.fromEntries(
 
 /** One logged-in SOAP connection for all of a tap's SOAP streams; the session is renewed on INVALID_SESSION. */
 export function zuoraSoapConnection(settings: ZuoraSoapSettings): SoapConnection {
-  const batchSize = settings.batchSize;
-  if (
-    batchSize !== undefined &&
-    !(Number.isInteger(batchSize) && batchSize >= 1 && batchSize <= MAX_BATCH_SIZE)
-  ) {
-    throw new RangeError(
-      `the SOAP page size must be an integer from 1 to ${MAX_BATCH_SIZE}, not ${batchSize}`,
-    );
-  }
   return new SoapConnection({
     wsdl: settings.wsdl ?? `${settings.endpoint}?wsdl`,
     // With the endpoint's own WSDL, login's ServerUrl (where Zuora wants later calls) is followed.
     endpoint: settings.wsdl === undefined ? undefined : settings.endpoint,
     login: {
       args: { username: settings.username, password: settings.password },
-      header: (session) => sessionHeaders(session, batchSize),
+      header: (session) => sessionHeaders(session, settings.batchSize),
     },
     ...(settings.timeoutMs !== undefined ? { timeoutMs: settings.timeoutMs } : {}),
     clientOptions: {
