@@ -17,14 +17,9 @@ export function headerToProperty(header: string, stream: string): string {
   return header.replaceAll('.', '');
 }
 
-export interface CsvRecordOptions {
-  stream: string;
+export interface CsvRecordOptions extends CsvCellOptions {
   /** Describe type per property (`text`, `decimal`, …, `deleted`); properties not listed are kept as text. */
   types: ReadonlyMap<string, string>;
-  /** Named in errors, e.g. the file id. */
-  file?: string;
-  /** Called once per file when NUL bytes were removed (Zuora files sometimes carry them). */
-  onNulBytes?: (count: number) => void;
 }
 
 type Value = string | number | boolean | ExactNumber | null;
@@ -96,10 +91,29 @@ async function* withoutNul(
   if (tail) yield tail;
 }
 
-export async function* csvRecords(
+export interface CsvCellOptions {
+  stream: string;
+  /** Named in errors, e.g. the file id. */
+  file?: string;
+  /** Called once per file when NUL bytes were removed (Zuora files sometimes carry them). */
+  onNulBytes?: (count: number) => void;
+}
+
+/** One data row of a result file: property → cell text, null for an unquoted empty cell. */
+export interface CsvCells {
+  /** The file line the row ends on (the header is line 1). */
+  line: number;
+  values: Record<string, string | null>;
+}
+
+/**
+ * The rows of a result file as text keyed by property (headers mapped as singer-io maps them), parsed while the
+ * bytes arrive. A row with more or fewer cells than the header fails (a truncated or non-rectangular file).
+ */
+export async function* csvCells(
   source: Readable | AsyncIterable<Buffer | string>,
-  o: CsvRecordOptions,
-): AsyncGenerator<Record<string, Value>> {
+  o: CsvCellOptions,
+): AsyncGenerator<CsvCells> {
   const nul = { n: 0 };
   const parser = parse({
     // The quoting flag tells an empty quoted field ('') from an empty unquoted one (null).
@@ -128,39 +142,20 @@ export async function* csvRecords(
     }
   })();
   let properties: string[] | null = null;
-  let types: string[] = [];
-  let line = 0;
   try {
     for await (const { record: row, info } of parser as AsyncIterable<{
       record: (string | null)[];
       info: { lines: number };
     }>) {
-      line = info.lines;
       if (!properties) {
         properties = row.map((h) => headerToProperty(h ?? '', o.stream));
-        types = properties.map((p) => o.types.get(p) ?? 'text');
         continue;
       }
-      const record: Record<string, Value> = {};
-      for (let i = 0; i < properties.length; i++) {
-        try {
-          record[properties[i]!] = convertValue(row[i] ?? null, types[i]!);
-        } catch (e) {
-          throw new ZuoraCsvError(
-            `${(e as Error).message}; the file does not match the stream's Describe types`,
-            {
-              stream: o.stream,
-              ...(o.file ? { file: o.file } : {}),
-              fileLine: line,
-              field: properties[i]!,
-            },
-          );
-        }
-      }
-      yield record;
+      const values: Record<string, string | null> = {};
+      for (let i = 0; i < properties.length; i++) values[properties[i]!] = row[i] ?? null;
+      yield { line: info.lines, values };
     }
   } catch (e) {
-    if (e instanceof ZuoraCsvError) throw e;
     const code = (e as { code?: string }).code;
     const message =
       code === 'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH'
@@ -176,7 +171,34 @@ export async function* csvRecords(
       { cause: e },
     );
   } finally {
+    parser.destroy();
     await feeding;
     if (nul.n > 0) o.onNulBytes?.(nul.n);
+  }
+}
+
+/** Typed records of a result file by Describe type (see `convertValue`). */
+export async function* csvRecords(
+  source: Readable | AsyncIterable<Buffer | string>,
+  o: CsvRecordOptions,
+): AsyncGenerator<Record<string, Value>> {
+  for await (const { line, values } of csvCells(source, o)) {
+    const record: Record<string, Value> = {};
+    for (const [property, raw] of Object.entries(values)) {
+      try {
+        record[property] = convertValue(raw, o.types.get(property) ?? 'text');
+      } catch (e) {
+        throw new ZuoraCsvError(
+          `${(e as Error).message}; the file does not match the stream's Describe types`,
+          {
+            stream: o.stream,
+            ...(o.file ? { file: o.file } : {}),
+            fileLine: line,
+            field: property,
+          },
+        );
+      }
+    }
+    yield record;
   }
 }
