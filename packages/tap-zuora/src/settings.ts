@@ -1,6 +1,7 @@
 import { type ConfigOf, defineSettings } from '@singer-ts/sdk';
 import { ENVIRONMENTS } from './environments.js';
 import { ZuoraConfigError } from './errors.js';
+import { SOAP_SETTINGS } from './soap/settings.js';
 
 /**
  * The tap's settings (also `TAP_ZUORA_*` environment variables). singer-io/tap-zuora's keys keep their
@@ -76,6 +77,7 @@ export const SETTINGS = defineSettings(
       default: 43_200_000,
       description: 'Longest wait for one export job to finish (12 h, as singer-io)',
     },
+    ...SOAP_SETTINGS,
   },
   { required: ['start_date'] },
 );

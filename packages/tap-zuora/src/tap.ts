@@ -21,6 +21,8 @@ import { LegacyKeyAuthenticator } from './legacy-auth.js';
 import type { ZuoraRun } from './run.js';
 import { checkApiSettings, credentialsOf, SETTINGS, type ZuoraConfig } from './settings.js';
 import { fromSingerIoState } from './singer-io-state.js';
+import { SoapMode } from './soap/mode.js';
+import { describedSoapFields, soapStreamPlan } from './soap/plan.js';
 import { type StreamPlan, streamFromDescribe } from './stream-schema.js';
 import { ZuoraApi } from './zuora-api.js';
 import type { Row } from './zuora-stream.js';
@@ -48,6 +50,7 @@ export class TapZuora extends Tap<ZuoraConfig> implements ZuoraRun {
   private readonly authenticator: Authenticator;
   private catalog: Catalog | undefined;
   #api: ZuoraApi | undefined;
+  #soap: SoapMode | undefined;
 
   constructor(options: TapOptions<ZuoraConfig>) {
     super(options);
@@ -114,10 +117,9 @@ export class TapZuora extends Tap<ZuoraConfig> implements ZuoraRun {
       case 'REST':
         return new ExportStream(this, plan);
       case 'SOAP':
-        // SOAP seam: helper zuora-soap wires its stream (src/soap/) here.
-        throw new ZuoraConfigError('api_type SOAP is not available in this build; use AQUA or REST', {
-          setting: 'api_type',
-        });
+        // One SOAP login per run, shared by every stream.
+        this.#soap ??= new SoapMode(this.config, this.dataCentre(), this.logger);
+        return this.#soap.stream(this, plan, (property) => this.isPropertySelected(plan.stream, property));
       default:
         return new AquaStream(this, plan);
     }
@@ -154,7 +156,7 @@ export class TapZuora extends Tap<ZuoraConfig> implements ZuoraRun {
           continue;
         }
         plans.push(plan);
-      } else plans.push(plan);
+      } else plans.push(soapStreamPlan(plan, describedSoapFields(described)));
     }
     if (skipped.length > 0) this.logger.info(`objects left out of discovery: ${skipped.join(', ')}`);
     return plans;

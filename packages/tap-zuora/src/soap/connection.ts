@@ -4,9 +4,6 @@ import { SoapConnection } from '@singer-ts/sdk/soap';
 /** Zuora's call namespace: the SessionHeader and QueryOptions headers live in it. */
 export const ZUORA_API_NAMESPACE = 'http://api.zuora.com/';
 
-/** Zuora's largest query page (and what `batchSize` 0 means). */
-export const MAX_BATCH_SIZE = 2000;
-
 export interface ZuoraSoapSettings {
   username: string;
   password: string;

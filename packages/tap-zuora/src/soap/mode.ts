@@ -3,45 +3,9 @@ import type { SoapConnection } from '@singer-ts/sdk/soap';
 import { type DataCentre, soapEndpoint } from '../environments.js';
 import { ZuoraConfigError } from '../errors.js';
 import type { StreamPlan } from '../stream-schema.js';
-import { MAX_BATCH_SIZE, zuoraSoapConnection } from './connection.js';
+import { zuoraSoapConnection } from './connection.js';
+import { batchSize, type SoapModeConfig } from './settings.js';
 import { ZuoraSoapStream } from './stream.js';
-
-/** The settings SOAP mode reads (the tap declares them). */
-export interface SoapModeConfig {
-  username?: string | undefined;
-  password?: string | undefined;
-  soap_wsdl?: string | undefined;
-  soap_batch_size?: number | string | undefined;
-}
-
-/** The settings SOAP mode adds to the tap's, as JSON Schema properties. */
-export const SOAP_SETTINGS = {
-  soap_wsdl: {
-    type: 'string',
-    description:
-      'SOAP mode: path or URL of the WSDL downloaded from the tenant (default: the service address + ?wsdl)',
-  },
-  soap_batch_size: {
-    type: 'integer',
-    minimum: 1,
-    maximum: MAX_BATCH_SIZE,
-    description: 'SOAP mode: records per query page (QueryOptions batchSize; Zuora default 2,000)',
-  },
-} as const;
-
-function batchSize(value: number | string | undefined): number | undefined {
-  if (value === undefined || value === '') return undefined;
-  const n = typeof value === 'number' ? value : Number(value);
-  if (!(Number.isInteger(n) && n >= 1 && n <= MAX_BATCH_SIZE)) {
-    throw new ZuoraConfigError(
-      `soap_batch_size must be an integer from 1 to ${MAX_BATCH_SIZE}, not ${value}`,
-      {
-        setting: 'soap_batch_size',
-      },
-    );
-  }
-  return n;
-}
 
 /**
  * What the tap needs for `api_type: SOAP`: one logged-in connection to the data centre's SOAP service, shared by

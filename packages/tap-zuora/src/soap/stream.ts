@@ -1,18 +1,14 @@
 import type { JSONSchema, StreamContext, StreamHost } from '@singer-ts/sdk';
 import { SOAPStream, type SoapConnection, type SoapPage } from '@singer-ts/sdk/soap';
+import { ZuoraStateError } from '../errors.js';
 import type { StreamPlan } from '../stream-schema.js';
+import { laterOf } from '../zuora-stream.js';
 import { unsuccessfulResult, ZuoraSoapObjectError, zuoraSoapError } from './errors.js';
 import { soapQuery, soapSelectList, soapStreamPlan } from './plan.js';
 import { type SoapRecord, soapRecordConverter } from './records.js';
 import { wsdlObjectFields } from './wsdl-fields.js';
 
 export type { SoapRecord } from './records.js';
-
-/** The later of two UTC timestamps (either may be missing or not a timestamp). */
-function laterOf(a: string | undefined, b: unknown): string | undefined {
-  if (typeof b !== 'string' || Number.isNaN(Date.parse(b))) return a;
-  return a === undefined || Date.parse(b) > Date.parse(a) ? b : a;
-}
 
 export interface ZuoraSoapStreamOptions {
   /** The stream as discovered (Describe) or read from a saved catalog. */
@@ -62,7 +58,15 @@ export class ZuoraSoapStream<C = Record<string, unknown>> extends SOAPStream<Soa
   /** The ZOQL this run sends, from the bookmark (or start_date) when the stream is incremental. */
   zoql(context: StreamContext): string {
     const from = context.startingValue === undefined ? undefined : String(context.startingValue);
-    return soapQuery(this.readable, soapSelectList(this.readable, this.selectedProperties?.()), from);
+    try {
+      return soapQuery(this.readable, soapSelectList(this.readable, this.selectedProperties?.()), from);
+    } catch (error) {
+      if (!(error instanceof RangeError)) throw error;
+      throw new ZuoraStateError(`the bookmark '${from}' is not a timestamp; fix or remove it`, {
+        stream: this.name,
+        setting: 'start_date',
+      });
+    }
   }
 
   queryArgs(context: StreamContext): Record<string, unknown> {
