@@ -1,10 +1,11 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SoapFaultError } from '@singer-ts/sdk/soap';
 import { afterEach, expect, test } from 'vitest';
 import type { ZuoraEmulator } from '../src/emulator/index.js';
 import { zuoraSoapConnection } from '../src/soap/connection.js';
-import { ZuoraSoapError, ZuoraSoapLoginError } from '../src/soap/errors.js';
+import { isTransientZuoraFault, ZuoraSoapError, ZuoraSoapLoginError } from '../src/soap/errors.js';
 import { ZuoraSoapStream } from '../src/soap/stream.js';
 import { start } from './helpers.js';
 import { capturingLogger, collect, context, soapPlan, soapSettings, soapStream } from './soap-support.js';
@@ -179,4 +180,45 @@ test('an unreachable SOAP endpoint is a clear error, not a hang', async () => {
   expect(error?.code).toBe('SINGER_SOAP_WSDL');
   expect((error as unknown as { describe(): string }).describe()).toContain("stream 'Account'");
   expect(error?.message).toContain(url);
+});
+
+test("Zuora's try-again codes are transient (retried by the connection); others are not", () => {
+  const fault = (code: string, faultcode = `fns:${code}`) =>
+    new SoapFaultError(
+      `query returned SOAP fault ${faultcode}`,
+      { faultCode: faultcode, operation: 'query' },
+      {
+        cause: {
+          root: {
+            Envelope: {
+              Body: {
+                Fault: {
+                  faultcode,
+                  detail: { UnexpectedErrorFault: { FaultCode: code, FaultMessage: 'm' } },
+                },
+              },
+            },
+          },
+        },
+      },
+    );
+  for (const code of [
+    'REQUEST_EXCEEDED_RATE',
+    'REQUEST_EXCEEDED_LIMIT',
+    'LOCK_COMPETITION',
+    'TEMPORARY_ERROR',
+    'SERVER_UNAVAILABLE',
+  ])
+    expect(isTransientZuoraFault(fault(code)), code).toBe(true);
+  for (const code of [
+    'MALFORMED_QUERY',
+    'INVALID_SESSION',
+    'TRANSACTION_TERMINATED',
+    'INVALID_QUERY_LOCATOR',
+  ])
+    expect(isTransientZuoraFault(fault(code)), code).toBe(false);
+  // Without a detail element, the faultcode itself.
+  expect(
+    isTransientZuoraFault(new SoapFaultError('x', { faultCode: 'fns:LOCK_COMPETITION', operation: 'query' })),
+  ).toBe(true);
 });

@@ -69,3 +69,32 @@ test('secrets: neither the password nor the session id appears in logs or errors
   expect(String((error as Error).message)).not.toContain('not-the-Passw0rd');
   expect(JSON.stringify((error as { context: unknown }).context)).not.toContain('not-the-Passw0rd');
 });
+
+test('a 503 and a dropped connection in the middle of paging are tried again; nothing lost or repeated', async () => {
+  em = await start({ accounts: 60 });
+  const { stream, captured } = await soapStream(em, 'Account', { batchSize: 20, retry: { baseDelayMs: 1 } });
+  const records = [];
+  for await (const record of stream.getRecords(context())) {
+    records.push(record);
+    if (records.length === 20)
+      em.control.injectFault({ kind: 'status', status: 503, path: SOAP_PATH, times: 2 });
+    if (records.length === 40) em.control.injectFault({ kind: 'reset', path: SOAP_PATH, times: 1 });
+  }
+  expect(records.map((r) => r.Id)).toEqual(liveRows(em, 'Account').map((r) => r.values.Id));
+  expect(soapStatuses(em).filter((s) => s === 503)).toHaveLength(2);
+  expect(captured.lines.filter((l) => /SOAP queryMore failed .*attempt \d of 5/.test(l))).toHaveLength(3);
+});
+
+test('retries end after max attempts with the last error, naming the stream', async () => {
+  em = await start({ accounts: 10 });
+  const { stream } = await soapStream(em, 'Account', { retry: { baseDelayMs: 1, maxAttempts: 2 } });
+  await collect(stream).then(() => undefined);
+  em.control.injectFault({ kind: 'status', status: 502, path: SOAP_PATH, times: 5 });
+  const error = await collect(stream).then(
+    () => undefined,
+    (e: unknown) => e as Error & { code: string; describe(): string },
+  );
+  expect(error?.code).toBe('SINGER_SOAP_REQUEST');
+  expect(error?.describe()).toMatch(/stream 'Account'.*query failed: HTTP 502/);
+  expect(soapStatuses(em).filter((s) => s === 502)).toHaveLength(2);
+});

@@ -68,6 +68,9 @@ test('full sync: every live Account over several queryMore pages, every value as
 
 test('whitespace, empty strings, line breaks and Unicode arrive exactly as Zuora sent them', async () => {
   em = await start({ accounts: 200 });
+  // Values that are nothing but whitespace, which an XML reader trims away unless told to keep them.
+  em.control.update('Account', 1, { Notes: '   ', SalesRepName: '\n' });
+  em.control.update('Account', 2, { Notes: ' \t\r\n ' });
   const { stream } = await soapStream(em, 'Account', {
     selected: ['CrmId', 'Notes', 'SalesRepName', 'BillToContactId'],
   });
@@ -86,6 +89,8 @@ test('whitespace, empty strings, line breaks and Unicode arrive exactly as Zuora
   ]) {
     expect(notes, JSON.stringify(special)).toContain(special);
   }
+  expect(records.find((r) => r.Notes === '   ')?.SalesRepName).toBe('\n');
+  expect(notes).toContain(' \t\r\n ');
   for (const r of records) {
     const stored = byId.get(String(r.Id))!;
     expect(r.CrmId).toBe(stored.CrmId);

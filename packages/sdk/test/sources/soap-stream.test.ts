@@ -207,6 +207,35 @@ describe('SOAPStream', () => {
     );
   });
 
+  it('tries a call again after a fault the vendor calls temporary, and fails at once on any other', async () => {
+    service = await startDataService({ pageSize: 10, unavailableQueries: 2 });
+    const lines: string[] = [];
+    const connection = new SoapConnection({
+      wsdl: `${service.url}?wsdl`,
+      login: LOGIN,
+      logger: new Logger({ name: 'test', sink: (line) => lines.push(line) }),
+      retry: { baseDelayMs: 1 },
+      isTransientFault: (fault) => /SERVER_UNAVAILABLE/.test(fault.faultCode),
+    });
+    expect(await collect(accounts(connection))).toHaveLength(25);
+    expect(service.calls.filter((call) => call.operation === 'query')).toHaveLength(3);
+    expect(
+      lines.filter((line) => /SOAP query failed .*SERVER_UNAVAILABLE.*attempt \d of 5/.test(line)),
+    ).toHaveLength(2);
+
+    await service.close();
+    service = await startDataService({ pageSize: 10, unavailableQueries: 1 });
+    const plain = new SoapConnection({
+      wsdl: `${service.url}?wsdl`,
+      login: LOGIN,
+      retry: { baseDelayMs: 1 },
+    });
+    const error = await collect(accounts(plain)).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(SoapFaultError);
+    expect((error as SoapFaultError).faultCode).toBe('sf:SERVER_UNAVAILABLE');
+    expect(service.calls.filter((call) => call.operation === 'query')).toHaveLength(1);
+  });
+
   it('reports an unreachable service and a missing WSDL with their own codes', async () => {
     service = await startDataService();
     const address = service.url;

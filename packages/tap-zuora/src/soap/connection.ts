@@ -1,5 +1,6 @@
 import type { Logger } from '@singer-ts/sdk';
-import { SoapConnection } from '@singer-ts/sdk/soap';
+import { SoapConnection, type SoapConnectionOptions } from '@singer-ts/sdk/soap';
+import { isTransientZuoraFault } from './errors.js';
 
 /** Zuora's call namespace: the SessionHeader and QueryOptions headers live in it. */
 export const ZUORA_API_NAMESPACE = 'http://api.zuora.com/';
@@ -19,6 +20,8 @@ export interface ZuoraSoapSettings {
   /** Per-call timeout in milliseconds. */
   timeoutMs?: number | undefined;
   logger?: Logger | undefined;
+  /** Retries of failed calls (HTTP 429/5xx, dropped connections, Zuora's temporary faults); SDK defaults. */
+  retry?: SoapConnectionOptions['retry'];
 }
 
 const escapeXml = (text: string): string => text.replace(/[<>&'"]/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -77,5 +80,7 @@ export function zuoraSoapConnection(settings: ZuoraSoapSettings): SoapConnection
       disableCache: true,
     },
     ...(settings.logger ? { logger: settings.logger } : {}),
+    ...(settings.retry ? { retry: settings.retry } : {}),
+    isTransientFault: isTransientZuoraFault,
   });
 }

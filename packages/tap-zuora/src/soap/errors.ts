@@ -65,6 +65,20 @@ function text(value: unknown): string | undefined {
   return undefined;
 }
 
+/** Zuora's codes that mean "try again shortly" (rate, concurrency, locks, a passing outage). */
+const TRANSIENT = new Set([
+  'REQUEST_EXCEEDED_RATE',
+  'REQUEST_EXCEEDED_LIMIT',
+  'LOCK_COMPETITION',
+  'TEMPORARY_ERROR',
+  'SERVER_UNAVAILABLE',
+]);
+
+/** Whether a fault is one Zuora asks clients to retry. */
+export function isTransientZuoraFault(error: SoapFaultError): boolean {
+  return TRANSIENT.has(zuoraFault(error).code);
+}
+
 /** Zuora's fault element and its FaultCode/FaultMessage, read from the parsed envelope the SDK keeps as cause. */
 function zuoraFault(error: SoapFaultError): { fault: string; code: string; message: string } {
   const root = (error.cause as { root?: { Envelope?: { Body?: { Fault?: Record<string, unknown> } } } })

@@ -27,6 +27,8 @@ export class SoapMode {
       endpoint: soapEndpoint(dataCentre),
       wsdl: config.soap_wsdl || undefined,
       batchSize: batchSize(config.soap_batch_size),
+      ...(config.request_timeout !== undefined ? { timeoutMs: config.request_timeout * 1000 } : {}),
+      ...(config.max_attempts !== undefined ? { retry: { maxAttempts: config.max_attempts } } : {}),
       logger,
     });
   }

@@ -9,6 +9,9 @@ export interface SoapModeConfig {
   password?: string | undefined;
   soap_wsdl?: string | undefined;
   soap_batch_size?: number | string | undefined;
+  /** The HTTP settings every tap shares, which SOAP calls honour too. */
+  max_attempts?: number | undefined;
+  request_timeout?: number | undefined;
 }
 
 /** The settings SOAP mode adds to the tap's, as JSON Schema properties. */
