@@ -131,8 +131,13 @@ export async function* csvCells(
         if (!parser.write(text)) {
           // A consumer that stops early destroys the parser: stop feeding instead of waiting for a drain.
           await new Promise<void>((resolve) => {
-            parser.once('drain', resolve);
-            parser.once('close', resolve);
+            const done = () => {
+              parser.off('drain', done);
+              parser.off('close', done);
+              resolve();
+            };
+            parser.on('drain', done);
+            parser.on('close', done);
           });
         }
       }
