@@ -145,3 +145,29 @@ test('api_type SOAP without a password is a config error before anything runs', 
   expect(run.exitCode).toBe(2);
   expect(run.stderr).toMatch(/api_type SOAP logs in with username and password/);
 });
+
+test('api_type SOAP: a run that fails in the middle of a stream leaves its bookmark where it was; the rerun loses nothing', async () => {
+  em = await start({ accounts: 150 });
+  const config = soapConfig(em, { state_interval_rows: 20 });
+  const catalog = await catalogSelecting(TapZuora, config, ['Account']);
+  // Row 90 holds a balance that is not a number: the run stops there, after several STATE messages.
+  const good = em.control.update('Account', 90).values.Balance;
+  em.control.update('Account', 90, { Balance: 'n/a' });
+  const failed = await runConnector(TapZuora, { config, catalog });
+  expect(failed.exitCode).not.toBe(0);
+  expect(failed.stderr).toMatch(/stream 'Account'.*field 'Balance'/);
+  const emitted = idsOf(failed.records('Account'));
+  expect(emitted.length).toBeGreaterThanOrEqual(40);
+  const states = failed.messages.filter((m) => m.type === 'STATE');
+  expect(states.length).toBeGreaterThan(1);
+  // ZOQL cannot sort: until the query is read to the end, STATE carries only a progress marker.
+  const saved = failed.lastState();
+  expect(bookmarksOf(saved).Account?.replication_key_value).toBeUndefined();
+
+  em.control.update('Account', 90, { Balance: good });
+  const rerun = await runConnector(TapZuora, { config, catalog, state: saved });
+  expect(rerun.exitCode, rerun.stderr).toBe(0);
+  expect(recordProblems(rerun)).toEqual([]);
+  expect(idsOf(rerun.records('Account'))).toEqual(ids(em, 'Account'));
+  expect(bookmarksOf(rerun.lastState()).Account?.replication_key_value).toBeDefined();
+});
