@@ -1,4 +1,4 @@
-import { recordProblems, runConnector } from '@singer-ts/sdk/testing';
+import { checkTapConformance, recordProblems, runConnector } from '@singer-ts/sdk/testing';
 import { afterEach, expect, test } from 'vitest';
 import { SOAP_PATH, type ZuoraEmulator } from '../src/emulator/index.js';
 import { TapZuora } from '../src/tap.js';
@@ -171,3 +171,12 @@ test('api_type SOAP: a run that fails in the middle of a stream leaves its bookm
   expect(idsOf(rerun.records('Account'))).toEqual(ids(em, 'Account'));
   expect(bookmarksOf(rerun.lastState()).Account?.replication_key_value).toBeDefined();
 });
+
+test('api_type SOAP passes the SDK tap conformance suite (every discovered stream, selection, resume)', async () => {
+  em = await start({ accounts: 20 });
+  const report = await checkTapConformance(TapZuora, {
+    config: soapConfig(em),
+    streamsWithRecords: ['Account', 'Invoice', 'PaymentTransactionLog', 'AchNocEventLog', 'EmailHistory'],
+  });
+  expect(report.failed).toEqual([]);
+}, 300_000);
