@@ -5,7 +5,12 @@ import { SoapFaultError } from '@singer-ts/sdk/soap';
 import { afterEach, expect, test } from 'vitest';
 import type { ZuoraEmulator } from '../src/emulator/index.js';
 import { zuoraSoapConnection } from '../src/soap/connection.js';
-import { isTransientZuoraFault, ZuoraSoapError, ZuoraSoapLoginError } from '../src/soap/errors.js';
+import {
+  isTransientZuoraFault,
+  ZuoraSoapError,
+  ZuoraSoapLoginError,
+  zuoraSoapError,
+} from '../src/soap/errors.js';
 import { ZuoraSoapStream } from '../src/soap/stream.js';
 import { start } from './helpers.js';
 import { capturingLogger, collect, context, soapPlan, soapSettings, soapStream } from './soap-support.js';
@@ -221,4 +226,37 @@ test("Zuora's try-again codes are transient (retried by the connection); others 
   expect(
     isTransientZuoraFault(new SoapFaultError('x', { faultCode: 'fns:LOCK_COMPETITION', operation: 'query' })),
   ).toBe(true);
+});
+
+test('a fault text that echoes the password is redacted before it reaches the error', () => {
+  const connection = zuoraSoapConnection({
+    username: 'api.user',
+    password: 'S3cret-Passw0rd',
+    endpoint: 'http://127.0.0.1:9/soap',
+  });
+  const fault = new SoapFaultError(
+    'query returned SOAP fault fns:INVALID_VALUE',
+    { faultCode: 'fns:INVALID_VALUE', operation: 'query' },
+    {
+      cause: {
+        root: {
+          Envelope: {
+            Body: {
+              Fault: {
+                detail: {
+                  InvalidValueFault: {
+                    FaultCode: 'INVALID_VALUE',
+                    FaultMessage: "value 'S3cret-Passw0rd' is invalid",
+                  },
+                },
+              },
+            },
+          },
+        },
+      },
+    },
+  );
+  const error = zuoraSoapError(fault, 'query', 'Account', (t) => connection.redact(t)) as ZuoraSoapError;
+  expect(error.message).toContain("value '***' is invalid");
+  expect(error.message).not.toContain('S3cret-Passw0rd');
 });

@@ -99,11 +99,22 @@ function zuoraFault(error: SoapFaultError): { fault: string; code: string; messa
   return { fault: 'Fault', code, message };
 }
 
+/** `Zuora <what> <failure> <code>: <message>; <what to do>`. */
+function failureText(what: string, failure: string, code: string, message: string): string {
+  const advice = ADVICE[code];
+  return `Zuora ${what} ${failure} ${code}: ${message || '(no message)'}${advice ? `; ${advice}` : ''}`;
+}
+
 /**
- * A Zuora error for a failed call: Zuora's fault and code, its message, the stream, and what to do. Secrets are
- * already out of the SDK's messages; Zuora's own fault text never carries the password or the session.
+ * A Zuora error for a failed call: Zuora's fault and code, its message, the stream, and what to do. `redact` (the
+ * connection's) takes the login arguments and the session out of Zuora's text, should it ever echo them.
  */
-export function zuoraSoapError(error: unknown, operation: string, stream: string | undefined): unknown {
+export function zuoraSoapError(
+  error: unknown,
+  operation: string,
+  stream: string | undefined,
+  redact: (text: string) => string = (text) => text,
+): unknown {
   if (!(error instanceof SoapFaultError)) {
     // A WSDL that cannot be read, a connection refused: the SDK's error, with the stream it stopped.
     if (error instanceof SingerError && stream !== undefined) error.context.stream ??= stream;
@@ -112,10 +123,9 @@ export function zuoraSoapError(error: unknown, operation: string, stream: string
   const cause =
     error instanceof SoapLoginError && error.cause instanceof SoapFaultError ? error.cause : error;
   const { fault, code, message } = zuoraFault(cause);
-  const advice = ADVICE[code];
   const login = error instanceof SoapLoginError;
   const what = login ? 'login' : error.operation || operation;
-  const text = `Zuora ${what} failed with ${fault} ${code}: ${message || '(no message)'}${advice ? `; ${advice}` : ''}`;
+  const text = redact(failureText(what, `failed with ${fault}`, code, message));
   const context = { ...(stream !== undefined ? { stream } : {}), fault, zuoraCode: code, operation: what };
   return login
     ? new ZuoraSoapLoginError(text, context, { cause: error })
@@ -133,10 +143,8 @@ export function unsuccessfulResult(
   const errors = result.errors ?? result.Errors;
   const first = (Array.isArray(errors) ? errors[0] : errors) as Record<string, unknown> | undefined;
   const code = text(first?.Code) ?? 'UNKNOWN';
-  const message = text(first?.Message) ?? '';
-  const advice = ADVICE[code];
   return new ZuoraSoapError(
-    `Zuora ${operation} answered success=false with ${code}: ${message || '(no message)'}${advice ? `; ${advice}` : ''}`,
+    failureText(operation, 'answered success=false with', code, text(first?.Message) ?? ''),
     { stream, fault: 'Error', zuoraCode: code, operation },
   );
 }

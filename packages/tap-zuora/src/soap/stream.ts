@@ -110,7 +110,7 @@ export class ZuoraSoapStream<C = Record<string, unknown>> extends SOAPStream<Soa
         yield record;
       }
     } catch (error) {
-      throw zuoraSoapError(error, this.queryOperation, this.name);
+      throw zuoraSoapError(error, this.queryOperation, this.name, (text) => this.connection.redact(text));
     }
     // The SDK moves `replication_key_value` once the unsorted query is exhausted; singer-io/tap-zuora's own key
     // (`"UpdatedDate": …`) moves with it, so a STATE means the same to both taps.
