@@ -164,7 +164,7 @@ test('api_type SOAP: a run that fails in the middle of a stream leaves its bookm
   const saved = failed.lastState();
   expect(bookmarksOf(saved).Account?.replication_key_value).toBeUndefined();
 
-  em.control.update('Account', 90, { Balance: good });
+  em.control.update('Account', 90, { Balance: good ?? null });
   const rerun = await runConnector(TapZuora, { config, catalog, state: saved });
   expect(rerun.exitCode, rerun.stderr).toBe(0);
   expect(recordProblems(rerun)).toEqual([]);
