@@ -1,7 +1,13 @@
 import { expect, test } from 'vitest';
 import type { DescribedObject } from '../src/describe-xml.js';
 import { sessionHeaders, zuoraSoapConnection } from '../src/soap/connection.js';
-import { describedSoapFields, soapQuery, soapSelectList, soapStreamPlan } from '../src/soap/plan.js';
+import {
+  describedSoapFields,
+  soapCountQuery,
+  soapQuery,
+  soapSelectList,
+  soapStreamPlan,
+} from '../src/soap/plan.js';
 import { ZuoraSoapStream } from '../src/soap/stream.js';
 import { streamFromDescribe } from '../src/stream-schema.js';
 import { capturingLogger, context } from './soap-support.js';
@@ -97,4 +103,18 @@ test('selected properties SOAP cannot read (a catalog saved in AQuA mode) are na
   expect(log).toContain('BillToContactId');
   expect(log).toContain('TemplateId');
   expect(log).not.toContain('"Amount"');
+});
+
+test('the count query bounds the replication key by the bookmark’s whole second, never leaving out a row at it', () => {
+  const plan = soapStreamPlan(streamFromDescribe(invoice, { api: 'SOAP' })!, describedSoapFields(invoice));
+  expect(soapCountQuery(plan, undefined)).toBe('select Id from Invoice');
+  expect(soapCountQuery(plan, '2024-05-01T10:00:00Z')).toBe(
+    "select Id from Invoice where UpdatedDate < '2024-05-01T10:00:01Z'",
+  );
+  expect(soapCountQuery(plan, '2024-05-01T12:00:59.5+02:00')).toBe(
+    "select Id from Invoice where UpdatedDate < '2024-05-01T10:01:00Z'",
+  );
+  expect(soapCountQuery({ ...plan, replicationKey: null }, '2024-05-01T10:00:00Z')).toBe(
+    'select Id from Invoice',
+  );
 });

@@ -1,10 +1,10 @@
-import type { JSONSchema, StreamContext, StreamHost } from '@singer-ts/sdk';
+import type { CountWindow, JSONSchema, SourceCount, StreamContext, StreamHost } from '@singer-ts/sdk';
 import { SOAPStream, type SoapConnection, type SoapPage } from '@singer-ts/sdk/soap';
 import { ZuoraStateError } from '../errors.js';
 import type { StreamPlan } from '../stream-schema.js';
 import { laterOf } from '../zuora-stream.js';
 import { unsuccessfulResult, ZuoraSoapObjectError, zuoraSoapError } from './errors.js';
-import { soapQuery, soapSelectList, soapStreamPlan } from './plan.js';
+import { soapCountQuery, soapQuery, soapSelectList, soapStreamPlan } from './plan.js';
 import { type SoapRecord, soapRecordConverter } from './records.js';
 import { wsdlObjectFields } from './wsdl-fields.js';
 
@@ -116,6 +116,33 @@ export class ZuoraSoapStream<C = Record<string, unknown>> extends SOAPStream<Soa
     // (`"UpdatedDate": …`) moves with it, so a STATE means the same to both taps.
     if (rk && latest !== undefined && !context.signal.aborted) {
       context.bookmark[rk] = laterOf(latest, context.bookmark[rk]);
+    }
+  }
+
+  /**
+   * The live rows a run that reached `window.through` has read: the `size` Zuora reports for the query (the whole
+   * result's count), from its first page. Rows deleted in Zuora are not counted; SOAP never reports them.
+   */
+  override async countRecords(window: CountWindow): Promise<SourceCount> {
+    const through =
+      window.through === undefined || window.through === null ? undefined : String(window.through);
+    const queryString = soapCountQuery(this.plan, through);
+    try {
+      this.readable = await this.readablePlan();
+      const response = await this.connection.call<{ result?: Record<string, unknown> }>(
+        this.queryOperation,
+        { queryString },
+        { stream: this.name },
+      );
+      const failure = response?.result && unsuccessfulResult(response.result, 'query', this.name);
+      if (failure) throw failure;
+      const rows = Number(response?.result?.size);
+      if (!Number.isInteger(rows) || rows < 0) {
+        return { comparable: false, reason: `Zuora's query answered no row count (size) for ${this.name}` };
+      }
+      return { comparable: true, rows, method: `ZOQL size of ${queryString}` };
+    } catch (error) {
+      throw zuoraSoapError(error, this.queryOperation, this.name, (text) => this.connection.redact(text));
     }
   }
 
