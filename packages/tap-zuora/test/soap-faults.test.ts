@@ -182,7 +182,8 @@ test('an unreachable SOAP endpoint is a clear error, not a hang', async () => {
     () => undefined,
     (e: unknown) => e as Error & { code: string },
   );
-  expect(error?.code).toBe('SINGER_SOAP_WSDL');
+  expect(error?.code).toBe('SINGER_ZUORA_SOAP_WSDL');
+  expect(error?.message).toContain('set soap_wsdl');
   expect((error as unknown as { describe(): string }).describe()).toContain("stream 'Account'");
   expect(error?.message).toContain(url);
 });

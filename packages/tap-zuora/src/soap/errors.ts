@@ -1,5 +1,5 @@
 import { SingerError } from '@singer-ts/sdk';
-import { SoapFaultError, SoapLoginError } from '@singer-ts/sdk/soap';
+import { SoapFaultError, SoapLoginError, SoapWsdlError } from '@singer-ts/sdk/soap';
 
 /**
  * Zuora answered a SOAP call with a fault (or a result with `success=false`). `fault` is the fault element
@@ -33,6 +33,12 @@ export class ZuoraSoapLoginError extends ZuoraSoapError {
 /** A record value that does not read as its schema type (a decimal that is not a number, …). */
 export class ZuoraSoapRecordError extends SingerError {
   override readonly code: string = 'SINGER_ZUORA_SOAP_RECORD';
+}
+
+/** The WSDL cannot be read: nothing can be called. */
+export class ZuoraSoapWsdlError extends SingerError {
+  override readonly code: string = 'SINGER_ZUORA_SOAP_WSDL';
+  override readonly exitCode: number = 2;
 }
 
 /** The WSDL does not offer the object, or lacks a field the stream cannot do without. */
@@ -115,8 +121,15 @@ export function zuoraSoapError(
   stream: string | undefined,
   redact: (text: string) => string = (text) => text,
 ): unknown {
+  if (error instanceof SoapWsdlError) {
+    return new ZuoraSoapWsdlError(
+      `${error.message}; download the tenant's WSDL in Zuora (Billing settings → Download the Zuora WSDL) and set soap_wsdl to its path`,
+      stream === undefined ? {} : { stream },
+      { cause: error },
+    );
+  }
   if (!(error instanceof SoapFaultError)) {
-    // A WSDL that cannot be read, a connection refused: the SDK's error, with the stream it stopped.
+    // A connection refused, an HTTP error without a fault: the SDK's error, with the stream it stopped.
     if (error instanceof SingerError && stream !== undefined) error.context.stream ??= stream;
     return error;
   }
