@@ -41,7 +41,11 @@ function startProxy(target, file) {
         if (req.url.startsWith('/v1/file/') && up.statusCode === 200) {
           const out = createWriteStream(file);
           up.on('data', (chunk) => out.write(chunk));
-          up.on('end', () => out.end(() => (recorded = true)));
+          up.on('end', () =>
+            out.end(() => {
+              recorded = true;
+            }),
+          );
         }
         up.pipe(res);
       },
