@@ -38,5 +38,7 @@ export function fromSingerIoState(state: unknown): unknown {
     }
     out[stream] = { ...b, [key]: utc, replication_key: key, replication_key_value: utc };
   }
-  return { ...root, bookmarks: out };
+  // singer-io resumes from `current_stream`, skipping the streams before it; this tap does not, and a stale name
+  // left in the STATE it writes would make singer-io skip streams, so it is cleared.
+  return { ...root, ...('current_stream' in root ? { current_stream: null } : {}), bookmarks: out };
 }
