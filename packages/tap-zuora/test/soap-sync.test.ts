@@ -178,3 +178,21 @@ test('countRecords: the live rows through the bookmark, from the size Zuora repo
     rows: expected,
   });
 });
+
+test('decimals and integers beyond a double keep every digit', async () => {
+  em = await start({ accounts: 10 });
+  const id = String(
+    em.control.update('Account', 3, {
+      Balance: '123456789012345678.123456789',
+      SeatCount__c: '9007199254740993',
+    }).values.Id,
+  );
+  const { stream } = await soapStream(em, 'Account', { selected: ['Balance', 'SeatCount__c', 'Mrr'] });
+  const records = await collect(stream);
+  const record = records.find((r) => r.Id === id)!;
+  expect(isExactNumber(record.Balance)).toBe(true);
+  expect(String(record.Balance)).toBe('123456789012345678.123456789');
+  expect(isExactNumber(record.SeatCount__c)).toBe(true);
+  expect(String(record.SeatCount__c)).toBe('9007199254740993');
+  expectValid(stream, records);
+});
