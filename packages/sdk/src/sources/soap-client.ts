@@ -158,6 +158,10 @@ export class SoapConnection {
   private clientPromise: Promise<Client> | undefined;
   private session: SoapSession | undefined;
   private headerIndex: number | undefined;
+  /** Counts logins, so a call that failed on a session already replaced does not log in again. */
+  private generation = 0;
+  /** The login under way after a session expired, which every stream of the tap waits for. */
+  private renewal: Promise<void> | undefined;
   private readonly secrets: string[];
   private readonly retry: ResolvedRetryOptions;
 
@@ -248,19 +252,33 @@ export class SoapConnection {
     args: Record<string, unknown>,
     options: CallOptions,
   ): Promise<T> {
+    // While the session is being renewed the client has no session header: wait instead of failing.
+    if (this.renewal) await this.renewal.catch(() => undefined);
+    const generation = this.generation;
     try {
       return (await this.invoke(client, operation, args, options)) as T;
     } catch (error) {
       const login = this.options.login;
       const expired = login?.isSessionExpired ?? defaultExpired;
       if (!(login && error instanceof SoapFaultError && expired(error))) throw error;
-      this.options.logger?.info(
-        'SOAP session expired; logging in again',
-        options.stream ? { stream: options.stream } : {},
-      );
-      await this.login(client);
+      await this.renewSession(client, generation, options.stream);
       return (await this.invoke(client, operation, args, options)) as T;
     }
+  }
+
+  /**
+   * Logs in again after a call of session `generation` was refused: once for all the calls that fail
+   * together (streams in parallel), and not at all when another call has renewed the session since.
+   */
+  private renewSession(client: Client, generation: number, stream: string | undefined): Promise<void> {
+    if (this.generation !== generation) return Promise.resolve();
+    if (!this.renewal) {
+      this.options.logger?.info('SOAP session expired; logging in again', stream ? { stream } : {});
+      this.renewal = this.login(client).finally(() => {
+        this.renewal = undefined;
+      });
+    }
+    return this.renewal;
   }
 
   /** Hides the login arguments and the session id in text that may reach a log or an error. */
@@ -328,6 +346,7 @@ export class SoapConnection {
       });
     }
     this.session = session;
+    this.generation += 1;
     this.options.logger?.addSecrets([session.sessionId]);
     if (session.serverUrl && !this.options.endpoint) client.setEndpoint(session.serverUrl);
     const namespace = String(

@@ -164,6 +164,20 @@ describe('SOAPStream', () => {
     ]);
   });
 
+  it('streams sharing a connection whose session expires log in once together and all finish', async () => {
+    service = await startDataService({ pageSize: 5, sessionLifetime: 8 });
+    const connection = new SoapConnection({ wsdl: `${service.url}?wsdl`, login: LOGIN });
+    const runs = await Promise.all([1, 2, 3, 4].map(() => collect(accounts(connection))));
+    for (const rows of runs) expect(rows).toHaveLength(25);
+    // 4 streams x 5 pages = 20 calls, a session serving 8: the streams failing together log in once.
+    const logins = service.calls.filter((call) => call.operation === 'login').length;
+    expect(logins).toBeLessThanOrEqual(1 + Math.ceil(20 / 8));
+    // Never more than one session header on a call.
+    expect(
+      service.calls.every((call) => call.operation === 'login' || typeof call.sessionId === 'string'),
+    ).toBe(true);
+  });
+
   it('turns a SOAP fault into SoapFaultError with the fault code, operation and stream', async () => {
     service = await startDataService();
     const connection = new SoapConnection({ wsdl: `${service.url}?wsdl`, login: LOGIN });
