@@ -100,6 +100,31 @@ describe('AQuA sync', () => {
     expect(bookmark.UpdatedDate).toBe(bookmark.replication_key_value);
   });
 
+  it('sends incrementalTime in the data centre’s zone: an EU tenant gets exactly the rows since the bookmark', async () => {
+    em = await start({ region: 'EU' });
+    const Tap = tapOn(em);
+    const config = configFor(em, { environment: 'eu-production' });
+    const catalog = await catalogSelecting(Tap, config, ['Account']);
+    // Four hours after an account's last change: read as Pacific time (singer-io's way), the window would start
+    // eight hours early and bring that account back.
+    const o = objectDef('Account')!;
+    const index = [...Array(em.tenant.count(o)).keys()].find(
+      (i) => em!.tenant.times(o, i).changedMs > Date.parse('2025-01-01T00:00:00Z'),
+    )!;
+    const bookmark = new Date(
+      Math.floor(em.tenant.times(o, index).changedMs / 1000) * 1000 + 4 * 3_600_000,
+    ).toISOString();
+    const state = {
+      bookmarks: { Account: { replication_key: 'UpdatedDate', replication_key_value: bookmark } },
+    };
+    const run = await runConnector(Tap, { config, catalog, state });
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(new Set(idsOf(run.records('Account')))).toEqual(
+      liveIds(em, 'Account', Date.parse(bookmark) - 1000, em.control.now().getTime()),
+    );
+    expect(idsOf(run.records('Account'))).not.toContain(em.tenant.idOf(o, index));
+  });
+
   it('keeps values exactly: decimals as written, date-times in UTC, empty strings apart from nulls', async () => {
     em = await start();
     const Tap = tapOn(em);
