@@ -194,36 +194,45 @@ export class TapZuora extends Tap<ZuoraConfig> implements ZuoraRun {
    */
   private async chooseDataCentre(): Promise<void> {
     if (this.chosen) return;
+    const refusals: string[] = [];
     for (const dc of this.candidates) {
-      if (await this.acceptsCredentials(dc)) {
+      const refusal = await this.refusal(dc);
+      if (refusal === undefined) {
         this.chosen = dc;
         this.logger.info(`data centre: ${dc.rest}`);
         return;
       }
+      refusals.push(`${dc.rest}: ${refusal}`);
     }
     throw new ZuoraConfigError(
-      `no Zuora data centre accepted the credentials (tried ${this.candidates.map((d) => d.rest).join(', ')}); check them, or set environment or base_url`,
+      `no Zuora data centre accepted the credentials (${refusals.join('; ')}); check them, or set environment or base_url`,
       { setting: 'environment' },
     );
   }
 
-  private async acceptsCredentials(dc: DataCentre): Promise<boolean> {
+  /** Why a data centre refuses the credentials (401, or no answer), or undefined when it takes them. */
+  private async refusal(dc: DataCentre): Promise<string | undefined> {
     const credentials = credentialsOf(this.config);
-    const response =
-      credentials.kind === 'oauth'
-        ? await fetch(`${dc.rest}/oauth/token`, {
-            method: 'POST',
-            headers: { 'content-type': 'application/x-www-form-urlencoded' },
-            body: new URLSearchParams({
-              client_id: credentials.clientId,
-              client_secret: credentials.clientSecret,
-              grant_type: 'client_credentials',
-            }),
-          })
-        : await fetch(`${dc.rest}/v1/describe/Account`, {
-            headers: { apiAccessKeyId: credentials.username, apiSecretAccessKey: credentials.password },
-          });
+    let response: Response;
+    try {
+      response =
+        credentials.kind === 'oauth'
+          ? await fetch(`${dc.rest}/oauth/token`, {
+              method: 'POST',
+              headers: { 'content-type': 'application/x-www-form-urlencoded' },
+              body: new URLSearchParams({
+                client_id: credentials.clientId,
+                client_secret: credentials.clientSecret,
+                grant_type: 'client_credentials',
+              }),
+            })
+          : await fetch(`${dc.rest}/v1/describe/Account`, {
+              headers: { apiAccessKeyId: credentials.username, apiSecretAccessKey: credentials.password },
+            });
+    } catch (error) {
+      return `no answer (${(error as Error).cause instanceof Error ? ((error as Error).cause as Error).message : (error as Error).message})`;
+    }
     await response.body?.cancel();
-    return response.status !== 401;
+    return response.status === 401 ? '401' : undefined;
   }
 }
