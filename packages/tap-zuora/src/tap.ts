@@ -25,6 +25,9 @@ import { type StreamPlan, streamFromDescribe } from './stream-schema.js';
 import { ZuoraApi } from './zuora-api.js';
 import type { Row } from './zuora-stream.js';
 
+/** What discovery says of an object whose one-row probe export Zuora refused. */
+const UNAVAILABLE = 'this tenant cannot export it (a feature not enabled, or no permission)';
+
 /** Zuora refreshes tokens of an hour; ours are renewed 5 minutes early, as Zuora's own guidance does. */
 const TOKEN_REFRESH_MARGIN_MS = 5 * 60_000;
 
@@ -142,7 +145,7 @@ export class TapZuora extends Tap<ZuoraConfig> implements ZuoraRun {
       if (api === 'AQUA') {
         const status = await this.api.probeAqua(name, this.config.partner_id!);
         if (status === 'unavailable') {
-          skipped.push(`${name} (not exportable by this tenant)`);
+          plans.push({ ...plan, unavailable: UNAVAILABLE });
           continue;
         }
         plans.push(
@@ -150,13 +153,16 @@ export class TapZuora extends Tap<ZuoraConfig> implements ZuoraRun {
         );
       } else if (api === 'REST') {
         if (!(await this.api.probeExport(name))) {
-          skipped.push(`${name} (not exportable by this tenant)`);
+          plans.push({ ...plan, unavailable: UNAVAILABLE });
           continue;
         }
         plans.push(plan);
       } else plans.push(plan);
     }
     if (skipped.length > 0) this.logger.info(`objects left out of discovery: ${skipped.join(', ')}`);
+    const unavailable = plans.filter((p) => p.unavailable).map((p) => p.stream);
+    if (unavailable.length > 0)
+      this.logger.info(`objects listed as unsupported (${UNAVAILABLE}): ${unavailable.join(', ')}`);
     return plans;
   }
 
