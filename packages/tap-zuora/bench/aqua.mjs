@@ -23,6 +23,8 @@ const runs = Number(process.env.BENCH_RUNS ?? 3);
 const readWorker = fileURLToPath(new URL('./read-worker.mjs', import.meta.url));
 const tapWorker = fileURLToPath(new URL('./tap-worker.mjs', import.meta.url));
 const tmp = mkdtempSync(join(tmpdir(), 'zuora-bench-'));
+// The recordings are large (about 600 MB at 1M rows): removed however the run ends.
+process.on('exit', () => rmSync(tmp, { recursive: true, force: true }));
 
 /** Forwards to the emulator; `/v1/file/*` is recorded to `file` on first download and served from it after. */
 function startProxy(target, file) {
@@ -132,4 +134,3 @@ for (const r of rows) {
     `| ${fmt(r.records)} | ${r.mb.toFixed(0)} | ${r.recordSeconds.toFixed(0)} | ${fmt(r.bare)} | ${fmt(r.tap)} | ${(r.tap / r.bare).toFixed(2)} | ${fmt(r.tapDownload)} | ${(r.tapDownload / r.bare).toFixed(2)} | ${r.bareRss} | ${r.tapRss} | ${r.emulatorRss} |`,
   );
 }
-rmSync(tmp, { recursive: true, force: true });

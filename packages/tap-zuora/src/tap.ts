@@ -27,6 +27,9 @@ import { type StreamPlan, streamFromDescribe } from './stream-schema.js';
 import { ZuoraApi } from './zuora-api.js';
 import type { Row } from './zuora-stream.js';
 
+/** What discovery says of an object whose one-row probe export Zuora refused. */
+const UNAVAILABLE = 'this tenant cannot export it (a feature not enabled, or no permission)';
+
 /** Zuora refreshes tokens of an hour; ours are renewed 5 minutes early, as Zuora's own guidance does. */
 const TOKEN_REFRESH_MARGIN_MS = 5 * 60_000;
 
@@ -144,7 +147,7 @@ export class TapZuora extends Tap<ZuoraConfig> implements ZuoraRun {
       if (api === 'AQUA') {
         const status = await this.api.probeAqua(name, this.config.partner_id!);
         if (status === 'unavailable') {
-          skipped.push(`${name} (not exportable by this tenant)`);
+          plans.push({ ...plan, unavailable: UNAVAILABLE });
           continue;
         }
         plans.push(
@@ -152,13 +155,16 @@ export class TapZuora extends Tap<ZuoraConfig> implements ZuoraRun {
         );
       } else if (api === 'REST') {
         if (!(await this.api.probeExport(name))) {
-          skipped.push(`${name} (not exportable by this tenant)`);
+          plans.push({ ...plan, unavailable: UNAVAILABLE });
           continue;
         }
         plans.push(plan);
       } else plans.push(soapStreamPlan(plan, describedSoapFields(described)));
     }
     if (skipped.length > 0) this.logger.info(`objects left out of discovery: ${skipped.join(', ')}`);
+    const unavailable = plans.filter((p) => p.unavailable).map((p) => p.stream);
+    if (unavailable.length > 0)
+      this.logger.info(`objects listed as unsupported (${UNAVAILABLE}): ${unavailable.join(', ')}`);
     return plans;
   }
 
@@ -196,36 +202,45 @@ export class TapZuora extends Tap<ZuoraConfig> implements ZuoraRun {
    */
   private async chooseDataCentre(): Promise<void> {
     if (this.chosen) return;
+    const refusals: string[] = [];
     for (const dc of this.candidates) {
-      if (await this.acceptsCredentials(dc)) {
+      const refusal = await this.refusal(dc);
+      if (refusal === undefined) {
         this.chosen = dc;
         this.logger.info(`data centre: ${dc.rest}`);
         return;
       }
+      refusals.push(`${dc.rest}: ${refusal}`);
     }
     throw new ZuoraConfigError(
-      `no Zuora data centre accepted the credentials (tried ${this.candidates.map((d) => d.rest).join(', ')}); check them, or set environment or base_url`,
+      `no Zuora data centre accepted the credentials (${refusals.join('; ')}); check them, or set environment or base_url`,
       { setting: 'environment' },
     );
   }
 
-  private async acceptsCredentials(dc: DataCentre): Promise<boolean> {
+  /** Why a data centre refuses the credentials (401, or no answer), or undefined when it takes them. */
+  private async refusal(dc: DataCentre): Promise<string | undefined> {
     const credentials = credentialsOf(this.config);
-    const response =
-      credentials.kind === 'oauth'
-        ? await fetch(`${dc.rest}/oauth/token`, {
-            method: 'POST',
-            headers: { 'content-type': 'application/x-www-form-urlencoded' },
-            body: new URLSearchParams({
-              client_id: credentials.clientId,
-              client_secret: credentials.clientSecret,
-              grant_type: 'client_credentials',
-            }),
-          })
-        : await fetch(`${dc.rest}/v1/describe/Account`, {
-            headers: { apiAccessKeyId: credentials.username, apiSecretAccessKey: credentials.password },
-          });
+    let response: Response;
+    try {
+      response =
+        credentials.kind === 'oauth'
+          ? await fetch(`${dc.rest}/oauth/token`, {
+              method: 'POST',
+              headers: { 'content-type': 'application/x-www-form-urlencoded' },
+              body: new URLSearchParams({
+                client_id: credentials.clientId,
+                client_secret: credentials.clientSecret,
+                grant_type: 'client_credentials',
+              }),
+            })
+          : await fetch(`${dc.rest}/v1/describe/Account`, {
+              headers: { apiAccessKeyId: credentials.username, apiSecretAccessKey: credentials.password },
+            });
+    } catch (error) {
+      return `no answer (${(error as Error).cause instanceof Error ? ((error as Error).cause as Error).message : (error as Error).message})`;
+    }
     await response.body?.cancel();
-    return response.status !== 401;
+    return response.status === 401 ? '401' : undefined;
   }
 }

@@ -40,6 +40,8 @@ export abstract class ZuoraStream extends Stream<Row, ZuoraRun['config']> {
   readonly schema: StreamPlan['schema'];
   override readonly primaryKeys: string[] = ['Id'];
   override readonly replicationKey: string | undefined;
+  override readonly selectedByDefault: boolean = true;
+  override readonly discoveryMetadata: Record<string, unknown> = {};
   private readonly convert: ReturnType<typeof compileRecordConverter>;
 
   constructor(
@@ -51,6 +53,10 @@ export abstract class ZuoraStream extends Stream<Row, ZuoraRun['config']> {
     this.schema = plan.schema;
     this.replicationKey = plan.replicationKey ?? undefined;
     this.convert = compileRecordConverter(plan.stream, plan.schema, { error: ZuoraCsvError });
+    if (plan.unavailable) {
+      this.selectedByDefault = false;
+      this.discoveryMetadata = { inclusion: 'unsupported', 'tap-zuora.unavailable': plan.unavailable };
+    }
   }
 
   /** The select list: automatic and selected properties, joined ids as `Related.Id`, never `Deleted`. */

@@ -112,6 +112,27 @@ describe('drop-in for singer-io tap-zuora', () => {
     expect(Date.parse(String(out.UpdatedDate))).toBeGreaterThan(Date.parse('2025-06-01T00:00:00Z'));
   });
 
+  it('reads with legacy API keys (username/password, singer-io’s default BASIC) when no OAuth client is given', async () => {
+    em = await start();
+    const Tap = tapOn(em);
+    const config = {
+      base_url: em.url,
+      username: em.credentials.username,
+      password: em.credentials.password,
+      api_type: 'AQUA',
+      partner_id: 'salesforce',
+      start_date: '2025-06-01T00:00:00Z',
+    };
+    const before = em.control.requests().length;
+    const run = await runConnector(Tap, { config, catalog: singerIoCatalog() });
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(run.records('Account').length).toBeGreaterThan(0);
+    const requests = em.control.requests().slice(before);
+    expect(requests.every((r) => r.auth === 'legacy')).toBe(true);
+    expect(requests.some((r) => r.path === '/oauth/token')).toBe(false);
+    expect(run.stderr).not.toContain(em.credentials.password);
+  });
+
   it('reads the result files a singer-io STATE left (file_ids) instead of exporting again', async () => {
     em = await start();
     const Tap = tapOn(em);

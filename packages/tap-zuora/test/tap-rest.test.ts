@@ -20,7 +20,10 @@ describe('REST Export mode (api_type REST)', () => {
     expect(invoice.schema.properties.Deleted).toBeUndefined();
     const templateId = invoice.metadata.find((m) => m.breadcrumb[1] === 'TemplateId')!.metadata;
     expect(templateId.inclusion).toBe('unsupported');
-    expect(catalog.streams.map((s) => s.tap_stream_id)).not.toContain('ChargeMetrics');
+    const chargeMetrics = catalog.streams.find((s) => s.tap_stream_id === 'ChargeMetrics')!;
+    expect(chargeMetrics.metadata.find((m) => m.breadcrumb.length === 0)!.metadata.inclusion).toBe(
+      'unsupported',
+    );
   });
 
   it('exports 30-day windows from start_date to now, then only the windows since the bookmark', async () => {
