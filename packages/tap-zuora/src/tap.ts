@@ -22,7 +22,6 @@ import type { ZuoraRun } from './run.js';
 import { checkApiSettings, credentialsOf, SETTINGS, type ZuoraConfig } from './settings.js';
 import { fromSingerIoState } from './singer-io-state.js';
 import { SoapMode } from './soap/mode.js';
-import { describedSoapFields, soapStreamPlan } from './soap/plan.js';
 import { type StreamPlan, streamFromDescribe } from './stream-schema.js';
 import { ZuoraApi } from './zuora-api.js';
 import type { Row } from './zuora-stream.js';
@@ -120,12 +119,18 @@ export class TapZuora extends Tap<ZuoraConfig> implements ZuoraRun {
       case 'REST':
         return new ExportStream(this, plan);
       case 'SOAP':
-        // One SOAP login per run, shared by every stream.
-        this.#soap ??= new SoapMode(this.config, this.dataCentre(), this.logger);
-        return this.#soap.stream(this, plan, (property) => this.isPropertySelected(plan.stream, property));
+        return this.soapMode().stream(this, plan, (property) =>
+          this.isPropertySelected(plan.stream, property),
+        );
       default:
         return new AquaStream(this, plan);
     }
+  }
+
+  /** One SOAP login per run, shared by discovery and every stream. */
+  private soapMode(): SoapMode {
+    this.#soap ??= new SoapMode(this.config, this.dataCentre(), this.logger);
+    return this.#soap;
   }
 
   /**
@@ -159,7 +164,7 @@ export class TapZuora extends Tap<ZuoraConfig> implements ZuoraRun {
           continue;
         }
         plans.push(plan);
-      } else plans.push(soapStreamPlan(plan, describedSoapFields(described)));
+      } else plans.push(await this.soapMode().discoveryPlan(plan));
     }
     if (skipped.length > 0) this.logger.info(`objects left out of discovery: ${skipped.join(', ')}`);
     const unavailable = plans.filter((p) => p.unavailable).map((p) => p.stream);

@@ -1,13 +1,7 @@
 import { expect, test } from 'vitest';
 import type { DescribedObject } from '../src/describe-xml.js';
 import { sessionHeaders, zuoraSoapConnection } from '../src/soap/connection.js';
-import {
-  describedSoapFields,
-  soapCountQuery,
-  soapQuery,
-  soapSelectList,
-  soapStreamPlan,
-} from '../src/soap/plan.js';
+import { soapCountQuery, soapQuery, soapSelectList, soapStreamPlan } from '../src/soap/plan.js';
 import { ZuoraSoapStream } from '../src/soap/stream.js';
 import { streamFromDescribe } from '../src/stream-schema.js';
 import { capturingLogger, context } from './soap-support.js';
@@ -40,9 +34,12 @@ const invoice: DescribedObject = {
   ],
 };
 
+/** What the WSDL would declare for Invoice: its soap-context fields. */
+const soapFields = new Set(invoice.fields.filter((f) => f.contexts.includes('soap')).map((f) => f.name));
+
 test('SOAP reads joined ids from the own field, and marks what ZOQL cannot read unsupported', () => {
   const discovered = streamFromDescribe(invoice, { api: 'SOAP' })!;
-  const plan = soapStreamPlan(discovered, describedSoapFields(invoice));
+  const plan = soapStreamPlan(discovered, soapFields);
   // Same stream, schema and key as every mode discovers.
   expect(plan.schema).toEqual(discovered.schema);
   expect(plan.replicationKey).toBe('UpdatedDate');
@@ -65,7 +62,7 @@ test('SOAP reads joined ids from the own field, and marks what ZOQL cannot read 
 });
 
 test('ZOQL: no order by, the bookmark as a UTC literal in whole seconds (>=, never later than the bookmark)', () => {
-  const plan = soapStreamPlan(streamFromDescribe(invoice, { api: 'SOAP' })!, describedSoapFields(invoice));
+  const plan = soapStreamPlan(streamFromDescribe(invoice, { api: 'SOAP' })!, soapFields);
   expect(soapQuery(plan, ['Id', 'Amount'], undefined)).toBe('select Id, Amount from Invoice');
   expect(soapQuery(plan, ['Id'], '2024-05-01T12:30:15.987654+02:00')).toBe(
     "select Id from Invoice where UpdatedDate >= '2024-05-01T10:30:15Z'",
@@ -84,7 +81,7 @@ test('the session header carries the session escaped, and QueryOptions only when
 });
 
 test('selected properties SOAP cannot read (a catalog saved in AQuA mode) are named in a warning', () => {
-  const plan = soapStreamPlan(streamFromDescribe(invoice, { api: 'SOAP' })!, describedSoapFields(invoice));
+  const plan = soapStreamPlan(streamFromDescribe(invoice, { api: 'SOAP' })!, soapFields);
   const captured = capturingLogger();
   const stream = new ZuoraSoapStream(
     { config: {}, logger: captured.logger },
@@ -106,7 +103,7 @@ test('selected properties SOAP cannot read (a catalog saved in AQuA mode) are na
 });
 
 test('the count query bounds the replication key by the bookmark’s whole second, never leaving out a row at it', () => {
-  const plan = soapStreamPlan(streamFromDescribe(invoice, { api: 'SOAP' })!, describedSoapFields(invoice));
+  const plan = soapStreamPlan(streamFromDescribe(invoice, { api: 'SOAP' })!, soapFields);
   expect(soapCountQuery(plan, undefined)).toBe('select Id from Invoice');
   expect(soapCountQuery(plan, '2024-05-01T10:00:00Z')).toBe(
     "select Id from Invoice where UpdatedDate < '2024-05-01T10:00:01Z'",

@@ -1,3 +1,6 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { checkTapConformance, recordProblems, runConnector } from '@singer-ts/sdk/testing';
 import { afterEach, expect, test } from 'vitest';
 import { SOAP_PATH, type ZuoraEmulator } from '../src/emulator/index.js';
@@ -52,6 +55,8 @@ test('api_type SOAP: discovery, then a full sync of the selected streams, then a
   });
   deselect(catalog, 'Account', 'Notes');
 
+  // Discovery logged in once to read the WSDL; the sync logs in on its own.
+  const beforeSync = em.control.requests().length;
   const first = await runConnector(TapZuora, { config, catalog });
   expect(first.exitCode, first.stderr).toBe(0);
   expect(recordProblems(first)).toEqual([]);
@@ -64,7 +69,10 @@ test('api_type SOAP: discovery, then a full sync of the selected streams, then a
   const stored = new Map(liveRows(em, 'Account').map((r) => [String(r.values.Id), r.values.CrmId]));
   for (const r of first.records('Account')) expect(r.CrmId).toBe(stored.get(String(r.Id)));
   // One login for the run; pages of 40.
-  const posts = em.control.requests().filter((r) => r.method === 'POST' && r.path === SOAP_PATH);
+  const posts = em.control
+    .requests()
+    .slice(beforeSync)
+    .filter((r) => r.method === 'POST' && r.path === SOAP_PATH);
   const pages = (n: number) => Math.max(1, Math.ceil(n / 40));
   expect(posts).toHaveLength(
     1 +
@@ -180,3 +188,33 @@ test('api_type SOAP passes the SDK tap conformance suite (every discovered strea
   });
   expect(report.failed).toEqual([]);
 }, 300_000);
+
+test('api_type SOAP discovery reads the WSDL: an object it lacks is unavailable, a field it lacks unsupported', async () => {
+  em = await start({ accounts: 10 });
+  const full = await (await fetch(`${em.soapUrl}?wsdl`)).text();
+  // The WSDL of a user who may not read invoices, downloaded before the Notes field existed.
+  const wsdl = full
+    .replace(/<complexType name="Invoice">[\s\S]*?<\/complexType>/, '')
+    .replace(/<element minOccurs="0" name="Notes" nillable="true" type="string"\/>/, '');
+  expect(wsdl).not.toContain('name="Invoice"');
+  const dir = await mkdtemp(join(tmpdir(), 'tap-zuora-soap-'));
+  try {
+    await writeFile(join(dir, 'zuora.wsdl'), wsdl);
+    const config = soapConfig(em, { soap_wsdl: join(dir, 'zuora.wsdl') });
+    const catalog = await catalogSelecting(TapZuora, config, []);
+    const entry = (name: string) => catalog.streams.find((s) => s.tap_stream_id === name)!;
+    const root = (name: string) => entry(name).metadata.find((m) => m.breadcrumb.length === 0)!.metadata;
+    expect(root('Invoice')).toMatchObject({
+      inclusion: 'unsupported',
+      'selected-by-default': false,
+      'tap-zuora.unavailable': expect.stringContaining('WSDL'),
+    });
+    expect(root('Account')['tap-zuora.unavailable']).toBeUndefined();
+    const notes = entry('Account').metadata.find((m) => m.breadcrumb[1] === 'Notes')!.metadata;
+    expect(notes).toMatchObject({ inclusion: 'unsupported', 'selected-by-default': false });
+    // The schema stays the one every mode discovers.
+    expect(entry('Account').schema.properties.Notes).toEqual({ type: ['string', 'null'] });
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});

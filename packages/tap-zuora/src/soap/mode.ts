@@ -4,12 +4,19 @@ import { type DataCentre, soapEndpoint } from '../environments.js';
 import { ZuoraConfigError } from '../errors.js';
 import type { StreamPlan } from '../stream-schema.js';
 import { zuoraSoapConnection } from './connection.js';
+import { zuoraSoapError } from './errors.js';
+import { soapStreamPlan } from './plan.js';
 import { batchSize, type SoapModeConfig } from './settings.js';
 import { ZuoraSoapStream } from './stream.js';
+import { wsdlObjectFields } from './wsdl-fields.js';
+
+/** Why discovery lists an object as unsupported in SOAP mode. */
+export const NOT_IN_WSDL = 'the WSDL declares no such object for this user (not readable through SOAP)';
 
 /**
  * What the tap needs for `api_type: SOAP`: one logged-in connection to the data centre's SOAP service, shared by
- * every stream, and a stream per Zuora object. The connection logs in on the first query, not before.
+ * every stream, the discovered plans as SOAP reads them, and a stream per Zuora object. The connection logs in on
+ * first use (discovery's first object, or the first query).
  */
 export class SoapMode {
   readonly connection: SoapConnection;
@@ -31,6 +38,20 @@ export class SoapMode {
       ...(config.max_attempts !== undefined ? { retry: { maxAttempts: config.max_attempts } } : {}),
       logger,
     });
+  }
+
+  /**
+   * A discovered plan as SOAP reads it, from the WSDL's type for the object (what this user may read through
+   * SOAP): fields it lacks are unsupported, and an object it lacks is listed unavailable, as AQuA's probe does.
+   */
+  async discoveryPlan(plan: StreamPlan): Promise<StreamPlan> {
+    let fields: ReadonlySet<string> | undefined;
+    try {
+      fields = wsdlObjectFields(await this.connection.client(), plan.stream);
+    } catch (error) {
+      throw zuoraSoapError(error, 'login', undefined, (text) => this.connection.redact(text));
+    }
+    return fields ? soapStreamPlan(plan, fields) : { ...plan, unavailable: NOT_IN_WSDL };
   }
 
   /** The stream for one object; `isSelected` answers for its properties from the run's catalog. */

@@ -1,15 +1,8 @@
-import type { DescribedObject } from '../describe-xml.js';
 import { zoqlDateTime } from '../query.js';
 import type { PropertyPlan, StreamPlan } from '../stream-schema.js';
 
-/** The fields Describe lists in the `soap` context: what discovery can know SOAP reads. */
-export function describedSoapFields(described: DescribedObject): ReadonlySet<string> {
-  return new Set(described.fields.filter((f) => f.contexts.includes('soap')).map((f) => f.name));
-}
-
 /**
- * A stream as SOAP can read it, given the fields SOAP offers for its object (the WSDL's object type at sync,
- * `describedSoapFields` at discovery). The catalog stays the one every mode discovers (same streams, names and
+ * A stream as SOAP can read it, given the fields the WSDL declares for its object. The catalog stays the one every mode discovers (same streams, names and
  * schemas as singer-io/tap-zuora), but ZOQL has no joins: a joined id (`BillToContact.Id`) is read from the
  * object's own field of that name (`BillToContactId`) when there is one, and every property SOAP cannot read
  * is marked unsupported.

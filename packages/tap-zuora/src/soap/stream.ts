@@ -34,6 +34,8 @@ export class ZuoraSoapStream<C = Record<string, unknown>> extends SOAPStream<Soa
   override readonly primaryKeys: string[];
   override readonly replicationKey: string | undefined;
   override readonly isSorted = false;
+  override readonly selectedByDefault: boolean = true;
+  override readonly discoveryMetadata: Record<string, unknown> = {};
   readonly connection: SoapConnection;
   /** The plan as discovered; `readable` is the same plan as the WSDL lets SOAP read it. */
   readonly plan: StreamPlan;
@@ -53,6 +55,11 @@ export class ZuoraSoapStream<C = Record<string, unknown>> extends SOAPStream<Soa
     this.connection = options.connection;
     this.selectedProperties = options.selectedProperties;
     this.convert = soapRecordConverter(plan.stream, plan.schema);
+    if (plan.unavailable) {
+      // Listed as the other modes list an object the tenant cannot read: unsupported, never selected.
+      this.selectedByDefault = false;
+      this.discoveryMetadata = { inclusion: 'unsupported', 'tap-zuora.unavailable': plan.unavailable };
+    }
   }
 
   /** The ZOQL this run sends, from the bookmark (or start_date) when the stream is incremental. */
