@@ -2,10 +2,10 @@ import { zoqlDateTime } from '../query.js';
 import type { PropertyPlan, StreamPlan } from '../stream-schema.js';
 
 /**
- * A stream as SOAP can read it, given the fields the WSDL declares for its object. The catalog stays the one every mode discovers (same streams, names and
- * schemas as singer-io/tap-zuora), but ZOQL has no joins: a joined id (`BillToContact.Id`) is read from the
- * object's own field of that name (`BillToContactId`) when there is one, and every property SOAP cannot read
- * is marked unsupported.
+ * A stream as SOAP can read it, given the fields the WSDL declares for its object. The catalog stays the one
+ * every mode discovers (same streams, names and schemas as singer-io/tap-zuora), but ZOQL has no joins: a
+ * joined id (`BillToContact.Id`) is read from the object's own field of that name (`BillToContactId`) when
+ * there is one, and every property SOAP cannot read is marked unsupported.
  */
 export function soapStreamPlan(plan: StreamPlan, soapFields: ReadonlySet<string>): StreamPlan {
   const properties = plan.properties.map((p): PropertyPlan => {
