@@ -35,6 +35,16 @@ test('SOAP mode needs username and password, and a page size from 1 to 2,000 (st
   ).toBe('http://127.0.0.1:9/apps/services/a/91.0?wsdl');
 });
 
+test('SOAP calls honour the shared max_attempts and request_timeout settings', () => {
+  const mode = new SoapMode(
+    { username: 'u', password: 'p', max_attempts: 2, request_timeout: 30 },
+    dc('http://127.0.0.1:9'),
+    quiet,
+  );
+  expect(mode.connection.options).toMatchObject({ retry: { maxAttempts: 2 }, timeoutMs: 30_000 });
+  expect(mode.connection.options.isTransientFault).toBeTypeOf('function');
+});
+
 test('streams of one SOAP mode share one login; the catalog selection decides the select list', async () => {
   em = await start({ accounts: 30 });
   const { logger, lines } = capturingLogger();
