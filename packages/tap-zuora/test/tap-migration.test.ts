@@ -2,7 +2,7 @@ import { recordProblems, runConnector } from '@singer-ts/sdk/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ZuoraEmulator } from '../src/emulator/index.js';
 import { start } from './helpers.js';
-import { bookmarksOf, configFor, idsOf, liveIds, tapOn } from './tap-helpers.js';
+import { bookmarksOf, catalogSelecting, configFor, idsOf, liveIds, tapOn } from './tap-helpers.js';
 
 let em: ZuoraEmulator | undefined;
 afterEach(async () => {
@@ -162,6 +162,22 @@ describe('drop-in for singer-io tap-zuora', () => {
     expect(none.stderr).toContain('no Zuora data centre accepted the credentials');
     expect(none.stderr).toContain(`${em.urlFor('rest.apisandbox.zuora.com')}: 401`);
     expect(none.stderr).not.toContain(em.credentials.clientSecret);
+  });
+
+  it('never asks AQuA for deleted rows of an object singer-io knows has none, even if a catalog lists Deleted', async () => {
+    em = await start();
+    const Tap = tapOn(em);
+    const config = configFor(em);
+    const catalog = await catalogSelecting(Tap, config, ['PaymentTransactionLog']);
+    const entry = catalog.streams.find((s) => s.tap_stream_id === 'PaymentTransactionLog')!;
+    entry.schema.properties.Deleted = { type: 'boolean' };
+    entry.metadata.push({
+      breadcrumb: ['properties', 'Deleted'],
+      metadata: { inclusion: 'available', selected: true },
+    });
+    const run = await runConnector(Tap, { config, catalog });
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(run.records('PaymentTransactionLog').length).toBeGreaterThan(0);
   });
 
   it('reads the result files a singer-io STATE left (file_ids) instead of exporting again', async () => {
