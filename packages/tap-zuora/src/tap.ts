@@ -58,7 +58,7 @@ export class TapZuora extends Tap<ZuoraConfig> implements ZuoraRun {
     super(options);
     checkApiSettings(this.config);
     this.clock = this.jobClock();
-    this.candidates = resolveDataCentres(this.config);
+    this.candidates = this.dataCentreCandidates();
     if (this.candidates.length === 1) this.chosen = this.candidates[0];
     const credentials = credentialsOf(this.config);
     this.authenticator =
@@ -71,6 +71,11 @@ export class TapZuora extends Tap<ZuoraConfig> implements ZuoraRun {
             now: () => this.clock.now(),
           })
         : new LegacyKeyAuthenticator(credentials.username, credentials.password);
+  }
+
+  /** The data centres to try, in order (from base_url, environment or singer-io's flags); tests give emulated hosts. */
+  protected dataCentreCandidates(): DataCentre[] {
+    return resolveDataCentres(this.config);
   }
 
   /** Time for job polling and token expiry; tests give the emulator's clock so nothing waits. */

@@ -6,6 +6,7 @@ import {
   toUtcTimestamp,
 } from '@singer-ts/sdk';
 import { csvCells } from './csv-records.js';
+import { NO_DELETED_RECORDS } from './deleted-support.js';
 import { ZuoraCsvError, ZuoraStateError } from './errors.js';
 import { selectList } from './query.js';
 import type { ZuoraRun } from './run.js';
@@ -69,9 +70,10 @@ export abstract class ZuoraStream extends Stream<Row, ZuoraRun['config']> {
     return selectList(this.plan, selected);
   }
 
-  /** Whether the catalog asks for the deleted flag (and the object offers it). */
+  /** Whether the catalog asks for the deleted flag and the object offers it (never for singer-io's skip list). */
   protected deletedSelected(): boolean {
     return (
+      !NO_DELETED_RECORDS.has(this.name) &&
       this.plan.properties.some((p) => p.type === 'deleted') &&
       this.run.isPropertySelected(this.name, 'Deleted')
     );

@@ -2,7 +2,7 @@ import { recordProblems, runConnector } from '@singer-ts/sdk/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ZuoraEmulator } from '../src/emulator/index.js';
 import { start } from './helpers.js';
-import { bookmarksOf, idsOf, liveIds, tapOn } from './tap-helpers.js';
+import { bookmarksOf, catalogSelecting, configFor, idsOf, liveIds, tapOn } from './tap-helpers.js';
 
 let em: ZuoraEmulator | undefined;
 afterEach(async () => {
@@ -131,6 +131,53 @@ describe('drop-in for singer-io tap-zuora', () => {
     expect(requests.every((r) => r.auth === 'legacy')).toBe(true);
     expect(requests.some((r) => r.path === '/oauth/token')).toBe(false);
     expect(run.stderr).not.toContain(em.credentials.password);
+  });
+
+  it('with singer-io’s sandbox/european flags, tries its hosts in order and takes the first that accepts the credentials', async () => {
+    em = await start();
+    const emulator = em;
+    const hosts = (names: string[]) =>
+      class extends tapOn(emulator) {
+        protected override dataCentreCandidates() {
+          return names.map((h) => ({
+            rest: emulator.urlFor(h),
+            ui: emulator.urlFor(h),
+            incrementalTimeZone: 'America/Los_Angeles' as const,
+          }));
+        }
+      };
+    const config = { ...configFor(em), base_url: undefined, sandbox: 'true' };
+    // The tenant lives on the second candidate: the first answers 401 and is passed over.
+    const found = await runConnector(hosts(['rest.sandbox.na.zuora.com', 'rest.na.zuora.com']), {
+      config,
+      args: ['--discover'],
+    });
+    expect(found.exitCode, found.stderr).toBe(0);
+    expect(found.stderr).toContain(`data centre: ${em.urlFor('rest.na.zuora.com')}`);
+    const none = await runConnector(hosts(['rest.sandbox.na.zuora.com', 'rest.apisandbox.zuora.com']), {
+      config,
+      args: ['--discover'],
+    });
+    expect(none.exitCode).toBe(2);
+    expect(none.stderr).toContain('no Zuora data centre accepted the credentials');
+    expect(none.stderr).toContain(`${em.urlFor('rest.apisandbox.zuora.com')}: 401`);
+    expect(none.stderr).not.toContain(em.credentials.clientSecret);
+  });
+
+  it('never asks AQuA for deleted rows of an object singer-io knows has none, even if a catalog lists Deleted', async () => {
+    em = await start();
+    const Tap = tapOn(em);
+    const config = configFor(em);
+    const catalog = await catalogSelecting(Tap, config, ['PaymentTransactionLog']);
+    const entry = catalog.streams.find((s) => s.tap_stream_id === 'PaymentTransactionLog')!;
+    entry.schema.properties.Deleted = { type: 'boolean' };
+    entry.metadata.push({
+      breadcrumb: ['properties', 'Deleted'],
+      metadata: { inclusion: 'available', selected: true },
+    });
+    const run = await runConnector(Tap, { config, catalog });
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(run.records('PaymentTransactionLog').length).toBeGreaterThan(0);
   });
 
   it('reads the result files a singer-io STATE left (file_ids) instead of exporting again', async () => {
