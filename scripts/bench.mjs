@@ -11,6 +11,7 @@ const benches = [
   ['target-snowflake', 'packages/target-snowflake/bench/bench.mjs'],
   ['tap-zendesk', 'packages/tap-zendesk/bench/extract.mjs'],
   ['tap-marketo', 'packages/tap-marketo/bench/export.mjs'],
+  ['tap-zuora', 'packages/tap-zuora/bench/aqua.mjs'],
 ];
 const only = process.env.BENCH_ONLY?.split(',');
 let failed = false;

@@ -116,6 +116,7 @@ try {
     const reconcileCode = await new Promise((resolve) => reconcile.on('close', resolve));
     if (reconcileCode !== 0) process.exitCode = reconcileCode;
   }
+  await zuoraLeg(database.url, dir);
 } finally {
   await database.stop();
   await emulator.close();
@@ -213,3 +214,115 @@ async function marketoLeg() {
   }
 }
 await marketoLeg();
+
+/**
+ * The Zuora leg: its emulator (AQuA jobs that finish in a fraction of a second), discovery with the tap's own
+ * `--discover`, five billing streams selected, then `tap-zuora | target-postgres` into schema `zuora`.
+ */
+async function zuoraLeg(databaseUrl, workDir) {
+  const { startZuoraEmulator } = await import('../packages/tap-zuora/dist/emulator/index.js');
+  const zuora = await startZuoraEmulator({ seed: 42, accounts: 200, submittedMs: 100, executingMs: 300 });
+  try {
+    const tapConfig = join(workDir, 'zuora.json');
+    const targetConfig = join(workDir, 'pg-zuora.json');
+    const catalogFile = join(workDir, 'zuora-catalog.json');
+    writeFileSync(
+      tapConfig,
+      JSON.stringify(
+        {
+          base_url: zuora.url,
+          client_id: zuora.credentials.clientId,
+          client_secret: zuora.credentials.clientSecret,
+          api_type: 'AQUA',
+          partner_id: 'singer-ts-demo',
+          start_date: '2020-01-01T00:00:00Z',
+          poll_interval_ms: 200,
+        },
+        null,
+        2,
+      ),
+    );
+    writeFileSync(
+      targetConfig,
+      JSON.stringify({ url: databaseUrl, default_target_schema: 'zuora' }, null, 2),
+    );
+    const bin = 'packages/tap-zuora/bin/tap-zuora.js';
+    console.log(`\n$ tap-zuora --config ${tapConfig} --discover > ${catalogFile}`);
+    const discovered = await new Promise((resolve) => {
+      const child = spawn(process.execPath, [bin, '--config', tapConfig, '--discover'], {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      let out = '';
+      child.stdout.on('data', (chunk) => {
+        out += chunk;
+      });
+      child.on('close', (code) => resolve(code === 0 ? JSON.parse(out) : null));
+    });
+    if (!discovered) {
+      process.exitCode = 1;
+      return;
+    }
+    const wanted = ['Account', 'Subscription', 'Invoice', 'InvoiceItem', 'Payment'];
+    for (const entry of discovered.streams) {
+      entry.metadata.find((m) => m.breadcrumb.length === 0).metadata.selected = wanted.includes(
+        entry.tap_stream_id,
+      );
+    }
+    writeFileSync(catalogFile, JSON.stringify(discovered, null, 2));
+    console.log(
+      `$ tap-zuora --config ${tapConfig} --catalog ${catalogFile} | target-postgres --config ${targetConfig}\n`,
+    );
+    const started = Date.now();
+    const tap = spawn(process.execPath, [bin, '--config', tapConfig, '--catalog', catalogFile], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const target = spawn(
+      process.execPath,
+      ['packages/target-postgres/bin/target-postgres.js', '--config', targetConfig],
+      {
+        stdio: ['pipe', 'ignore', 'pipe'],
+      },
+    );
+    tap.stdout.pipe(target.stdin);
+    let errors = '';
+    for (const child of [tap, target]) {
+      child.stderr.on('data', (chunk) => {
+        errors += chunk;
+      });
+    }
+    const codes = await Promise.all(
+      [tap, target].map((child) => new Promise((resolve) => child.on('close', resolve))),
+    );
+    if (codes.some((code) => code !== 0)) {
+      console.error(`tap-zuora exited ${codes[0]}, target-postgres exited ${codes[1]}`);
+      console.error(
+        errors
+          .split('\n')
+          .filter((line) => !line.includes('METRIC'))
+          .slice(-6)
+          .join('\n'),
+      );
+      process.exitCode = 1;
+      return;
+    }
+    const client = new pg.Client({ connectionString: databaseUrl });
+    await client.connect();
+    const tables = await client.query(
+      "SELECT table_name FROM information_schema.tables WHERE table_schema = 'zuora' ORDER BY table_name",
+    );
+    const counts = {};
+    for (const { table_name: table } of tables.rows) {
+      const result = await client.query(
+        `SELECT count(*)::int AS n FROM zuora.${client.escapeIdentifier(table)}`,
+      );
+      counts[table] = result.rows[0].n;
+    }
+    await client.end();
+    console.log(
+      `Loaded in ${((Date.now() - started) / 1000).toFixed(1)} s. Rows per table in schema "zuora":`,
+    );
+    console.table(counts);
+  } finally {
+    await zuora.close();
+  }
+}

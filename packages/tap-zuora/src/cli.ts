@@ -1,3 +1,4 @@
-// Placeholder until this connector's own issue lands; fails clearly instead of pretending to work.
-process.stderr.write('tap-zuora: not implemented yet in singer-ts; see the project issues\n');
-process.exitCode = 1;
+import { runCli } from '@singer-ts/sdk';
+import { TapZuora } from './tap.js';
+
+await runCli(TapZuora);

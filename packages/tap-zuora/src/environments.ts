@@ -80,10 +80,18 @@ export function flag(value: boolean | string | undefined, setting: string): bool
 }
 
 /**
- * Where to connect, most specific first: `base_url` (one host, e.g. the emulator), `environment` (one data
- * centre), or the singer-io flags (candidates probed in order). Returns the candidate data centres.
+ * Where to connect, most specific first: `base_url` (one host, e.g. the emulator; with `environment` too, that
+ * data centre's time zone), `environment` (one data centre), or the singer-io flags (candidates probed in order).
+ * Returns the candidate data centres.
  */
 export function resolveDataCentres(s: HostSettings): DataCentre[] {
+  const named = s.environment ? (ENVIRONMENTS as Record<string, DataCentre>)[s.environment] : undefined;
+  if (s.environment && !named) {
+    throw new ZuoraConfigError(
+      `unknown environment "${s.environment}"; use one of ${Object.keys(ENVIRONMENTS).join(', ')} or set base_url`,
+      { setting: 'environment' },
+    );
+  }
   if (s.base_url) {
     const base = s.base_url.replace(/\/+$/, '');
     if (!/^https?:\/\//.test(base)) {
@@ -91,18 +99,11 @@ export function resolveDataCentres(s: HostSettings): DataCentre[] {
         setting: 'base_url',
       });
     }
+    // The host says the zone for Zuora's own hosts; for another (a proxy, the emulator) `environment` may say it.
     const european = /\.eu\.|\.ap\./.test(base);
-    return [{ rest: base, ui: base, incrementalTimeZone: european ? 'UTC' : 'America/Los_Angeles' }];
+    const zone = named?.incrementalTimeZone ?? (european ? 'UTC' : 'America/Los_Angeles');
+    return [{ rest: base, ui: base, incrementalTimeZone: zone }];
   }
-  if (s.environment) {
-    const dc = (ENVIRONMENTS as Record<string, DataCentre>)[s.environment];
-    if (!dc) {
-      throw new ZuoraConfigError(
-        `unknown environment "${s.environment}"; use one of ${Object.keys(ENVIRONMENTS).join(', ')} or set base_url`,
-        { setting: 'environment' },
-      );
-    }
-    return [dc];
-  }
+  if (named) return [named];
   return singerCandidates(flag(s.sandbox, 'sandbox'), flag(s.european, 'european'));
 }

@@ -14,3 +14,8 @@ export class ZuoraDescribeError extends SingerError {
 export class ZuoraCsvError extends SingerError {
   override readonly code: string = 'SINGER_ZUORA_CSV';
 }
+
+/** A bookmark or saved job in STATE that cannot be used (not a timestamp, files Zuora no longer has). */
+export class ZuoraStateError extends SingerError {
+  override readonly code: string = 'SINGER_ZUORA_STATE';
+}

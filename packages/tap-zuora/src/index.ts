@@ -1,1 +1,2 @@
-export const placeholder = 'tap-zuora';
+export { SETTINGS, type ZuoraConfig } from './settings.js';
+export { TapZuora } from './tap.js';

@@ -27,6 +27,11 @@ export interface StreamPlan {
   replicationMethod: 'INCREMENTAL' | 'FULL_TABLE';
   schema: JSONSchema;
   properties: PropertyPlan[];
+  /**
+   * Why the tenant cannot export the object (its one-row probe export was refused): the stream is listed with
+   * `inclusion: unsupported`, never selected, so a user sees it exists and why it is left out.
+   */
+  unavailable?: string;
 }
 
 /** Describe types the singer-io tap maps, and their JSON Schema; dates become date-times as that tap emits them. */

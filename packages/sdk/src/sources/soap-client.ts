@@ -1,11 +1,21 @@
 /**
  * One SOAP client per tap, built from a WSDL file or URL on first use and shared by every stream.
  * An optional login operation (Salesforce and Zuora style) yields a session id that travels in a
- * SOAP header on every later call; an expired session is renewed once. Faults become SoapFaultError
- * with the fault code; secrets (login arguments, the session id) never appear in an error message.
+ * SOAP header on every later call; an expired session is renewed once. A call that fails for a
+ * passing reason (HTTP 408/429/5xx without a fault, a dropped connection, a fault the vendor calls
+ * temporary) is tried again with backoff, as HTTP requests are. Faults become SoapFaultError with
+ * the fault code; secrets (login arguments, the session id) never appear in an error message.
  */
 import type { Client, IOptions } from 'soap';
 import { type ErrorContext, HttpError, SingerError } from '../errors.js';
+import {
+  AttemptFailure,
+  classifyNetworkError,
+  type ResolvedRetryOptions,
+  type RetryOptions,
+  resolveRetryOptions,
+  withRetries,
+} from '../http/retry.js';
 import type { Logger } from '../logging.js';
 import { importOptional } from '../optional-dependency.js';
 import { exactNumber } from './exact-number.js';
@@ -76,6 +86,13 @@ export interface SoapConnectionOptions {
   /** Extra options for the soap package's client. */
   clientOptions?: IOptions;
   logger?: Logger;
+  /**
+   * Retries of a failed call (login excepted: a service down at the start fails at once); the HTTP
+   * client's defaults (5 attempts, backoff from 1 s) unless set. `sleep` replaces the timer in tests.
+   */
+  retry?: RetryOptions & { sleep?: (ms: number) => Promise<void> };
+  /** Faults worth another attempt (a vendor's "temporarily unavailable" codes); none unless set. */
+  isTransientFault?: (fault: SoapFaultError) => boolean;
 }
 
 export interface CallOptions {
@@ -124,17 +141,32 @@ const EXACT_DESERIALIZERS: Record<string, (text: string) => unknown> = {
 
 interface SoapErrorShape extends Error {
   root?: { Envelope?: { Body?: { Fault?: Record<string, unknown> } } };
-  response?: { status?: number };
+  response?: { status?: number; headers?: Record<string, unknown> };
   code?: string;
+}
+
+/** A Retry-After in seconds, as milliseconds (an HTTP date is left to the backoff). */
+function retryAfterMs(error: SingerError): number | undefined {
+  const header = (error.cause as SoapErrorShape | undefined)?.response?.headers?.['retry-after'];
+  const seconds = Number(header);
+  return header !== undefined && header !== '' && Number.isFinite(seconds) && seconds >= 0
+    ? seconds * 1000
+    : undefined;
 }
 
 export class SoapConnection {
   private clientPromise: Promise<Client> | undefined;
   private session: SoapSession | undefined;
   private headerIndex: number | undefined;
+  /** Counts logins, so a call that failed on a session already replaced does not log in again. */
+  private generation = 0;
+  /** The login under way after a session expired, which every stream of the tap waits for. */
+  private renewal: Promise<void> | undefined;
   private readonly secrets: string[];
+  private readonly retry: ResolvedRetryOptions;
 
   constructor(readonly options: SoapConnectionOptions) {
+    this.retry = resolveRetryOptions(options.retry);
     this.secrets = Object.values(options.login?.args ?? {}).filter(
       (value): value is string => typeof value === 'string' && value.length > 0,
     );
@@ -150,26 +182,103 @@ export class SoapConnection {
     return this.clientPromise;
   }
 
-  /** Calls an operation; a session that expired is renewed once and the call repeated. */
+  /**
+   * Calls an operation; a session that expired is renewed once and the call repeated, and a call that
+   * failed for a passing reason is tried again (see `retry`).
+   */
   async call<T = unknown>(
     operation: string,
     args: Record<string, unknown>,
     options: CallOptions = {},
   ): Promise<T> {
     const client = await this.client();
+    const sleep = this.options.retry?.sleep;
+    try {
+      return await withRetries(
+        async () => {
+          try {
+            return await this.callOnce<T>(client, operation, args, options);
+          } catch (error) {
+            throw this.transientFailure(error) ?? error;
+          }
+        },
+        this.retry,
+        {
+          onRetry: (failure, delayMs, nextAttempt) =>
+            this.options.logger?.warn(
+              `SOAP ${operation} failed (${failure.message}); attempt ${nextAttempt} of ${this.retry.maxAttempts} in ${delayMs} ms`,
+              options.stream ? { stream: options.stream } : {},
+            ),
+          ...(sleep ? { sleep: (ms: number) => sleep(ms) } : {}),
+        },
+      );
+    } catch (error) {
+      // The last attempt's own error, not the retry loop's wrapper.
+      throw error instanceof AttemptFailure && error.cause instanceof Error ? error.cause : error;
+    }
+  }
+
+  /** A failure worth another attempt, wrapping the error a last attempt would throw. */
+  private transientFailure(error: unknown): AttemptFailure | undefined {
+    if (error instanceof SoapFaultError) {
+      if (error instanceof SoapLoginError || !this.options.isTransientFault?.(error)) return undefined;
+      return new AttemptFailure('vendor', error.message, {
+        retryable: true,
+        vendorCode: error.faultCode,
+        cause: error,
+      });
+    }
+    if (!(error instanceof SoapRequestError)) return undefined;
+    const status = error.context.status as number | undefined;
+    if (status !== undefined) {
+      if (!this.retry.isRetryableStatus(status)) return undefined;
+      const after = retryAfterMs(error);
+      return new AttemptFailure('status', error.message, {
+        retryable: true,
+        status,
+        ...(after !== undefined ? { retryAfterMs: after } : {}),
+        cause: error,
+      });
+    }
+    const network = classifyNetworkError(error.cause);
+    return network?.retryable
+      ? new AttemptFailure(network.kind, error.message, { retryable: true, cause: error })
+      : undefined;
+  }
+
+  private async callOnce<T>(
+    client: Client,
+    operation: string,
+    args: Record<string, unknown>,
+    options: CallOptions,
+  ): Promise<T> {
+    // While the session is being renewed the client has no session header: wait instead of failing.
+    if (this.renewal) await this.renewal.catch(() => undefined);
+    const generation = this.generation;
     try {
       return (await this.invoke(client, operation, args, options)) as T;
     } catch (error) {
       const login = this.options.login;
       const expired = login?.isSessionExpired ?? defaultExpired;
       if (!(login && error instanceof SoapFaultError && expired(error))) throw error;
-      this.options.logger?.info(
-        'SOAP session expired; logging in again',
-        options.stream ? { stream: options.stream } : {},
-      );
-      await this.login(client);
+      await this.renewSession(client, generation, options.stream);
       return (await this.invoke(client, operation, args, options)) as T;
     }
+  }
+
+  /**
+   * Logs in again after a call of session `generation` was refused: once for all the calls that fail
+   * together (streams in parallel), and not at all when another call has renewed the session since.
+   */
+  private renewSession(client: Client, generation: number, stream: string | undefined): Promise<void> {
+    if (this.generation !== generation) return Promise.resolve();
+    if (!this.renewal) {
+      this.options.logger?.info('SOAP session expired; logging in again', stream ? { stream } : {});
+      this.renewal = this.login(client).finally(() => {
+        this.renewal = undefined;
+      });
+    }
+    return this.renewal;
   }
 
   /** Hides the login arguments and the session id in text that may reach a log or an error. */
@@ -237,6 +346,7 @@ export class SoapConnection {
       });
     }
     this.session = session;
+    this.generation += 1;
     this.options.logger?.addSecrets([session.sessionId]);
     if (session.serverUrl && !this.options.endpoint) client.setEndpoint(session.serverUrl);
     const namespace = String(

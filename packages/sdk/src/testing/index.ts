@@ -1,4 +1,4 @@
 export type { RunOptions, RunResult } from './run.js';
 export { argsFor, collectResult, parseCatalog, runConnector, runConnectorProcess } from './run.js';
 export type { ConformanceOptions, ConformanceReport } from './tap-conformance.js';
-export { ConformanceError, checkTapConformance } from './tap-conformance.js';
+export { ConformanceError, checkTapConformance, recordProblems } from './tap-conformance.js';

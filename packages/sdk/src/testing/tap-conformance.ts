@@ -109,7 +109,11 @@ function orderProblems(result: RunResult): string[] {
   return problems;
 }
 
-function recordProblems(result: RunResult): string[] {
+/**
+ * Every RECORD of a run checked against the SCHEMA its stream emitted last (key and bookmark properties
+ * present too); returns the problems, at most about ten. For a tap's own tests as well as the suite.
+ */
+export function recordProblems(result: RunResult): string[] {
   const problems: string[] = [];
   const schemas = new Map<string, SchemaMessage>();
   const validators = new Map<string, ReturnType<typeof compileValidator>>();

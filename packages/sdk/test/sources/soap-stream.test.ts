@@ -164,6 +164,20 @@ describe('SOAPStream', () => {
     ]);
   });
 
+  it('streams sharing a connection whose session expires log in once together and all finish', async () => {
+    service = await startDataService({ pageSize: 5, sessionLifetime: 8 });
+    const connection = new SoapConnection({ wsdl: `${service.url}?wsdl`, login: LOGIN });
+    const runs = await Promise.all([1, 2, 3, 4].map(() => collect(accounts(connection))));
+    for (const rows of runs) expect(rows).toHaveLength(25);
+    // 4 streams x 5 pages = 20 calls, a session serving 8: the streams failing together log in once.
+    const logins = service.calls.filter((call) => call.operation === 'login').length;
+    expect(logins).toBeLessThanOrEqual(1 + Math.ceil(20 / 8));
+    // Never more than one session header on a call.
+    expect(
+      service.calls.every((call) => call.operation === 'login' || typeof call.sessionId === 'string'),
+    ).toBe(true);
+  });
+
   it('turns a SOAP fault into SoapFaultError with the fault code, operation and stream', async () => {
     service = await startDataService();
     const connection = new SoapConnection({ wsdl: `${service.url}?wsdl`, login: LOGIN });
@@ -205,6 +219,35 @@ describe('SOAPStream', () => {
     expect((error as SoapPagingError).describe()).toMatch(
       /stream 'accounts': query said more records follow/,
     );
+  });
+
+  it('tries a call again after a fault the vendor calls temporary, and fails at once on any other', async () => {
+    service = await startDataService({ pageSize: 10, unavailableQueries: 2 });
+    const lines: string[] = [];
+    const connection = new SoapConnection({
+      wsdl: `${service.url}?wsdl`,
+      login: LOGIN,
+      logger: new Logger({ name: 'test', sink: (line) => lines.push(line) }),
+      retry: { baseDelayMs: 1 },
+      isTransientFault: (fault) => /SERVER_UNAVAILABLE/.test(fault.faultCode),
+    });
+    expect(await collect(accounts(connection))).toHaveLength(25);
+    expect(service.calls.filter((call) => call.operation === 'query')).toHaveLength(3);
+    expect(
+      lines.filter((line) => /SOAP query failed .*SERVER_UNAVAILABLE.*attempt \d of 5/.test(line)),
+    ).toHaveLength(2);
+
+    await service.close();
+    service = await startDataService({ pageSize: 10, unavailableQueries: 1 });
+    const plain = new SoapConnection({
+      wsdl: `${service.url}?wsdl`,
+      login: LOGIN,
+      retry: { baseDelayMs: 1 },
+    });
+    const error = await collect(accounts(plain)).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(SoapFaultError);
+    expect((error as SoapFaultError).faultCode).toBe('sf:SERVER_UNAVAILABLE');
+    expect(service.calls.filter((call) => call.operation === 'query')).toHaveLength(1);
   });
 
   it('reports an unreachable service and a missing WSDL with their own codes', async () => {

@@ -1,0 +1,13 @@
+// One read of a recorded AQuA result file over HTTP by bare undici + csv-parse (its defaults), rows counted.
+// Prints one JSON line: rows, seconds, peak RSS.
+import { parse } from 'csv-parse';
+import { request } from 'undici';
+import { peakRssMb } from '../../sdk/bench/lib.mjs';
+
+const [url] = process.argv.slice(2);
+const t0 = performance.now();
+const { body } = await request(url);
+let records = -1; // the header
+for await (const _ of body.pipe(parse())) records++;
+const seconds = (performance.now() - t0) / 1000;
+process.stdout.write(`${JSON.stringify({ records, seconds, rssMb: peakRssMb() })}\n`);
