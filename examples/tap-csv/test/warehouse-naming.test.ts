@@ -154,10 +154,16 @@ describe('sales.orders.csv in PostgreSQL', () => {
     });
   }, 120_000);
 
-  it("goes to the extractor's load_schema under Meltano, and to default_target_schema when that is set", async () => {
+  it("goes to the extractor's load_schema under Meltano, to default_target_schema when set, and where schema_mapping says", async () => {
     await load({}, { MELTANO_EXTRACT__LOAD_SCHEMA: 'tap_csv_ts' });
     expect(await rows('SELECT count(*)::int AS n FROM tap_csv_ts.orders')).toEqual([{ n: 40 }]);
     await load({ default_target_schema: 'landing' }, { MELTANO_EXTRACT__LOAD_SCHEMA: 'tap_csv_ts' });
     expect(await rows('SELECT count(*)::int AS n FROM landing.orders')).toEqual([{ n: 40 }]);
+    // PipelineWise's schema_mapping keeps the file's schema whatever the others say.
+    await load(
+      { default_target_schema: 'landing', schema_mapping: { sales: { target_schema: 'sales_mapped' } } },
+      { MELTANO_EXTRACT__LOAD_SCHEMA: 'tap_csv_ts' },
+    );
+    expect(await rows('SELECT count(*)::int AS n FROM sales_mapped.orders')).toEqual([{ n: 40 }]);
   }, 180_000);
 });

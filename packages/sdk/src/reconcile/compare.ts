@@ -54,10 +54,12 @@ export function compareCounts(
     notes.push(
       source.approximateReason ?? `source count refreshed at ${source.refreshedAt ?? 'an unknown time'}`,
     );
-  if (source.uncounted)
+  if (source.uncounted) {
+    const left = warehouse.uncounted ?? 0;
     notes.push(
-      `${warehouse.uncounted ?? 0} loaded rows with ${describeUncounted(source.uncounted)} left out, as the source count leaves them out`,
+      `${left} loaded ${left === 1 ? 'row' : 'rows'} with ${describeUncounted(source.uncounted)} left out, as the source count leaves them out`,
     );
+  }
   return {
     stream,
     status,

@@ -28,7 +28,7 @@ export type UncountedRows =
   | { property: string; isSet: true };
 
 export function describeUncounted(rows: UncountedRows): string {
-  return 'equals' in rows ? `${rows.property} = ${JSON.stringify(rows.equals)}` : `${rows.property} is set`;
+  return 'equals' in rows ? `${rows.property} = ${JSON.stringify(rows.equals)}` : `${rows.property} set`;
 }
 
 export type SourceCount =

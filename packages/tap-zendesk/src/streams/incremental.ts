@@ -106,6 +106,10 @@ export class TicketEventsStream extends TimeExportStream<TicketEventsRecord> {
     return { include: 'comment_events' };
   }
 
+  protected override uncountableReason(): string {
+    return 'an append-only event history, which Zendesk does not count';
+  }
+
   protected timestampOf(record: Record<string, unknown>): number | undefined {
     return toEpochSeconds(record.timestamp);
   }
@@ -122,6 +126,10 @@ export class TicketMetricEventsStream extends TimeExportStream<TicketMetricEvent
   readonly path = '/incremental/ticket_metric_events.json';
   override readonly recordsPath = 'ticket_metric_events.*';
   override readonly replicationKey = 'time';
+
+  protected override uncountableReason(): string {
+    return 'an append-only event history, which Zendesk does not count';
+  }
 
   protected timestampOf(record: Record<string, unknown>): number | undefined {
     return toEpochSeconds(record.time);
