@@ -156,8 +156,9 @@ export class SyncRun {
         await this.syncPartition(plan, partition);
       }
     } finally {
-      // A top-level stream is done (or stopped): the rest of its and its children's record counts.
-      if (!parentPartition) this.flushRecordCounts(plan);
+      // A top-level stream is done (or stopped): the rest of its and its children's record counts,
+      // and the end of their durations.
+      if (!parentPartition) this.finishStream(plan);
     }
   }
 
@@ -170,9 +171,12 @@ export class SyncRun {
     return counter;
   }
 
-  private flushRecordCounts(plan: StreamPlan): void {
-    if (plan.selected) this.recordCounter(plan.stream.name).flush();
-    for (const child of plan.children) this.flushRecordCounts(child);
+  private finishStream(plan: StreamPlan): void {
+    if (plan.selected) {
+      this.recordCounter(plan.stream.name).flush();
+      this.options.progress?.ended(plan.stream.name);
+    }
+    for (const child of plan.children) this.finishStream(child);
   }
 
   /** What `getRecords` gets for one partition: its bookmark and where to resume. */
