@@ -39,6 +39,8 @@ export interface ReconcileReport {
   streams: ReconcileRow[];
   /** Streams whose exact difference exceeds the tolerance (approximate ones never count). */
   differing: number;
+  /** Streams compared against a stale source count: shown, never alerted on. */
+  approximate: number;
 }
 
 export class ReconcileUsageError extends SingerError {
@@ -101,6 +103,7 @@ export async function runReconcile(io: ReconcileIo = {}): Promise<number> {
         tolerance: args.tolerance,
         streams: rows,
         differing: rows.filter((row) => row.status === 'differs').length,
+        approximate: rows.filter((row) => row.status === 'approximate').length,
       };
       stdout(args.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : `${formatTable(rows)}\n`);
       return report.differing > 0 ? 1 : 0;
