@@ -1,9 +1,12 @@
-// `pnpm demo`: the no-credentials first run. Starts the Zendesk emulator and a throwaway PostgreSQL,
-// pipes `tap-zendesk | target-postgres` between them exactly as a user would, and prints the row
-// count of every table it loaded, then reconciles source and warehouse row counts with
-// `singer-reconcile`. Nothing to configure, nothing left running afterwards.
+// `pnpm demo`: the no-credentials first run. Starts a throwaway PostgreSQL and runs pipelines into it
+// exactly as a user would pipe them: `tap-zendesk | target-postgres` against the bundled Zendesk API
+// emulator, and `tap-csv | target-postgres` over a `sales.orders.csv` (which lands in table `orders`
+// of schema `sales`), then `tap-zuora | target-postgres` and `tap-marketo | target-postgres` against
+// their emulators (schemas `zuora` and `mkto`). It prints the rows of every table loaded, then
+// reconciles the Zendesk and CSV pipelines' source
+// and warehouse row counts with `singer-reconcile`. Nothing to configure, nothing left afterwards.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -12,48 +15,22 @@ import { startZendeskEmulator } from '../packages/tap-zendesk/dist/emulator/inde
 
 const TICKETS = Number(process.env.DEMO_TICKETS ?? 500);
 const dir = mkdtempSync(join(tmpdir(), 'singer-ts-demo-'));
-console.log(`Starting the Zendesk emulator (${TICKETS} tickets) and a throwaway PostgreSQL…`);
-const emulator = await startZendeskEmulator({
-  seed: 42,
-  tickets: TICKETS,
-  users: 100,
-  organizations: 20,
-  rateLimit: false,
-});
-const database = await startTestDatabase();
-try {
-  const { email, apiToken } = emulator.credentials;
-  const tapConfig = join(dir, 'zendesk.json');
-  const targetConfig = join(dir, 'pg.json');
-  writeFileSync(
-    tapConfig,
-    JSON.stringify(
-      {
-        subdomain: 'acme',
-        email,
-        api_token: apiToken,
-        base_url: emulator.url,
-        start_date: '2020-01-01T00:00:00Z',
-      },
-      null,
-      2,
-    ),
-  );
-  writeFileSync(
-    targetConfig,
-    JSON.stringify({ url: database.url, default_target_schema: 'zendesk' }, null, 2),
-  );
-  console.log(`\n$ tap-zendesk --config ${tapConfig} | target-postgres --config ${targetConfig}\n`);
-  const started = Date.now();
-  const tap = spawn(process.execPath, ['packages/tap-zendesk/bin/tap-zendesk.js', '--config', tapConfig], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+// The demo's targets name schemas as a plain pipe does, not as a Meltano run would.
+const { MELTANO_EXTRACT__LOAD_SCHEMA: _meltanoLoadSchema, ...childEnv } = process.env;
+
+function writeJson(name, value) {
+  const file = join(dir, name);
+  writeFileSync(file, JSON.stringify(value, null, 2));
+  return file;
+}
+
+/** `tap | target`, as a shell pipe runs it; resolves to whether both exited 0 and the last STATE. */
+async function pipe(tapArgs, targetConfig) {
+  const tap = spawn(process.execPath, tapArgs, { stdio: ['ignore', 'pipe', 'pipe'], env: childEnv });
   const target = spawn(
     process.execPath,
     ['packages/target-postgres/bin/target-postgres.js', '--config', targetConfig],
-    {
-      stdio: ['pipe', 'pipe', 'pipe'],
-    },
+    { stdio: ['pipe', 'pipe', 'pipe'], env: childEnv },
   );
   tap.stdout.pipe(target.stdin);
   let tapErrors = '';
@@ -72,54 +49,118 @@ try {
     new Promise((resolve) => tap.on('close', resolve)),
     new Promise((resolve) => target.on('close', resolve)),
   ]);
-  if (tapCode !== 0 || targetCode !== 0) {
-    console.error(`tap exited ${tapCode}, target exited ${targetCode}`);
-    console.error(
-      tapErrors
-        .split('\n')
-        .filter((line) => !line.includes('METRIC'))
-        .slice(-5)
-        .join('\n'),
-    );
-    console.error(targetErrors.split('\n').slice(-5).join('\n'));
-    process.exitCode = 1;
-  } else {
-    const client = new pg.Client({ connectionString: database.url });
-    await client.connect();
+  if (tapCode === 0 && targetCode === 0) return { ok: true, lastState };
+  console.error(`tap exited ${tapCode}, target exited ${targetCode}`);
+  const tail = (text) =>
+    text
+      .split('\n')
+      .filter((line) => !line.includes('METRIC'))
+      .slice(-5)
+      .join('\n');
+  console.error(tail(tapErrors));
+  console.error(tail(targetErrors));
+  process.exitCode = 1;
+  return { ok: false, lastState };
+}
+
+/** Rows per table of these schemas, as a console table keyed `schema.table`. */
+async function printRowCounts(url, schemas) {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
     const tables = await client.query(
-      "SELECT table_name FROM information_schema.tables WHERE table_schema = 'zendesk' ORDER BY table_name",
+      'SELECT table_schema, table_name FROM information_schema.tables WHERE table_schema = ANY($1) ORDER BY 1, 2',
+      [schemas],
     );
     const counts = {};
-    for (const { table_name: table } of tables.rows) {
-      const result = await client.query(
-        `SELECT count(*)::int AS n FROM zendesk.${client.escapeIdentifier(table)}`,
-      );
-      counts[table] = result.rows[0].n;
+    for (const { table_schema: schema, table_name: table } of tables.rows) {
+      const name = `${client.escapeIdentifier(schema)}.${client.escapeIdentifier(table)}`;
+      counts[`${schema}.${table}`] = (await client.query(`SELECT count(*)::int AS n FROM ${name}`)).rows[0].n;
     }
-    await client.end();
-    console.log(
-      `Loaded in ${((Date.now() - started) / 1000).toFixed(1)} s. Rows per table in schema "zendesk":`,
-    );
     console.table(counts);
-    console.log(
-      `Last STATE the target committed (save it and pass --state to resume):\n${lastState.slice(0, 300)}…`,
-    );
-    const stateFile = join(dir, 'state.json');
-    // The target's last output line is a STATE message; the tap's --state file holds its value.
-    writeFileSync(stateFile, JSON.stringify(JSON.parse(lastState).value));
-    const reconcileArgs = ['--tap', 'packages/tap-zendesk', '--tap-config', tapConfig, '--state', stateFile];
-    reconcileArgs.push('--target', 'packages/target-postgres', '--target-config', targetConfig);
-    console.log(`\n$ singer-reconcile ${reconcileArgs.join(' ')}\n`);
-    const reconcile = spawn(process.execPath, ['packages/sdk/bin/singer-reconcile.js', ...reconcileArgs], {
-      stdio: ['ignore', 'inherit', 'inherit'],
-    });
-    const reconcileCode = await new Promise((resolve) => reconcile.on('close', resolve));
-    if (reconcileCode !== 0) process.exitCode = reconcileCode;
+  } finally {
+    await client.end();
   }
-  await zuoraLeg(database.url, dir);
-} finally {
-  await database.stop();
-  await emulator.close();
+}
+
+/** tap-zendesk | target-postgres against the emulator; returns what singer-reconcile needs. */
+async function zendeskLeg(database, cleanups) {
+  console.log(`Starting the Zendesk emulator (${TICKETS} tickets)…`);
+  const emulator = await startZendeskEmulator({
+    seed: 42,
+    tickets: TICKETS,
+    users: 100,
+    organizations: 20,
+    rateLimit: false,
+  });
+  // The emulator stays up for singer-reconcile, which asks Zendesk's count endpoints.
+  cleanups.push(() => emulator.close());
+  const { email, apiToken } = emulator.credentials;
+  const tapConfig = writeJson('zendesk.json', {
+    subdomain: 'acme',
+    email,
+    api_token: apiToken,
+    base_url: emulator.url,
+    start_date: '2020-01-01T00:00:00Z',
+  });
+  const targetConfig = writeJson('pg-zendesk.json', { url: database.url, default_target_schema: 'zendesk' });
+  console.log(`\n$ tap-zendesk --config ${tapConfig} | target-postgres --config ${targetConfig}\n`);
+  const started = Date.now();
+  const run = await pipe(['packages/tap-zendesk/bin/tap-zendesk.js', '--config', tapConfig], targetConfig);
+  if (!run.ok) return undefined;
+  console.log(`Loaded in ${((Date.now() - started) / 1000).toFixed(1)} s. Rows per table:`);
+  await printRowCounts(database.url, ['zendesk']);
+  console.log(
+    `Last STATE the target committed (save it and pass --state to resume):\n${run.lastState.slice(0, 300)}…`,
+  );
+  // The target's last output line is a STATE message; the tap's --state file holds its value.
+  const stateFile = writeJson('zendesk-state.json', JSON.parse(run.lastState).value);
+  return {
+    label: 'tap-zendesk',
+    args: [
+      ...['--tap', 'packages/tap-zendesk', '--tap-config', tapConfig, '--state', stateFile],
+      ...['--target', 'packages/target-postgres', '--target-config', targetConfig],
+    ],
+  };
+}
+
+/**
+ * tap-csv | target-postgres over `sales.orders.csv`: stream `sales-orders`, which target-postgres
+ * (no default_target_schema) puts in table `orders` of schema `sales`, as the original CSV loader did.
+ */
+async function csvLeg(database) {
+  const folder = mkdtempSync(join(dir, 'csv-'));
+  const header = 'id,customer,total,currency,ordered_at';
+  const orders = Array.from({ length: 250 }, (_, i) => {
+    const day = String((i % 28) + 1).padStart(2, '0');
+    return `${i + 1},customer ${(i * 7) % 31},${((i * 1937) % 50_000) / 100},EUR,2024-05-${day}T09:30:00Z`;
+  });
+  writeFileSync(join(folder, 'sales.orders.csv'), `${[header, ...orders].join('\n')}\n`);
+  const tapConfig = writeJson('csv.json', { path: folder, keys: { 'sales-orders': ['id'] } });
+  const targetConfig = writeJson('pg-csv.json', { url: database.url });
+  console.log(`\n$ ls ${folder}\nsales.orders.csv`);
+  console.log(`\n$ tap-csv --config ${tapConfig} | target-postgres --config ${targetConfig}\n`);
+  const run = await pipe(['examples/tap-csv/bin/tap-csv.js', '--config', tapConfig], targetConfig);
+  if (!run.ok) return undefined;
+  console.log('sales.orders.csv is stream "sales-orders", loaded into table "orders" of schema "sales":');
+  await printRowCounts(database.url, ['sales']);
+  return {
+    label: 'tap-csv',
+    args: [
+      ...['--tap', 'examples/tap-csv', '--tap-config', tapConfig],
+      ...['--target', 'packages/target-postgres', '--target-config', targetConfig],
+    ],
+  };
+}
+
+async function reconcile({ label, args }) {
+  console.log(`\n$ singer-reconcile ${args.join(' ')}    # ${label}\n`);
+  const child = spawn(process.execPath, ['packages/sdk/bin/singer-reconcile.js', ...args], {
+    stdio: ['ignore', 'inherit', 'inherit'],
+    env: childEnv,
+  });
+  const code = await new Promise((resolve) => child.on('close', resolve));
+  if (code !== 0) process.exitCode = code;
 }
 
 // ---- The Marketo leg: its emulator → tap-marketo | target-postgres (schema "mkto"), self-contained.
@@ -213,7 +254,6 @@ async function marketoLeg() {
     rmSync(workDir, { recursive: true, force: true });
   }
 }
-await marketoLeg();
 
 /**
  * The Zuora leg: its emulator (AQuA jobs that finish in a fraction of a second), discovery with the tap's own
@@ -325,4 +365,19 @@ async function zuoraLeg(databaseUrl, workDir) {
   } finally {
     await zuora.close();
   }
+}
+
+console.log('Starting a throwaway PostgreSQL…');
+const database = await startTestDatabase();
+const cleanups = [];
+try {
+  const pipelines = [await zendeskLeg(database, cleanups), await csvLeg(database)];
+  await zuoraLeg(database.url, dir);
+  await marketoLeg();
+  console.log('\nReconciling row counts, source against warehouse:');
+  for (const pipeline of pipelines) if (pipeline) await reconcile(pipeline);
+} finally {
+  for (const cleanup of cleanups) await cleanup();
+  await database.stop();
+  rmSync(dir, { recursive: true, force: true });
 }

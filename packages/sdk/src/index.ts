@@ -102,7 +102,9 @@ export type {
   CountWindow,
   NotComparable,
   SourceCount,
+  UncountedRows,
   WarehouseCount,
+  WarehouseCountOptions,
   WarehouseRowCounter,
 } from './reconcile/counts.js';
 export { RunStoppedError } from './run-stop.js';

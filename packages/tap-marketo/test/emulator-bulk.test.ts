@@ -287,7 +287,8 @@ describe('bulk file endpoint', () => {
     const received: Buffer[] = [];
     await expect(
       (async () => {
-        for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) received.push(Buffer.from(chunk));
+        for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>)
+          received.push(Buffer.from(chunk));
       })(),
     ).rejects.toThrow();
     const got = Buffer.concat(received);

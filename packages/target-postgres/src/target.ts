@@ -5,6 +5,7 @@ import {
   Target,
   type TargetOptions,
   type WarehouseCount,
+  type WarehouseCountOptions,
   type WarehouseRowCounter,
 } from '@singer-ts/sdk';
 import { countStreamRows } from '@singer-ts/sdk/sql';
@@ -101,8 +102,8 @@ export class TargetPostgres extends Target implements WarehouseRowCounter {
   }
 
   /** Rows of the stream's table, live and soft-deleted, for `singer-reconcile`. */
-  countRows(stream: string): Promise<WarehouseCount> {
-    return countStreamRows(this.connector, stream, this.naming);
+  countRows(stream: string, options?: WarehouseCountOptions): Promise<WarehouseCount> {
+    return countStreamRows(this.connector, stream, this.naming, options);
   }
 
   protected override async dispose(): Promise<void> {

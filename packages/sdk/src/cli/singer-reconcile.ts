@@ -1,8 +1,9 @@
 /**
  * `singer-reconcile`: counts each selected stream's rows at the source (the tap's `countRecords`)
  * and in the warehouse (the target's `countRows`), from the config, catalog and STATE files a
- * pipeline already uses; prints a table (or JSON) and exits 1 when a difference exceeds the
- * tolerance, so a scheduler can alert. Exit 2 for bad usage, as every connector CLI.
+ * pipeline already uses; prints a table (or JSON) and exits 1 when an exact difference exceeds the
+ * tolerance, so a scheduler can alert (a stale, approximate source count is shown, never alerted
+ * on). Exit 2 for bad usage, as every connector CLI.
  *
  *   singer-reconcile --tap PKG --tap-config FILE [--catalog FILE] [--state FILE]
  *                    --target PKG --target-config FILE [--tolerance N] [--format table|json]
@@ -36,8 +37,10 @@ export interface ReconcileIo {
 export interface ReconcileReport {
   tolerance: number;
   streams: ReconcileRow[];
-  /** Streams whose difference exceeds the tolerance. */
+  /** Streams whose exact difference exceeds the tolerance (approximate ones never count). */
   differing: number;
+  /** Streams compared against a stale source count: shown, never alerted on. */
+  approximate: number;
 }
 
 export class ReconcileUsageError extends SingerError {
@@ -90,8 +93,9 @@ export async function runReconcile(io: ReconcileIo = {}): Promise<number> {
       const source = await countSourceRows(streams, catalog, state);
       const rows: ReconcileRow[] = [];
       for (const [stream, count] of source) {
+        const uncounted = count.comparable ? count.uncounted : undefined;
         const warehouse: WarehouseCount = isWarehouseRowCounter(target)
-          ? await target.countRows(stream)
+          ? await target.countRows(stream, uncounted ? { uncounted } : {})
           : { comparable: false, reason: `${TargetClass.info.name} cannot count its rows` };
         rows.push(compareCounts(stream, count, warehouse, args.tolerance));
       }
@@ -99,6 +103,7 @@ export async function runReconcile(io: ReconcileIo = {}): Promise<number> {
         tolerance: args.tolerance,
         streams: rows,
         differing: rows.filter((row) => row.status === 'differs').length,
+        approximate: rows.filter((row) => row.status === 'approximate').length,
       };
       stdout(args.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : `${formatTable(rows)}\n`);
       return report.differing > 0 ? 1 : 0;

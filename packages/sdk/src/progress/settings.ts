@@ -35,7 +35,7 @@ export const PROGRESS_SETTINGS: JSONSchema = {
       type: 'string',
       enum: ['debug', 'info', 'warning', 'error'],
       description:
-        'Threshold for METRIC lines, as in the Meltano SDK; the log level unless set. At info: record_count, http_request_count, sync_duration per stream (taps), record_count per stream and batch_processing_time per batch (targets); at debug also one http_request_duration line per HTTP request; at warning or above none.',
+        'Threshold for METRIC lines, as in the Meltano SDK; the log level unless set. At info: record_count per stream every 60 s while it emits and at its end, http_request_count and sync_duration per stream (taps), record_count per stream and batch_processing_time per batch (targets); at debug also one http_request_duration line per HTTP request; at warning or above none.',
     },
   },
 };

@@ -19,6 +19,8 @@ export interface TapStreamTally {
   pages: number;
   rateLimitWaitMs: number;
   startedAt: number;
+  /** When the stream (a top-level one with its children) finished; its duration stops there. */
+  endedAt?: number;
 }
 
 export interface TapStreamSummary {
@@ -53,6 +55,12 @@ export class TapProgress {
       this.tallies.set(name, tally);
     }
     return tally;
+  }
+
+  /** The stream is done: its summary's duration and `sync_duration` end now, not at the run's exit. */
+  ended(name: string): void {
+    const tally = this.tallies.get(name);
+    if (tally !== undefined && tally.endedAt === undefined) tally.endedAt = Date.now();
   }
 
   /** An HTTP attempt finished (the client's `onRequest`). */
@@ -114,7 +122,7 @@ export class TapProgress {
       requests: tally.requests,
       pages: tally.pages,
       rate_limit_wait_ms: Math.round(tally.rateLimitWaitMs),
-      duration_ms: now - tally.startedAt,
+      duration_ms: (tally.endedAt ?? now) - tally.startedAt,
       ...(bookmarks?.[stream] !== undefined ? { bookmark: bookmarks[stream] } : {}),
     }));
   }

@@ -1,19 +1,29 @@
 /**
  * Compares source and warehouse counts per stream: the difference is source rows minus live
  * warehouse rows; a stream either side cannot count is listed as not comparable, never as matching.
+ *
+ * The rule for a stale source count (a vendor's cached count, older than the rows the last run
+ * loaded): the stream is `approximate`, with its difference and the count's age shown, and it never
+ * counts as differing, whatever the tolerance. Only an exact count beyond the tolerance is `differs`.
  */
-import type { SourceCount, WarehouseCount } from './counts.js';
+import { describeUncounted, type SourceCount, type WarehouseCount } from './counts.js';
 
 export interface ReconcileRow {
   stream: string;
-  status: 'match' | 'differs' | 'not comparable';
+  status: 'match' | 'differs' | 'approximate' | 'not comparable';
   source_rows?: number;
   warehouse_rows?: number;
   soft_deleted?: number;
   /** Source rows minus live warehouse rows. */
   difference?: number;
+  /** The source count is stale: the difference is shown, never alerted on. */
   approximate?: boolean;
+  /** When the source computed its count, when it says. */
+  refreshed_at?: string;
+  /** Live warehouse rows left out because the source's count leaves them out (deleted records). */
+  uncounted?: number;
   table?: string;
+  /** Why a stream is not comparable or approximate, or what its counts leave out. */
   reason?: string;
 }
 
@@ -38,18 +48,30 @@ export function compareCounts(
       reason: `warehouse: ${warehouse.reason}`,
     };
   const difference = source.rows - warehouse.rows;
+  const status = source.approximate ? 'approximate' : Math.abs(difference) > tolerance ? 'differs' : 'match';
+  const notes: string[] = [];
+  if (source.approximate)
+    notes.push(
+      source.approximateReason ?? `source count refreshed at ${source.refreshedAt ?? 'an unknown time'}`,
+    );
+  if (source.uncounted) {
+    const left = warehouse.uncounted ?? 0;
+    notes.push(
+      `${left} loaded ${left === 1 ? 'row' : 'rows'} with ${describeUncounted(source.uncounted)} left out, as the source count leaves them out`,
+    );
+  }
   return {
     stream,
-    status: Math.abs(difference) > tolerance ? 'differs' : 'match',
+    status,
     source_rows: source.rows,
     warehouse_rows: warehouse.rows,
     soft_deleted: warehouse.softDeleted,
     difference,
     table: warehouse.table,
     ...(source.approximate ? { approximate: true } : {}),
-    ...(source.approximate && source.refreshedAt
-      ? { reason: `source count refreshed at ${source.refreshedAt}` }
-      : {}),
+    ...(source.refreshedAt ? { refreshed_at: source.refreshedAt } : {}),
+    ...(source.uncounted ? { uncounted: warehouse.uncounted ?? 0 } : {}),
+    ...(notes.length > 0 ? { reason: notes.join('; ') } : {}),
   };
 }
 
@@ -62,7 +84,7 @@ export function formatTable(rows: readonly ReconcileRow[]): string {
     num(row.warehouse_rows),
     num(row.soft_deleted),
     row.difference === undefined ? '' : row.difference > 0 ? `+${row.difference}` : String(row.difference),
-    row.status === 'not comparable' ? `not comparable: ${row.reason}` : row.status,
+    row.reason ? `${row.status}: ${row.reason}` : row.status,
   ]);
   const widths = header.map((title, i) =>
     Math.max(title.length, ...cells.map((cell) => (cell[i] ?? '').length)),

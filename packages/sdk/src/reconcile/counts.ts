@@ -18,16 +18,36 @@ export interface NotComparable {
   reason: string;
 }
 
+/**
+ * Rows a stream emits but its source's count leaves out: records kept with a deletion marker (a
+ * Zendesk ticket with `status: "deleted"`, a user with `active: false`). The warehouse leaves out
+ * the loaded rows with the same marker, so both sides count the same thing.
+ */
+export type UncountedRows =
+  | { property: string; equals: string | number | boolean }
+  | { property: string; isSet: true };
+
+export function describeUncounted(rows: UncountedRows): string {
+  return 'equals' in rows ? `${rows.property} = ${JSON.stringify(rows.equals)}` : `${rows.property} set`;
+}
+
 export type SourceCount =
   | {
       comparable: true;
       rows: number;
-      /** The source's count may lag (a vendor's cached count): a difference is not proof of loss. */
+      /**
+       * The count is stale (a vendor's cached count, computed before the rows the last run loaded):
+       * a difference is reported but is not proof of loss, so it never fails the reconciliation.
+       */
       approximate?: boolean;
-      /** When the source last computed an approximate count. */
+      /** When the source computed the count (a vendor's cached count says). */
       refreshedAt?: string;
+      /** Why the count is approximate, for the table. */
+      approximateReason?: string;
       /** How it was counted (`count(*) WHERE updated_at <= …`, `3 files`). */
       method?: string;
+      /** Loaded rows the count does not include. */
+      uncounted?: UncountedRows;
     }
   | NotComparable;
 
@@ -40,12 +60,19 @@ export type WarehouseCount =
       rows: number;
       /** Rows with `_sdc_deleted_at` set (kept, but deleted at the source). */
       softDeleted: number;
+      /** Live rows left out of `rows` because the source's count leaves them out (`uncounted`). */
+      uncounted?: number;
     }
   | NotComparable;
 
+export interface WarehouseCountOptions {
+  /** Live rows to leave out of `rows`, as the source's count does. */
+  uncounted?: UncountedRows;
+}
+
 /** A target that can count the rows it loaded for a stream. */
 export interface WarehouseRowCounter {
-  countRows(stream: string): Promise<WarehouseCount>;
+  countRows(stream: string, options?: WarehouseCountOptions): Promise<WarehouseCount>;
 }
 
 export function isWarehouseRowCounter(value: unknown): value is WarehouseRowCounter {

@@ -7,6 +7,7 @@
 import { SingerError } from '../errors.js';
 import type { Logger } from '../logging.js';
 import type { StreamMapper } from '../maps/mapper.js';
+import { RecordCounter } from '../progress/record-counter.js';
 import type { TapProgress } from '../progress/tap-progress.js';
 import { mapMessage } from '../protocol/map-message.js';
 import type { RecordMessage, SchemaMessage, SingerMessage } from '../protocol/messages.js';
@@ -35,6 +36,8 @@ export interface SyncRunOptions {
   stateIntervalMs: number;
   /** Counts records per stream for the progress lines and the summary at exit. */
   progress?: TapProgress;
+  /** Milliseconds now: paces STATE messages and `record_count` lines (tests move it by hand). */
+  clock?: () => number;
 }
 
 interface PrefetchedChild {
@@ -60,12 +63,14 @@ interface Progress {
 
 export class SyncRun {
   readonly recordCounts: Record<string, number> = {};
-  private readonly childCounts = new Map<string, number>();
+  /** One `record_count` meter per selected stream, children included, across its partitions. */
+  private readonly recordCounters = new Map<string, RecordCounter>();
   private readonly startedAt = new Date().toISOString();
   private rowsSinceState = 0;
   private extractedAt = '';
   private extractedAtMs = -1;
-  private lastStateAt = Date.now();
+  private readonly clock: () => number;
+  private lastStateAt: number;
   private readonly stateIntervalRows: number;
   private readonly stateIntervalMs: number;
   private readonly signal: AbortSignal;
@@ -81,6 +86,8 @@ export class SyncRun {
     this.stateIntervalMs = options.stateIntervalMs;
     this.signal = options.signal;
     this.mapper = options.mapper;
+    this.clock = options.clock ?? Date.now;
+    this.lastStateAt = this.clock();
   }
 
   /** The streams to run, parents first, each knowing whether it is selected. */
@@ -118,7 +125,7 @@ export class SyncRun {
 
   async emitState(): Promise<void> {
     this.rowsSinceState = 0;
-    this.lastStateAt = Date.now();
+    this.lastStateAt = this.clock();
     await this.emit({ type: 'STATE', value: this.state.snapshot() });
   }
 
@@ -143,10 +150,33 @@ export class SyncRun {
 
   async syncStream(plan: StreamPlan, parentPartition: Partition | undefined): Promise<void> {
     const partitions = parentPartition ? [parentPartition] : (plan.stream.partitions() ?? [undefined]);
-    for (const partition of partitions) {
-      if (this.signal.aborted) return;
-      await this.syncPartition(plan, partition);
+    try {
+      for (const partition of partitions) {
+        if (this.signal.aborted) return;
+        await this.syncPartition(plan, partition);
+      }
+    } finally {
+      // A top-level stream is done (or stopped): the rest of its and its children's record counts,
+      // and the end of their durations.
+      if (!parentPartition) this.finishStream(plan);
     }
+  }
+
+  private recordCounter(stream: string): RecordCounter {
+    let counter = this.recordCounters.get(stream);
+    if (counter === undefined) {
+      counter = new RecordCounter(this.options.logger, stream, this.clock);
+      this.recordCounters.set(stream, counter);
+    }
+    return counter;
+  }
+
+  private finishStream(plan: StreamPlan): void {
+    if (plan.selected) {
+      this.recordCounter(plan.stream.name).flush();
+      this.options.progress?.ended(plan.stream.name);
+    }
+    for (const child of plan.children) this.finishStream(child);
   }
 
   /** What `getRecords` gets for one partition: its bookmark and where to resume. */
@@ -213,10 +243,12 @@ export class SyncRun {
     const mapper = this.mapper;
     let count = 0;
     const tally = plan.selected ? this.options.progress?.stream(stream.name) : undefined;
+    const counter = plan.selected ? this.recordCounter(stream.name) : undefined;
     const progress: Progress = { latest: undefined, latestIsUtc: false };
-    const started = Date.now();
+    const clock = this.clock;
     try {
       for await (const record of prefetched ?? stream.getRecords(streamContext)) {
+        const now = clock();
         if (plan.selected) {
           const message: RecordMessage = {
             type: 'RECORD',
@@ -233,6 +265,7 @@ export class SyncRun {
           }
           count += 1;
           if (tally) tally.records += 1;
+          counter?.increment(now);
           this.rowsSinceState += 1;
         }
         if (childConcurrency > 1) {
@@ -246,10 +279,7 @@ export class SyncRun {
             if (childPartition) await this.syncStream(child, childPartition);
           }
         }
-        if (
-          this.rowsSinceState >= this.stateIntervalRows ||
-          Date.now() - this.lastStateAt >= this.stateIntervalMs
-        ) {
+        if (this.rowsSinceState >= this.stateIntervalRows || now - this.lastStateAt >= this.stateIntervalMs) {
           await this.emitState();
         }
         if (this.signal.aborted) return;
@@ -272,24 +302,7 @@ export class SyncRun {
       await this.emitActivateVersion(stream.name, version);
     }
     this.recordCounts[stream.name] = (this.recordCounts[stream.name] ?? 0) + count;
-    if (partition) {
-      // One METRIC line per child stream when its parent finishes, not one per parent record.
-      this.childCounts.set(stream.name, (this.childCounts.get(stream.name) ?? 0) + count);
-    } else {
-      if (plan.selected) this.recordCountMetric(stream.name, count, Date.now() - started);
-      for (const [name, total] of this.childCounts) this.recordCountMetric(name, total, Date.now() - started);
-      this.childCounts.clear();
-      await this.emitState();
-    }
-  }
-
-  private recordCountMetric(stream: string, count: number, durationMs: number): void {
-    this.options.logger.metric({
-      type: 'counter',
-      metric: 'record_count',
-      value: count,
-      tags: { stream, duration_ms: durationMs },
-    });
+    if (!partition) await this.emitState();
   }
 
   /**

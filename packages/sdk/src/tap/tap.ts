@@ -44,6 +44,11 @@ export interface SyncOptions {
   stateIntervalRows?: number;
   /** Longest time between STATE messages while records flow (default 30 s). */
   stateIntervalMs?: number;
+  /**
+   * Milliseconds now (default `Date.now`): paces STATE messages and the `record_count` METRIC lines
+   * (one per stream every 60 s); a test moves it instead of waiting.
+   */
+  clock?: () => number;
 }
 
 export interface SyncSummary {
@@ -231,6 +236,7 @@ export abstract class Tap<C = Record<string, unknown>> implements StreamHost<C> 
       signal: stop.signal,
       stateIntervalRows: options.stateIntervalRows ?? settings.state_interval_rows ?? 10_000,
       stateIntervalMs: options.stateIntervalMs ?? 30_000,
+      ...(options.clock ? { clock: options.clock } : {}),
     });
     const plans = run.plan(streams);
     this.mapper?.checkStreams(streams.map((stream) => stream.name));

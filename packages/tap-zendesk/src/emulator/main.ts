@@ -17,6 +17,7 @@ const USAGE = `Usage: zendesk-emulator [options]
   --no-rate-limit        turn rate limiting off
   --freshness N          freshness window in seconds (default 60)
   --org-burst N          N organizations sharing one updated_at (non-advancing time export)
+  --count-cache-above N  /tickets/count etc. above N are cached a day, as Zendesk's (default 100000)
   --now ISO              freeze the clock at this time (steer it via POST /__emulator/clock)
   --email E --api-token T --access-token A   credentials
 `;
@@ -35,6 +36,7 @@ const { values } = parseArgs({
     'no-rate-limit': { type: 'boolean', default: false },
     freshness: { type: 'string' },
     'org-burst': { type: 'string' },
+    'count-cache-above': { type: 'string' },
     now: { type: 'string' },
     email: { type: 'string' },
     'api-token': { type: 'string' },
@@ -61,6 +63,7 @@ const emulator = await startZendeskEmulator({
   ...(values.talk ? { features: { talk: true } } : {}),
   freshnessSeconds: num(values.freshness),
   bursts: values['org-burst'] ? { organizations: Number(values['org-burst']) } : undefined,
+  countCacheAbove: num(values['count-cache-above']),
   now: values.now,
   rateLimit: values['no-rate-limit']
     ? false

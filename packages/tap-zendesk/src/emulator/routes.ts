@@ -1,4 +1,5 @@
 import type { AuthResult, AuthStore } from './auth.js';
+import { COUNT_ROUTES, type CountCache } from './counts.js';
 import {
   type Ctx,
   FORBIDDEN_PLAN,
@@ -41,6 +42,7 @@ export interface RouteEnv {
   features: Features;
   freshnessSeconds: number;
   timeoutAbove: number | null;
+  counts: CountCache;
 }
 
 export interface Route {
@@ -81,6 +83,9 @@ function show(items: Json[], raw: string | undefined, key: string, ctx: Ctx): vo
 }
 
 export const ROUTES: Route[] = [
+  // ------------------------------------------------------------ counts (counts.ts)
+  ...COUNT_ROUTES,
+
   // ------------------------------------------------------------ incremental exports
   {
     pattern: /^\/incremental\/tickets\/cursor$/,

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { AuthStore, type Credentials, DEFAULT_CREDENTIALS } from './auth.js';
 import { type ActiveFault, Clock, type Fault, faultBody, faultMatches } from './control.js';
+import { CountCache, type CountCacheOptions } from './counts.js';
 import {
   type Ctx,
   FORBIDDEN_PLAN,
@@ -23,7 +24,7 @@ export interface RateLimitOptions {
   incrementalPerMinute?: number | null;
 }
 
-export interface EmulatorOptions extends TenantOptions {
+export interface EmulatorOptions extends TenantOptions, CountCacheOptions {
   /** Port on 127.0.0.1; 0 (default) picks a free one. */
   port?: number;
   credentials?: Credentials;
@@ -137,6 +138,7 @@ export async function startZendeskEmulator(options: EmulatorOptions = {}): Promi
     features,
     freshnessSeconds: options.freshnessSeconds ?? 60,
     timeoutAbove: options.timeoutAbovePageSize ?? null,
+    counts: new CountCache(tenant, options),
   };
 
   const mutate = <T>(fn: () => T): T => {

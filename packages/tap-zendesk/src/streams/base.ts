@@ -1,6 +1,12 @@
 /** What every Zendesk stream shares: its schema file, its tap, and 403 handling of plan-gated streams. */
 import { readFileSync } from 'node:fs';
-import { type JSONSchema, RESTStream, type StreamContext } from '@singer-ts/sdk';
+import {
+  type CountWindow,
+  type JSONSchema,
+  RESTStream,
+  type SourceCount,
+  type StreamContext,
+} from '@singer-ts/sdk';
 import { statusOf } from '../client.js';
 import type { ZendeskConfig } from '../config.js';
 import type { TapZendesk } from '../tap.js';
@@ -68,6 +74,16 @@ export abstract class ZendeskStream<R extends object> extends RESTStream<R, Zend
 
   constructor(readonly tap: TapZendesk) {
     super(tap);
+  }
+
+  /** Only tickets, users and organizations have Zendesk count endpoints (they override this). */
+  override async countRecords(window: CountWindow): Promise<SourceCount> {
+    if (this.parentStreamName) return super.countRecords(window);
+    return { comparable: false, reason: this.uncountableReason() };
+  }
+
+  protected uncountableReason(): string {
+    return 'Zendesk has no count endpoint for it';
   }
 
   override async *getRecords(context: StreamContext): AsyncGenerator<R> {

@@ -2,7 +2,7 @@
  * Streams read from the incremental export API: tickets and users (cursor), organizations,
  * ticket_events and ticket_metric_events (time).
  */
-import type { Partition, QueryValue, StreamContext } from '@singer-ts/sdk';
+import type { CountWindow, Partition, QueryValue, SourceCount, StreamContext } from '@singer-ts/sdk';
 import type {
   OrganizationsRecord,
   TicketEventsRecord,
@@ -11,6 +11,7 @@ import type {
   UsersRecord,
 } from '../records.js';
 import { loadSchema, toEpochSeconds } from './base.js';
+import { zendeskCount } from './counts.js';
 import { CursorExportStream, TimeExportStream } from './exports.js';
 
 /**
@@ -46,6 +47,12 @@ export class TicketsStream extends CursorExportStream<TicketsRecord> {
     return super.postProcess(ticket, context);
   }
 
+  /** Zendesk's ticket count; deleted tickets (emitted with `status: "deleted"`) are not in it. */
+  override countRecords(window: CountWindow): Promise<SourceCount> {
+    const uncounted = { property: 'status', equals: 'deleted' };
+    return zendeskCount(this.http, { resource: 'tickets', stream: this.name, uncounted }, window);
+  }
+
   /** Children (audits, comments, metrics) for every ticket except deleted ones, whose children 404. */
   override getChildPartition(record: TicketsRecord): Partition | undefined {
     if (record.status === 'deleted') return undefined;
@@ -60,6 +67,12 @@ export class UsersStream extends CursorExportStream<UsersRecord> {
   readonly path = '/incremental/users/cursor.json';
   override readonly recordsPath = 'users.*';
   override readonly replicationKey = 'updated_at';
+
+  /** Zendesk's user count; deleted users (emitted with `active: false`) are not in it. */
+  override countRecords(window: CountWindow): Promise<SourceCount> {
+    const uncounted = { property: 'active', equals: false };
+    return zendeskCount(this.http, { resource: 'users', stream: this.name, uncounted }, window);
+  }
 }
 
 /** Organizations from the time-based export (there is no cursor variant), by `updated_at`. */
@@ -69,6 +82,12 @@ export class OrganizationsStream extends TimeExportStream<OrganizationsRecord> {
   readonly path = '/incremental/organizations.json';
   override readonly recordsPath = 'organizations.*';
   override readonly replicationKey = 'updated_at';
+
+  /** Zendesk's organization count; deleted ones (emitted with `deleted_at` set) are not in it. */
+  override countRecords(window: CountWindow): Promise<SourceCount> {
+    const uncounted = { property: 'deleted_at', isSet: true } as const;
+    return zendeskCount(this.http, { resource: 'organizations', stream: this.name, uncounted }, window);
+  }
 
   protected timestampOf(record: Record<string, unknown>): number | undefined {
     return toEpochSeconds(record.updated_at);
@@ -87,6 +106,10 @@ export class TicketEventsStream extends TimeExportStream<TicketEventsRecord> {
     return { include: 'comment_events' };
   }
 
+  protected override uncountableReason(): string {
+    return 'an append-only event history, which Zendesk does not count';
+  }
+
   protected timestampOf(record: Record<string, unknown>): number | undefined {
     return toEpochSeconds(record.timestamp);
   }
@@ -103,6 +126,10 @@ export class TicketMetricEventsStream extends TimeExportStream<TicketMetricEvent
   readonly path = '/incremental/ticket_metric_events.json';
   override readonly recordsPath = 'ticket_metric_events.*';
   override readonly replicationKey = 'time';
+
+  protected override uncountableReason(): string {
+    return 'an append-only event history, which Zendesk does not count';
+  }
 
   protected timestampOf(record: Record<string, unknown>): number | undefined {
     return toEpochSeconds(record.time);
