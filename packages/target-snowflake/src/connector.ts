@@ -18,7 +18,7 @@ import {
 } from '@singer-ts/sdk/sql';
 import { SnowflakeAuthenticationError, SnowflakeStatementError } from './errors.js';
 import { snowflakeIdentifier } from './naming.js';
-import type { Binding, SqlApiClient } from './sql-api/client.js';
+import type { Binding, EscapedTextBinding, SqlApiClient } from './sql-api/client.js';
 import type { StatementResult } from './sql-api/result.js';
 
 export interface SnowflakeSession extends SQLSession {
@@ -81,9 +81,10 @@ function classOfSnowflakeType(type: string): ColumnClass {
   }
 }
 
-/** A bound value as the API wants it: every value text. */
+/** A bound value as the API wants it: every value text; a batch's rows come as escaped bytes. */
 function bindingOf(value: unknown): Binding {
   if (value === null || value === undefined) return { type: 'TEXT', value: null };
+  if (typeof value === 'object' && 'escaped' in value) return value as EscapedTextBinding;
   if (typeof value === 'number' || typeof value === 'bigint') return { type: 'FIXED', value: String(value) };
   if (typeof value === 'boolean') return { type: 'BOOLEAN', value: String(value) };
   return { type: 'TEXT', value: String(value) };
