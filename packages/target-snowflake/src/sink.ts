@@ -34,6 +34,7 @@ import {
 } from '@singer-ts/sdk/sql';
 import { MAX_NUMBER_DIGITS, MAX_NUMBER_SCALE, type NumberShape } from './column-types.js';
 import type { SnowflakeConnector, SnowflakeSession } from './connector.js';
+import { refuseColumnCollisions } from './naming.js';
 import {
   booleanField,
   dateTimeField,
@@ -92,6 +93,13 @@ export class SnowflakeSink extends SQLTableSink<SnowflakeRow, SealedRows, Snowfl
   // biome-ignore lint/complexity/noUselessConstructor: narrows the options to Snowflake's connector
   constructor(message: SchemaMessage, options: SnowflakeSinkOptions) {
     super(message, options);
+  }
+
+  /** The SDK's columns, refused when two properties would share one (see naming.ts). */
+  protected override columnsFor(message: SchemaMessage): SQLColumn[] {
+    const columns = super.columnsFor(message);
+    refuseColumnCollisions(columns, message.stream, this.identifierLimit());
+    return columns;
   }
 
   protected planColumns(_session: SnowflakeSession, table: ExistingTable): void {

@@ -229,3 +229,59 @@ describe('target-snowflake: the STATE guarantee and bad input', () => {
     });
   });
 });
+
+describe('target-snowflake: property names that share a column', () => {
+  const USERS = { id: { type: 'integer' }, ID: { type: 'string' }, name: { type: 'string' } };
+
+  test('id and ID stop the run before anything is created, in one line naming both', async () => {
+    const schema = uniqueSchema();
+    const run = await runTarget(emulatorConfig(emulator, schema), [
+      schemaMessage('users', USERS),
+      recordMessage('users', { id: 1, ID: 'u-1', name: 'Ada' }),
+      stateMessage({ at: 1 }),
+    ]);
+    const error = run.error as { code: string; message: string; context: Record<string, unknown> };
+    expect(error.code).toBe('SINGER_SNOWFLAKE_NAME_COLLISION');
+    expect(error.message).toBe(
+      `properties 'id' and 'ID' of stream 'users' would both be stored as column "ID"; rename one with a stream map (stream_maps)`,
+    );
+    expect(error.context).toMatchObject({ stream: 'users', field: 'ID' });
+    expect(run.states).toEqual([]);
+    expect(statements.some((sql) => sql.includes(schema))).toBe(false);
+  });
+
+  test('a later SCHEMA that makes two properties collide stops there; what came before stays committed', async () => {
+    const schema = uniqueSchema();
+    const run = await runTarget(emulatorConfig(emulator, schema, { add_record_metadata: false }), [
+      schemaMessage('users', { id: { type: 'integer' }, firstName: { type: 'string' } }),
+      recordMessage('users', { id: 1, firstName: 'Ada' }),
+      stateMessage({ at: 2 }),
+      schemaMessage('users', {
+        id: { type: 'integer' },
+        firstName: { type: 'string' },
+        first_name: { type: 'string' },
+      }),
+      recordMessage('users', { id: 2, firstName: 'Grace', first_name: 'Grace' }),
+      stateMessage({ at: 5 }),
+    ]);
+    expect((run.error as Error).message).toContain(`properties 'firstName' and 'first_name'`);
+    expect(run.states).toEqual([{ at: 2 }]);
+    expect(await rows(emulator, `SELECT "ID", "FIRST_NAME" FROM "${schema}"."USERS"`)).toEqual([
+      { ID: '1', FIRST_NAME: 'Ada' },
+    ]);
+  });
+
+  test('the stream map the error suggests resolves it', async () => {
+    const schema = uniqueSchema();
+    await load(
+      emulatorConfig(emulator, schema, {
+        add_record_metadata: false,
+        stream_maps: { users: { user_code: 'ID', ID: null } },
+      }),
+      [schemaMessage('users', USERS), recordMessage('users', { id: 1, ID: 'u-1', name: 'Ada' })],
+    );
+    expect(await rows(emulator, `SELECT "ID", "USER_CODE", "NAME" FROM "${schema}"."USERS"`)).toEqual([
+      { ID: '1', USER_CODE: 'u-1', NAME: 'Ada' },
+    ]);
+  });
+});
