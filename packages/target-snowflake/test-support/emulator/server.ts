@@ -76,7 +76,7 @@ export class SnowflakeEmulator {
     readonly engine: SqlEngine,
     private readonly server: Server,
   ) {
-    this.lifecycle = new StatementLifecycle(engine, this.statements, options, () => this.now());
+    this.lifecycle = new StatementLifecycle(engine, this.statements, options, () => this.now(), this.faults);
     this.credentials = new Credentials(
       options.account.toUpperCase(),
       options.users ?? [],
