@@ -6,8 +6,9 @@
  * binary when it is certain to be exactly what PostgreSQL's text input would make of the same value;
  * for anything else the row is written as COPY text instead (see binary-fields.ts).
  */
+
+import type { RowWriter } from '@singer-ts/sdk/sql';
 import type { Moment } from './datetime.js';
-import type { RowWriter } from './rows.js';
 
 /** Signature `PGCOPY\n\377\r\n\0`, flags 0, header extension length 0. */
 export const BINARY_COPY_HEADER = Buffer.from([

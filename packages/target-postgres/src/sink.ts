@@ -16,9 +16,11 @@ import {
   type SQLColumn,
 } from '@singer-ts/sdk';
 import {
+  type EncodedRows,
   type ExistingTable,
   type LoadRows,
   PropertySourceText,
+  RowWriter,
   SQLTableSink,
   type SQLTableSinkOptions,
 } from '@singer-ts/sdk/sql';
@@ -39,7 +41,6 @@ import {
   type MetadataValue,
   type RowEncoder,
 } from './encode.js';
-import { type EncodedRows, RowWriter } from './rows.js';
 import { type CopySegment, copySegments, rowOfCopyLine, segmentSize } from './segments.js';
 import { type ColumnClass, classOfLogical, classOfPgType, PG_TYPE } from './types.js';
 

@@ -1,7 +1,6 @@
-import { keptRows } from '@singer-ts/sdk/sql';
+import { CHUNK_BYTES, keptRows, RowWriter } from '@singer-ts/sdk/sql';
 import { describe, expect, test } from 'vitest';
 import { BinaryRow } from '../src/binary.js';
-import { CHUNK_BYTES, RowWriter } from '../src/rows.js';
 import { copySegments } from '../src/segments.js';
 import { random } from './binary-values.js';
 

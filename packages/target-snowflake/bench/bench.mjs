@@ -12,6 +12,9 @@
  * per record.
  *
  *   node packages/target-snowflake/bench/bench.mjs [--sizes 100000,1000000] [--runs 3]
+ *
+ * BENCH_NODE_ARGS adds Node options to the target processes only, e.g. to profile them:
+ * `BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" BENCH_NO_POSTGRES=1 node …/bench.mjs`.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
@@ -37,6 +40,7 @@ const { values } = parseArgs({
     postgres: { type: 'boolean', default: process.env.BENCH_NO_POSTGRES === undefined },
   },
 });
+const NODE_ARGS = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
 const SIZES = values.sizes.split(',').map(Number);
 const RUNS = Number(values.runs);
 const HERE = (path) => fileURLToPath(new URL(path, import.meta.url));
@@ -121,7 +125,7 @@ const CPU_HOOK = `data:text/javascript,process.on("exit",()=>{const u=process.cp
 function runTarget(bin, configFile, inputFile) {
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
-    const child = spawn(process.execPath, ['--import', CPU_HOOK, bin, '--config', configFile], {
+    const child = spawn(process.execPath, [...NODE_ARGS, '--import', CPU_HOOK, bin, '--config', configFile], {
       stdio: ['pipe', 'ignore', 'pipe'],
     });
     let peak = 0;

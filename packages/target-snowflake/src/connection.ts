@@ -23,6 +23,8 @@ export interface ConnectionSettings {
   database?: string;
   default_target_schema?: string;
   base_url?: string;
+  /** Seconds each key-pair JWT is valid for (1 to 3,600). */
+  jwt_lifetime_seconds?: number;
 }
 
 export interface ConnectionOptions {
@@ -63,6 +65,9 @@ export function credentialsFrom(settings: ConnectionSettings, now?: () => number
     account: settings.account,
     user: settings.user,
     privateKey,
+    ...(settings.jwt_lifetime_seconds === undefined
+      ? {}
+      : { lifetimeSeconds: settings.jwt_lifetime_seconds }),
     ...(now ? { now } : {}),
   });
   return { type: 'KEYPAIR_JWT', jwt };

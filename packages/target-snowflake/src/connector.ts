@@ -18,7 +18,7 @@ import {
 } from '@singer-ts/sdk/sql';
 import { SnowflakeAuthenticationError, SnowflakeStatementError } from './errors.js';
 import { snowflakeIdentifier } from './naming.js';
-import type { Binding, SqlApiClient } from './sql-api/client.js';
+import type { Binding, EscapedTextBinding, SqlApiClient } from './sql-api/client.js';
 import type { StatementResult } from './sql-api/result.js';
 
 export interface SnowflakeSession extends SQLSession {
@@ -81,9 +81,10 @@ function classOfSnowflakeType(type: string): ColumnClass {
   }
 }
 
-/** A bound value as the API wants it: every value text. */
+/** A bound value as the API wants it: every value text; a batch's rows come as escaped bytes. */
 function bindingOf(value: unknown): Binding {
   if (value === null || value === undefined) return { type: 'TEXT', value: null };
+  if (typeof value === 'object' && 'escaped' in value) return value as EscapedTextBinding;
   if (typeof value === 'number' || typeof value === 'bigint') return { type: 'FIXED', value: String(value) };
   if (typeof value === 'boolean') return { type: 'BOOLEAN', value: String(value) };
   return { type: 'TEXT', value: String(value) };
@@ -106,7 +107,7 @@ export class SnowflakeConnector extends SQLConnector<SnowflakeSession> {
   readonly maxIdentifierBytes = 255;
   /** Snowflake does not enforce primary keys, so a direct load cannot detect a key already there. */
   override readonly optimisticUpserts = false;
-  /** Stages created by this run, dropped when the run ends. */
+  /** Stages (and widening clones) created by this run, dropped when the run ends. */
   private readonly stages = new Set<string>();
 
   constructor(
@@ -233,19 +234,29 @@ export class SnowflakeConnector extends SQLConnector<SnowflakeSession> {
 
   /**
    * Snowflake changes a column in place only to widen VARCHAR or NUMBER precision, so every other
-   * widening adds a column of the new type, copies the values over, drops the old one and renames.
-   * The values are cast (VARIANT: wrapped), never lost.
+   * widening adds a column of the new type, copies the values over (cast; VARIANT: wrapped, never
+   * lost), drops the old one and renames. Snowflake commits each DDL statement on its own, so these
+   * steps cannot share a transaction: they run on a clone of the table, which then takes the table's
+   * place in one `ALTER TABLE … SWAP WITH` (atomic), and the old table is dropped. A failure before
+   * the swap leaves the table as it was; after it, only the clone (the old table) is left, dropped
+   * when the run ends. The stream's loads wait for this (they run in order), but a concurrent writer
+   * from another process could lose rows written between the clone and the swap.
    */
   widenColumnSQL(table: TableName, column: string, type: string): string[] {
     const name = this.qualify(table);
+    const work = this.qualify({ schema: table.schema, table: `_singer_widen_${table.table}_${this.runId}` });
+    this.stages.add(work);
     const old = this.quote(column);
     const next = this.quote(`${column}__singer_widened`);
     const value = type === 'VARIANT' ? `TO_VARIANT(${old})` : `${old}::${type}`;
     return [
-      `ALTER TABLE ${name} ADD COLUMN ${next} ${type}`,
-      `UPDATE ${name} SET ${next} = ${value}`,
-      `ALTER TABLE ${name} DROP COLUMN ${old}`,
-      `ALTER TABLE ${name} RENAME COLUMN ${next} TO ${old}`,
+      `CREATE OR REPLACE TABLE ${work} CLONE ${name}`,
+      `ALTER TABLE ${work} ADD COLUMN ${next} ${type}`,
+      `UPDATE ${work} SET ${next} = ${value}`,
+      `ALTER TABLE ${work} DROP COLUMN ${old}`,
+      `ALTER TABLE ${work} RENAME COLUMN ${next} TO ${old}`,
+      `ALTER TABLE ${name} SWAP WITH ${work}`,
+      `DROP TABLE IF EXISTS ${work}`,
     ];
   }
 

@@ -1,19 +1,25 @@
 /**
- * How stream and property names become Snowflake identifiers.
+ * How stream and property names become Snowflake identifiers. The SDK names tables and columns first
+ * (the Meltano SDK's snake_case: `updatedAt` → `updated_at`); then:
  *
  * - A name that could be written unquoted (`[A-Za-z_][A-Za-z0-9_$]*`) is stored upper-cased, as
- *   Snowflake stores unquoted names: `updated_at` → `UPDATED_AT`, `updatedAt` → `UPDATEDAT`. Users
- *   can then query it unquoted, and the table is the one MeltanoLabs' target-snowflake fills with its
- *   defaults.
+ *   Snowflake stores unquoted names: `updated_at` → `UPDATED_AT`. Users can then query it unquoted,
+ *   and the table is the one MeltanoLabs' target-snowflake fills with its defaults.
  * - Any other name (spaces, dots, hyphens, a leading digit, non-ASCII letters) is kept exactly and
  *   must be quoted in hand-written SQL: `"Unit Price"`, `"2fa_enabled"`.
  * - Every identifier is quoted in the SQL the target emits, so no name can inject SQL, and reserved
  *   words (`ORDER`, `START`) need no special case.
- * - Two properties that end up with one column name (`id` and `ID`) are an error naming both, never
- *   a silent merge; rename one with a stream map.
+ * - Two properties that end up with one column name (`id` and `ID`, `firstName` and `first_name`)
+ *   are an error naming both, never a silent merge or a renamed column; rename one with a stream map.
  * - Names longer than Snowflake's 255 characters keep their start plus a hash of the whole name.
  */
-import { quoteIdentifier, SingerError, truncateIdentifier } from '@singer-ts/sdk';
+import {
+  columnNameFor,
+  quoteIdentifier,
+  SingerError,
+  type SQLColumn,
+  truncateIdentifier,
+} from '@singer-ts/sdk';
 
 export const MAX_IDENTIFIER_LENGTH = 255;
 
@@ -46,25 +52,25 @@ export function qualified(...parts: string[]): string {
 }
 
 /**
- * Column names for a stream's properties, in order; `reserved` holds names already taken (the
- * `_SDC_*` metadata columns). Fails on the first two properties that share a name.
+ * Refuses a stream whose properties would share a column. The SDK names a column after its property
+ * (snake_case: `ID` → `id`, `firstName` → `first_name`) and gives a later property that lands on a
+ * name already taken a hash suffix (the Meltano SDK's way to keep both); Snowflake users get an error
+ * naming both properties instead, so no column's name depends on the order properties arrive in.
  */
-export function columnIdentifiers(
-  properties: readonly string[],
-  context: { stream?: string; reserved?: Iterable<[string, string]> } = {},
-): Map<string, string> {
-  const owners = new Map<string, string>(context.reserved ?? []);
-  const result = new Map<string, string>();
-  for (const property of properties) {
-    const identifier = snowflakeIdentifier(property);
-    const owner = owners.get(identifier);
-    if (owner !== undefined)
-      throw new IdentifierCollisionError(
-        `properties '${owner}' and '${property}' would both be stored as column "${identifier}"; rename one with a stream map (stream_maps)`,
-        context.stream === undefined ? {} : { stream: context.stream },
-      );
-    owners.set(identifier, property);
-    result.set(property, identifier);
+export function refuseColumnCollisions(
+  columns: readonly SQLColumn[],
+  stream: string,
+  maxIdentifierBytes: number,
+): void {
+  for (const column of columns) {
+    if (column.metadata !== undefined || column.property === undefined) continue;
+    const wanted = columnNameFor(column.property, maxIdentifierBytes);
+    if (column.name === wanted) continue;
+    const owner = columns.find((other) => other.name === wanted);
+    const first = owner?.property ?? owner?.name ?? wanted;
+    throw new IdentifierCollisionError(
+      `properties '${first}' and '${column.property}' of stream '${stream}' would both be stored as column "${snowflakeIdentifier(wanted)}"; rename one with a stream map (stream_maps)`,
+      { stream, field: column.property },
+    );
   }
-  return result;
 }

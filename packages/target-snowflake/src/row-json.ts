@@ -5,6 +5,10 @@
  * double), date-times normalised to the `Z` form Snowflake's AUTO format reads (it refuses `+0000`),
  * objects and arrays as JSON text. A value that cannot be sent is a RecordValidationError naming the
  * stream, line and field; nothing of its batch is loaded.
+ *
+ * The row travels inside a JSON string (the statement's one TEXT binding), so every field is made
+ * here already escaped for that string (`\"3\":\"12.5\"`): the row is escaped once, as it is
+ * encoded, and its bytes go into the request as they are.
  */
 import {
   isExactNumber,
@@ -30,9 +34,21 @@ export function scalarText(value: unknown): string {
   return serializeJson(value);
 }
 
-/** A JSON string field holding the value's text. */
-export function textField(value: unknown): string {
-  return JSON.stringify(scalarText(value));
+/** JSON text as it stands inside a JSON string: each quote and backslash escaped (and any control character). */
+export function escapedJson(json: string): string {
+  return JSON.stringify(json).slice(1, -1);
+}
+
+/**
+ * A JSON string field holding the value's text. `plain`: the value was read from an input line
+ * without a backslash, so a string value holds no quote, backslash or control character to escape.
+ */
+export function textField(value: unknown, plain = false): string {
+  if (plain && typeof value === 'string') return `\\"${value}\\"`;
+  const text = scalarText(value);
+  const json = JSON.stringify(text);
+  // Nothing in the text needed escaping (the common case): one escaped quote on either side.
+  return json.length === text.length + 2 ? `\\"${text}\\"` : escapedJson(json);
 }
 
 /**
@@ -46,7 +62,7 @@ export function numberField(
   place: ValuePlace,
   line: number,
 ): string {
-  if (typeof value === 'number' && Number.isSafeInteger(value)) return `"${value}"`;
+  if (typeof value === 'number' && Number.isSafeInteger(value)) return `\\"${value}\\"`;
   const text = source ?? scalarText(value);
   let plain: ReturnType<typeof plainDecimal>;
   try {
@@ -59,7 +75,7 @@ export function numberField(
   }
   if (plain.integerDigits > shape.integerDigits) shape.integerDigits = plain.integerDigits;
   if (plain.scale > shape.scale) shape.scale = plain.scale;
-  return `"${plain.text}"`;
+  return `\\"${plain.text}\\"`;
 }
 
 /** A date-time as a JSON string in UTC (`…Z`), sub-second digits kept as sent. */
@@ -70,7 +86,7 @@ export function dateTimeField(value: unknown, place: ValuePlace, line: number): 
       `${place.field} is ${JSON.stringify(value)}, not a date-time Snowflake can store (ISO 8601 with an offset, years 0001-9999); fix the value or declare the property a plain string`,
       { stream: place.stream, line, field: place.field },
     );
-  return `"${utc}"`;
+  return `\\"${utc}\\"`;
 }
 
 /** A boolean as JSON true/false; anything else as text (the cast then says what is wrong). */
@@ -80,5 +96,5 @@ export function booleanField(value: unknown): string {
 
 /** A VARIANT value as JSON: its source text when the line gave one, else the value serialized. */
 export function jsonField(value: unknown, source: string | undefined): string {
-  return source ?? serializeJson(value);
+  return escapedJson(source ?? serializeJson(value));
 }

@@ -2,7 +2,7 @@
  * target-snowflake's own settings (the SDK adds the shared target ones: load_method, hard_delete,
  * batch sizes, parallelism, stream maps…). Every setting is also read from `TARGET_SNOWFLAKE_<NAME>`.
  */
-import type { ConnectorInfo, TableLocationRules } from '@singer-ts/sdk';
+import { ConfigError, type ConnectorInfo, type TableLocationRules } from '@singer-ts/sdk';
 import type { ConnectionSettings } from './connection.js';
 
 export const SETTINGS: ConnectorInfo['settings'] = {
@@ -57,6 +57,15 @@ export const SETTINGS: ConnectorInfo['settings'] = {
       default: false,
       description: 'Name each table after the whole stream name instead of its last `-` part.',
     },
+    jwt_lifetime_seconds: {
+      type: 'integer',
+      minimum: 1,
+      maximum: 3600,
+      default: 3540,
+      description:
+        'Seconds each key-pair JWT is valid for (Snowflake accepts at most an hour). A token is signed ' +
+        'anew a third of its lifetime (at most five minutes) before it expires, however long the load.',
+    },
     base_url: {
       type: 'string',
       description:
@@ -90,6 +99,16 @@ export function snowflakeSettingsFrom(config: Record<string, unknown>): {
   ] as const) {
     const value = text(key);
     if (value !== undefined) connection[key] = value;
+  }
+  const lifetime = config.jwt_lifetime_seconds;
+  if (lifetime !== undefined && lifetime !== null && lifetime !== '') {
+    const seconds = Number(lifetime);
+    if (!Number.isInteger(seconds) || seconds < 1 || seconds > 3600)
+      throw new ConfigError(
+        `jwt_lifetime_seconds is ${JSON.stringify(lifetime)}: give a whole number of seconds from 1 to 3600`,
+        { field: 'jwt_lifetime_seconds' },
+      );
+    connection.jwt_lifetime_seconds = seconds;
   }
   const naming = {
     defaultSchema: text('default_target_schema'),

@@ -1,7 +1,10 @@
 /**
  * Snowflake's part of the SDK's SQL table flow (SQLTableSink): records become compact JSON rows as
- * they arrive (row-json.ts); a batch is sent as JSON arrays bound to `?` in statements of at most
- * about 1 MB of request body, flattened, cast and de-duplicated by Snowflake:
+ * they arrive (row-json.ts), escaped for the JSON string they travel in and written straight into
+ * byte buffers (the SDK's RowWriter), so a batch costs its size in memory, outside the V8 heap, and
+ * is never a JS string. A batch is sent as JSON arrays bound to `?` in statements of at most about
+ * 1 MB of request body, each body the statement's JSON with the rows' bytes spliced in; Snowflake
+ * flattens, casts and de-duplicates them:
  *
  * - a batch that fits one statement is merged (upsert, `QUALIFY ROW_NUMBER() … ORDER BY f.index
  *   DESC`: the last record of a key wins) or inserted (append) by that one statement;
@@ -21,14 +24,17 @@ import {
 } from '@singer-ts/sdk';
 import {
   type ColumnClass,
+  type EncodedRows,
   type ExistingTable,
   type LoadRows,
   PropertySourceText,
+  RowWriter,
   SQLTableSink,
   type SQLTableSinkOptions,
 } from '@singer-ts/sdk/sql';
 import { MAX_NUMBER_DIGITS, MAX_NUMBER_SCALE, type NumberShape } from './column-types.js';
 import type { SnowflakeConnector, SnowflakeSession } from './connector.js';
+import { refuseColumnCollisions } from './naming.js';
 import {
   booleanField,
   dateTimeField,
@@ -37,18 +43,21 @@ import {
   textField,
   type ValuePlace,
 } from './row-json.js';
+import type { EscapedTextBinding } from './sql-api/client.js';
 
 export interface SnowflakeSinkOptions extends SQLTableSinkOptions<SnowflakeSession> {
   connector: SnowflakeConnector;
 }
 
-/** A batch row: one record's JSON object text. */
-export type SnowflakeRow = string;
+/**
+ * A batch row: the end offset of its bytes in the batch's EncodedRows. A row is its JSON object
+ * escaped for a JSON string, followed by a comma, so adjacent rows are one slice of a JSON array.
+ */
+export type SnowflakeRow = number;
 
 /** What a batch holds beside its rows. */
 export interface SealedRows {
-  /** Bytes each row takes inside the request body (its JSON text escaped as a JSON string). */
-  sizes: number[];
+  rows: EncodedRows;
   /** Per numeric column, the widest number the batch holds. */
   shapes: Map<string, NumberShape>;
 }
@@ -57,6 +66,8 @@ interface LoadedColumn {
   column: SQLColumn;
   /** The row's JSON key for this column. */
   key: string;
+  /** The key as the row writes it: escaped for the JSON string the row travels in, with its colon. */
+  keyText: string;
   /** The column's type as DESCRIBE TABLE prints it: what the load casts to. */
   sqlType: string;
   kind: ColumnClass;
@@ -67,8 +78,6 @@ interface LoadedColumn {
 
 const BATCHED_AT = '_sdc_batched_at';
 const DELETED_AT = '_sdc_deleted_at';
-/** Room in a request for everything but the statement text and the bound array. */
-const ENVELOPE_BYTES = 2_048;
 const FLATTEN = 'FROM TABLE(FLATTEN(INPUT => PARSE_JSON(?))) AS f';
 
 export class SnowflakeSink extends SQLTableSink<SnowflakeRow, SealedRows, SnowflakeSession> {
@@ -76,12 +85,21 @@ export class SnowflakeSink extends SQLTableSink<SnowflakeRow, SealedRows, Snowfl
   private loaded: LoadedColumn[] = [];
   private stamped = false;
   private sources = new PropertySourceText([]);
-  private sizes: number[] = [];
+  private readonly writer = new RowWriter();
   private shapes = new Map<string, NumberShape>();
+  /** Request bytes of each load statement without its rows (the statement's JSON around them). */
+  private readonly envelopes = new Map<string, number>();
 
   // biome-ignore lint/complexity/noUselessConstructor: narrows the options to Snowflake's connector
   constructor(message: SchemaMessage, options: SnowflakeSinkOptions) {
     super(message, options);
+  }
+
+  /** The SDK's columns, refused when two properties would share one (see naming.ts). */
+  protected override columnsFor(message: SchemaMessage): SQLColumn[] {
+    const columns = super.columnsFor(message);
+    refuseColumnCollisions(columns, message.stream, this.identifierLimit());
+    return columns;
   }
 
   protected planColumns(_session: SnowflakeSession, table: ExistingTable): void {
@@ -91,6 +109,7 @@ export class SnowflakeSink extends SQLTableSink<SnowflakeRow, SealedRows, Snowfl
       .map((column, index) => {
         const sqlType = table.columns.get(column.name) ?? this.connector.columnType(column.type);
         const kind = this.connector.classOf(sqlType);
+        // VARIANT and number values are copied from the input line's text.
         const copiesSource =
           column.metadata === undefined &&
           column.property !== undefined &&
@@ -99,6 +118,7 @@ export class SnowflakeSink extends SQLTableSink<SnowflakeRow, SealedRows, Snowfl
         return {
           column,
           key: String(index),
+          keyText: `\\"${index}\\":`,
           sqlType,
           kind,
           slot: copiesSource ? spanned.length - 1 : undefined,
@@ -118,6 +138,7 @@ export class SnowflakeSink extends SQLTableSink<SnowflakeRow, SealedRows, Snowfl
   protected encode(record: Record<string, unknown>, context: RecordContext): PreparedRow<SnowflakeRow> {
     this.sources.locate(context);
     let row = '{';
+    let first = true;
     for (const entry of this.loaded) {
       const { column } = entry;
       const value =
@@ -126,12 +147,11 @@ export class SnowflakeSink extends SQLTableSink<SnowflakeRow, SealedRows, Snowfl
           : this.columnValue(column, record, context);
       if (value === undefined || value === null) continue;
       const field = this.field(entry, value, context);
-      row += row.length === 1 ? `"${entry.key}":${field}` : `,"${entry.key}":${field}`;
+      row += first ? entry.keyText + field : `,${entry.keyText}${field}`;
+      first = false;
     }
-    row += '}';
-    const bytes = escapedBytes(row);
-    this.sizes.push(bytes);
-    return { row, bytes };
+    const bytes = this.writer.append(`${row}},`);
+    return { row: this.writer.size, bytes };
   }
 
   private field(entry: LoadedColumn, value: unknown, context: RecordContext): string {
@@ -153,15 +173,20 @@ export class SnowflakeSink extends SQLTableSink<SnowflakeRow, SealedRows, Snowfl
       case 'boolean':
         return booleanField(value);
       default:
-        return textField(value);
+        // A string from a line without a backslash has nothing to escape.
+        return textField(value, this.sources.plain);
     }
   }
 
   protected sealRows(_batch: Batch<SnowflakeRow>): SealedRows {
-    const sealed = { sizes: this.sizes, shapes: this.shapes };
-    this.sizes = [];
+    const sealed = { rows: this.writer.take(), shapes: this.shapes };
     this.shapes = new Map();
     return sealed;
+  }
+
+  /** Once the batch is committed its bytes are free for the next batches. */
+  protected override committed(rows: LoadRows<SnowflakeRow, SealedRows>): void {
+    rows.sealed.rows.release();
   }
 
   /**
@@ -200,10 +225,12 @@ export class SnowflakeSink extends SQLTableSink<SnowflakeRow, SealedRows, Snowfl
   protected override loadsAtomically(rows: LoadRows<SnowflakeRow, SealedRows>): boolean {
     if (this.truncatePending) return false;
     const sql = this.upserting ? this.mergeStatement(true) : this.insertStatement(this.qualifiedTable);
-    let size = 2;
-    const { sealed, kept } = rows;
-    if (kept === undefined) for (const bytes of sealed.sizes) size += bytes + 1;
-    else for (const index of kept) size += (sealed.sizes[index] as number) + 1;
+    const ends = rows.batch.rows;
+    let size = 0;
+    if (rows.kept === undefined) size = ends.at(-1) ?? 0;
+    else
+      for (const row of rows.kept)
+        size += (ends[row] as number) - (row === 0 ? 0 : (ends[row - 1] as number));
     return size <= this.budget(sql);
   }
 
@@ -213,7 +240,7 @@ export class SnowflakeSink extends SQLTableSink<SnowflakeRow, SealedRows, Snowfl
     rows: LoadRows<SnowflakeRow, SealedRows>,
   ): Promise<void> {
     const sql = this.insertStatement(into);
-    const chunks = this.chunks(rows, sql);
+    const chunks = [...this.arrays(rows, sql)];
     // Into the stage, the chunks are independent inserts nobody reads until the batch is applied:
     // sent `parallelism` at a time, a large batch costs a few statement latencies, not one per MB.
     await forEachConcurrently(
@@ -231,8 +258,8 @@ export class SnowflakeSink extends SQLTableSink<SnowflakeRow, SealedRows, Snowfl
     hardDelete: boolean,
   ): Promise<void> {
     const sql = this.mergeStatement(hardDelete);
-    const [chunk] = this.chunks(rows, sql);
-    if (chunk !== undefined) await session.execute(sql, [chunk]);
+    const [array] = this.arrays(rows, sql);
+    if (array !== undefined) await session.execute(sql, [array]);
   }
 
   /**
@@ -264,11 +291,19 @@ export class SnowflakeSink extends SQLTableSink<SnowflakeRow, SealedRows, Snowfl
     return `INSERT INTO ${into} (${this.columnList()}) SELECT ${this.selectList()} ${FLATTEN}`;
   }
 
-  /** Bytes left in a request for the bound array once `sql` and the request's other fields are in. */
+  /**
+   * Bytes of rows a request with `sql` can carry: what is left once the statement's JSON (with the
+   * array's brackets) is in, plus the comma the last row drops.
+   */
   private budget(sql: string): number {
-    return (
-      this.connector.client.maxRequestBytes - ENVELOPE_BYTES - Buffer.byteLength(JSON.stringify(sql), 'utf8')
-    );
+    let envelope = this.envelopes.get(sql);
+    if (envelope === undefined) {
+      envelope = this.connector.client.requestBytes(sql, { bindings: [EMPTY_ROWS] });
+      // Statements change only with the columns; a handful per stream.
+      if (this.envelopes.size > 64) this.envelopes.clear();
+      this.envelopes.set(sql, envelope);
+    }
+    return this.connector.client.maxRequestBytes - envelope + 1;
   }
 
   private columnList(): string {
@@ -291,47 +326,22 @@ export class SnowflakeSink extends SQLTableSink<SnowflakeRow, SealedRows, Snowfl
   }
 
   /**
-   * The kept rows as JSON arrays, each small enough that `sql` with it bound stays within the
-   * request size Snowflake accepts.
+   * The kept rows as JSON arrays (escaped bytes, sliced from the batch's buffers, not copied), each
+   * small enough that `sql` with it bound stays within the request size Snowflake accepts.
    */
-  private chunks(rows: LoadRows<SnowflakeRow, SealedRows>, sql: string): string[] {
-    const budget = this.budget(sql);
-    const { batch, sealed, kept } = rows;
-    const chunks: string[] = [];
-    let open: string[] = [];
-    let size = 2;
-    const add = (index: number) => {
-      const bytes = (sealed.sizes[index] as number) + 1;
-      if (open.length > 0 && size + bytes > budget) {
-        chunks.push(`[${open.join(',')}]`);
-        open = [];
-        size = 2;
-      }
-      open.push(batch.rows[index] as string);
-      size += bytes;
-    };
-    if (kept === undefined) for (let index = 0; index < batch.rows.length; index += 1) add(index);
-    else for (const index of kept) add(index);
-    if (open.length > 0) chunks.push(`[${open.join(',')}]`);
-    return chunks;
+  private *arrays(rows: LoadRows<SnowflakeRow, SealedRows>, sql: string): Generator<EscapedTextBinding> {
+    for (const group of rows.sealed.rows.groups(rows.batch.rows, rows.kept, this.budget(sql))) {
+      const last = group.slices.length - 1;
+      // Every row ends with a comma; the array's last one must not.
+      group.slices[last] = (group.slices[last] as Buffer).subarray(0, -1);
+      yield { type: 'TEXT', escaped: [OPEN_ARRAY, ...group.slices, CLOSE_ARRAY] };
+    }
   }
 }
 
-/**
- * Bytes `row` takes inside the request body, where it is part of a JSON string: its UTF-8 bytes plus
- * one backslash per `"` and `\\` (it holds no raw control character: its strings are JSON already).
- * Counted, not escaped: escaping every row just to measure it doubled the garbage per record.
- */
-function escapedBytes(row: string): number {
-  let extra = 0;
-  let ascii = true;
-  for (let i = 0; i < row.length; i += 1) {
-    const code = row.charCodeAt(i);
-    if (code === 34 || code === 92) extra += 1;
-    else if (code > 127) ascii = false;
-  }
-  return (ascii ? row.length : Buffer.byteLength(row, 'utf8')) + extra;
-}
+const OPEN_ARRAY = Buffer.from('[');
+const CLOSE_ARRAY = Buffer.from(']');
+const EMPTY_ROWS: EscapedTextBinding = { type: 'TEXT', escaped: [OPEN_ARRAY, CLOSE_ARRAY] };
 
 function isNumeric(column: SQLColumn): boolean {
   return column.type === 'integer' || column.type === 'number';

@@ -8,6 +8,7 @@ import { KeyPairJwt } from '../src/auth/key-pair-jwt.js';
 import { loadPrivateKey, publicKeyFingerprint } from '../src/auth/private-key.js';
 import { createSqlApiClient, credentialsFrom } from '../src/connection.js';
 import { SnowflakePrivateKeyError } from '../src/errors.js';
+import { snowflakeSettingsFrom } from '../src/settings.js';
 import { keyPair, startEmulator } from './support.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sf-auth-'));
@@ -162,6 +163,24 @@ describe('settings to a client', () => {
     expect(() => credentialsFrom({ user: 'u', private_key: keyPair(0).privatePem })).toThrow(
       "'account' is required",
     );
+  });
+
+  test('jwt_lifetime_seconds sets the token lifetime, as a number or a string; out of range is refused', () => {
+    const lifetimeOf = (value: unknown) => {
+      const { connection } = snowflakeSettingsFrom({ account: 'a', user: 'u', jwt_lifetime_seconds: value });
+      const credentials = credentialsFrom({ ...connection, private_key: keyPair(0).privatePem });
+      if (credentials.type !== 'KEYPAIR_JWT') throw new Error('not a key pair');
+      const [, payload] = credentials.jwt.token().split('.');
+      const claims = JSON.parse(Buffer.from(payload as string, 'base64url').toString('utf8'));
+      return claims.exp - claims.iat;
+    };
+    expect(lifetimeOf(undefined)).toBe(3540);
+    expect(lifetimeOf(120)).toBe(120);
+    expect(lifetimeOf('600')).toBe(600);
+    for (const wrong of [0, 3601, 'soon', 1.5])
+      expect(() => lifetimeOf(wrong)).toThrow(
+        /jwt_lifetime_seconds is .*: give a whole number of seconds from 1 to 3600/,
+      );
   });
 
   test('an encrypted key file from the settings logs in to the emulator through base_url', async () => {

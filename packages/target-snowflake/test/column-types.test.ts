@@ -6,6 +6,7 @@ import {
   columnTypeFromCatalog,
   columnTypeSql,
   measureNumber,
+  plainDecimal,
   widenColumnType,
   widerShape,
 } from '../src/column-types.js';
@@ -23,12 +24,23 @@ describe('number shapes', () => {
     ['1.5E3', 4, 0],
     ['12345e-2', 3, 2],
     ['9007199254740993', 16, 0],
+    ['007.250', 1, 2],
+    ['-0.0', 0, 0],
+    ['.5', 0, 1],
+    ['5.', 1, 0],
+    ['+3.10', 1, 1],
   ])('%s has %i integer digits and scale %i', (text, integerDigits, scale) => {
     expect(measureNumber(text)).toEqual({ integerDigits, scale });
   });
 
   test('a non-number is refused', () => {
-    expect(() => measureNumber('12abc')).toThrow(RangeError);
+    for (const text of ['12abc', '', '-', '1.2.3', '--1', '1-2'])
+      expect(() => measureNumber(text)).toThrow(RangeError);
+  });
+
+  test('plain decimals keep their text exactly; exponents are written out', () => {
+    expect(plainDecimal('-12.3400')).toEqual({ text: '-12.3400', integerDigits: 2, scale: 2 });
+    expect(plainDecimal('1.5e-7')).toEqual({ text: '0.00000015', integerDigits: 0, scale: 8 });
   });
 
   test('the shape of a batch is the widest of its values', () => {

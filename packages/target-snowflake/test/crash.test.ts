@@ -120,6 +120,38 @@ test('resumes from the last STATE after SIGKILL mid-run and ends equal to a clea
   }
 }, 180_000);
 
+test('a load that outlives its key-pair JWT re-signs the token through the CLI and loses nothing', async () => {
+  // Statements take at least 150 ms and tokens live 2 s (re-signed 1 s before they expire), so the
+  // run needs several tokens; the emulator refuses any token past its expiry.
+  const slow = await startEmulator({ syncWindowMs: 10_000, statementDelayMs: 150 });
+  try {
+    const schema = uniqueSchema('TOKEN');
+    const configFile = join(dir, 'short-token.json');
+    writeFileSync(
+      configFile,
+      JSON.stringify(emulatorConfig(slow, schema, { batch_size_rows: 100, jwt_lifetime_seconds: 2 })),
+    );
+    const started = Date.now();
+    const run = await runCli(configFile, tapOutput(0));
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.states.at(-1)).toBe(TOTAL);
+    expect(Date.now() - started).toBeGreaterThan(4_000);
+    const tokens = new Set(slow.requests.flatMap((request) => request.tokenIssuedAt ?? []));
+    expect(tokens.size).toBeGreaterThanOrEqual(3);
+    // A request delayed past its token's expiry (a loaded machine) is refused and re-sent with a new one.
+    for (const refused of slow.requests.filter((request) => request.status === 401))
+      expect(refused.authFailure).toBe('expired');
+    const table = await rows(slow, `SELECT "ID", "SEQ", "BODY" FROM "${schema}"."TICKETS" ORDER BY "ID"`);
+    expect(table).toHaveLength(KEYS);
+    for (const row of table) {
+      const seq = TOTAL - ((TOTAL - Number(row.ID)) % KEYS);
+      expect(row).toEqual({ ID: row.ID, SEQ: String(seq), BODY: `ticket ${seq}` });
+    }
+  } finally {
+    await slow.close();
+  }
+}, 180_000);
+
 test('the CLI prints one line on stderr and exits non-zero for a key Snowflake does not know', async () => {
   const { keyPair } = await import('./support.js');
   const configFile = join(dir, 'wrong-key.json');

@@ -229,3 +229,122 @@ describe('target-snowflake: the STATE guarantee and bad input', () => {
     });
   });
 });
+
+describe('target-snowflake: property names that share a column', () => {
+  const USERS = { id: { type: 'integer' }, ID: { type: 'string' }, name: { type: 'string' } };
+
+  test('id and ID stop the run before anything is created, in one line naming both', async () => {
+    const schema = uniqueSchema();
+    const run = await runTarget(emulatorConfig(emulator, schema), [
+      schemaMessage('users', USERS),
+      recordMessage('users', { id: 1, ID: 'u-1', name: 'Ada' }),
+      stateMessage({ at: 1 }),
+    ]);
+    const error = run.error as { code: string; message: string; context: Record<string, unknown> };
+    expect(error.code).toBe('SINGER_SNOWFLAKE_NAME_COLLISION');
+    expect(error.message).toBe(
+      `properties 'id' and 'ID' of stream 'users' would both be stored as column "ID"; rename one with a stream map (stream_maps)`,
+    );
+    expect(error.context).toMatchObject({ stream: 'users', field: 'ID' });
+    expect(run.states).toEqual([]);
+    expect(statements.some((sql) => sql.includes(schema))).toBe(false);
+  });
+
+  test('a later SCHEMA that makes two properties collide stops there; what came before stays committed', async () => {
+    const schema = uniqueSchema();
+    const run = await runTarget(emulatorConfig(emulator, schema, { add_record_metadata: false }), [
+      schemaMessage('users', { id: { type: 'integer' }, firstName: { type: 'string' } }),
+      recordMessage('users', { id: 1, firstName: 'Ada' }),
+      stateMessage({ at: 2 }),
+      schemaMessage('users', {
+        id: { type: 'integer' },
+        firstName: { type: 'string' },
+        first_name: { type: 'string' },
+      }),
+      recordMessage('users', { id: 2, firstName: 'Grace', first_name: 'Grace' }),
+      stateMessage({ at: 5 }),
+    ]);
+    expect((run.error as Error).message).toContain(`properties 'firstName' and 'first_name'`);
+    expect(run.states).toEqual([{ at: 2 }]);
+    expect(await rows(emulator, `SELECT "ID", "FIRST_NAME" FROM "${schema}"."USERS"`)).toEqual([
+      { ID: '1', FIRST_NAME: 'Ada' },
+    ]);
+  });
+
+  test('the stream map the error suggests resolves it', async () => {
+    const schema = uniqueSchema();
+    await load(
+      emulatorConfig(emulator, schema, {
+        add_record_metadata: false,
+        stream_maps: { users: { user_code: 'ID', ID: null } },
+      }),
+      [schemaMessage('users', USERS), recordMessage('users', { id: 1, ID: 'u-1', name: 'Ada' })],
+    );
+    expect(await rows(emulator, `SELECT "ID", "USER_CODE", "NAME" FROM "${schema}"."USERS"`)).toEqual([
+      { ID: '1', USER_CODE: 'u-1', NAME: 'Ada' },
+    ]);
+  });
+});
+
+describe('target-snowflake: widening a column is atomic', () => {
+  const CODES = (type: string) => ({ id: { type: 'integer' }, code: { type } });
+  const describeTable = async (schema: string) =>
+    Object.fromEntries(
+      (await emulator.sql(`DESCRIBE TABLE "${schema}"."ITEMS"`, 'RAW')).map((row) => [
+        row[0],
+        row[5] === 'Y' ? `${row[1]} key` : row[1],
+      ]),
+    );
+  const codes = (schema: string) =>
+    rows(emulator, `SELECT "ID", "CODE" FROM "${schema}"."ITEMS" ORDER BY "ID"`);
+
+  test.each([
+    ['the clone', /^CREATE OR REPLACE TABLE .* CLONE /, 'before'],
+    ['the new column', /^ALTER TABLE .* ADD COLUMN "CODE__SINGER_WIDENED"/, 'before'],
+    ['the copy of the values', /^UPDATE .*"CODE__SINGER_WIDENED" =/, 'before'],
+    ['the drop of the old column', /^ALTER TABLE .* DROP COLUMN "CODE"/, 'before'],
+    ['the rename', /^ALTER TABLE .* RENAME COLUMN/, 'before'],
+    ['the swap', /^ALTER TABLE .* SWAP WITH /, 'before'],
+    ['the drop of the old table', /^DROP TABLE IF EXISTS .*_SINGER_WIDEN_/, 'after'],
+  ])('a failure at %s leaves the table usable and its data whole', async (_step, statement, when) => {
+    const schema = uniqueSchema();
+    const config = emulatorConfig(emulator, schema, { add_record_metadata: false });
+    await load(config, [
+      schemaMessage('items', CODES('integer')),
+      recordMessage('items', { id: 1, code: 10 }),
+      recordMessage('items', { id: 2, code: 20 }),
+    ]);
+    emulator.faults.failStatement({ statement, message: 'warehouse suspended (injected)' });
+    const widened = [schemaMessage('items', CODES('string')), recordMessage('items', { id: 3, code: 'c-3' })];
+    const failed = await runTarget(config, widened);
+    expect((failed.error as Error).message).toContain('warehouse suspended (injected)');
+    expect(await describeTable(schema)).toEqual({
+      ID: 'NUMBER(38,0) key',
+      CODE: when === 'before' ? 'NUMBER(38,0)' : 'VARCHAR(16777216)',
+    });
+    expect(await codes(schema)).toEqual([
+      { ID: '1', CODE: '10' },
+      { ID: '2', CODE: '20' },
+    ]);
+    // No clone is left behind once the run has ended.
+    const tables = await rows(
+      emulator,
+      `SELECT table_name FROM RAW.INFORMATION_SCHEMA.TABLES WHERE table_schema = '${schema}'`,
+    );
+    expect(tables).toEqual([{ table_name: 'ITEMS' }]);
+    // The table takes loads as it is, and the widening succeeds when the run is repeated.
+    if (when === 'before')
+      await load(config, [
+        schemaMessage('items', CODES('integer')),
+        recordMessage('items', { id: 4, code: 40 }),
+      ]);
+    await load(config, widened);
+    expect((await describeTable(schema)).CODE).toBe('VARCHAR(16777216)');
+    expect(await codes(schema)).toEqual([
+      { ID: '1', CODE: '10' },
+      { ID: '2', CODE: '20' },
+      { ID: '3', CODE: 'c-3' },
+      ...(when === 'before' ? [{ ID: '4', CODE: '40' }] : []),
+    ]);
+  });
+});

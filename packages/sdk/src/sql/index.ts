@@ -17,6 +17,8 @@ export type {
 export { SQLConnector } from './connector.js';
 export { KeyPropertyNotInSchemaError, TableNameCollisionError, TableTooWideError } from './errors.js';
 export { InvalidIdentifierError, quoteIdentifier } from './identifiers.js';
+export type { RowGroup } from './row-bytes.js';
+export { CHUNK_BYTES, EncodedRows, RowWriter } from './row-bytes.js';
 export { countStreamRows } from './row-count.js';
 export { PropertySourceText } from './source-text.js';
 export type { ColumnChange, TablePlan } from './table-plan.js';

@@ -14,7 +14,7 @@ export interface KeyPairJwtOptions {
   privateKey: KeyObject;
   /** Seconds; 59 minutes unless set (Snowflake accepts at most 60). */
   lifetimeSeconds?: number;
-  /** A token this close to expiry is replaced; 5 minutes unless set. */
+  /** A token this close to expiry is replaced; 5 minutes (a third of a shorter lifetime) unless set. */
   renewBeforeSeconds?: number;
   /** Epoch milliseconds; for tests of long runs. */
   now?: () => number;
@@ -38,7 +38,8 @@ export class KeyPairJwt {
     this.fingerprint = publicKeyFingerprint(options.privateKey);
     this.issuer = `${this.subject}.${this.fingerprint}`;
     this.lifetimeSeconds = Math.min(options.lifetimeSeconds ?? 3540, MAX_LIFETIME_SECONDS);
-    this.renewBeforeSeconds = options.renewBeforeSeconds ?? 300;
+    this.renewBeforeSeconds =
+      options.renewBeforeSeconds ?? Math.min(300, Math.ceil(this.lifetimeSeconds / 3));
     this.now = options.now ?? Date.now;
   }
 

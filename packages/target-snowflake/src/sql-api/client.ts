@@ -31,11 +31,22 @@ import { isQueryStatus, parseSnowflakeError, readResultSet, statusUrlOf } from '
 import { ResubmissionMarker } from './resubmission.js';
 import { StatementResult } from './result.js';
 
-export interface Binding {
+export type Binding = ValueBinding | EscapedTextBinding;
+
+export interface ValueBinding {
   /** Snowflake binding type: `TEXT`, `FIXED`, `REAL`, `BOOLEAN`, `DATE`, `TIMESTAMP_TZ`, … */
   type: string;
   /** Always text, as the API wants it; null for SQL NULL. */
   value: string | null;
+}
+
+/**
+ * A large TEXT value given as bytes already escaped for a JSON string (a batch's JSON array, encoded
+ * once as its records arrived): copied into the request body as they are, never a JS string.
+ */
+export interface EscapedTextBinding {
+  type: 'TEXT';
+  escaped: readonly Uint8Array[];
 }
 
 export interface SqlApiClientOptions {
@@ -88,6 +99,14 @@ export class SqlApiClient {
   readonly maxRequestBytes: number;
   private readonly http: HttpClient;
   private readonly marker: ResubmissionMarker;
+  /** Stands in for escaped bindings in the JSON of a body, where their bytes are spliced in. */
+  private readonly placeholder = `singer-ts-binding-${randomUUID()}-`;
+  /**
+   * Request-sized buffers that spliced bodies are assembled in, reused once their request settles:
+   * a load sends one such body per MB of rows, and fresh buffers for each cost more than the copy.
+   */
+  private readonly freeBodies: Buffer[] = [];
+  private readonly pooledBodies = new WeakSet<ArrayBufferLike>();
 
   constructor(private readonly options: SqlApiClientOptions) {
     this.maxRequestBytes = options.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES;
@@ -111,12 +130,19 @@ export class SqlApiClient {
 
   /** Bytes of the request body `execute` would send; a sink sizes its batches with it. */
   requestBytes(statement: string, options: ExecuteOptions = {}): number {
-    return Buffer.byteLength(this.body(statement, options, 1), 'utf8');
+    return byteSize(this.body(statement, options, 1));
   }
 
   /** One statement; `?` placeholders take `bindings` in order. */
-  execute(statement: string, options: ExecuteOptions = {}): Promise<StatementResult> {
-    return this.submit(this.body(statement, options, 1), options.context ?? {});
+  async execute(statement: string, options: ExecuteOptions = {}): Promise<StatementResult> {
+    const body = this.body(statement, options, 1);
+    try {
+      return await this.submit(body, options.context ?? {});
+    } finally {
+      // The request has settled: no retry will send the body again.
+      if (typeof body !== 'string' && this.pooledBodies.has(body.buffer))
+        this.freeBodies.push(Buffer.from(body.buffer, 0, this.maxRequestBytes));
+    }
   }
 
   /**
@@ -168,8 +194,50 @@ export class SqlApiClient {
     await this.http.close();
   }
 
-  private body(statement: string, options: ExecuteOptions, count: number): string {
-    const bindings = options.bindings ?? [];
+  /**
+   * The request body: JSON text, or bytes when a binding is escaped bytes (the JSON is written with
+   * a placeholder for each such value, and the bytes are spliced in where it stands).
+   */
+  private body(statement: string, options: ExecuteOptions, count: number): string | Buffer {
+    const spliced: (readonly Uint8Array[])[] = [];
+    const bindings = (options.bindings ?? []).map((binding): ValueBinding => {
+      if (!('escaped' in binding)) return binding;
+      spliced.push(binding.escaped);
+      return { type: binding.type, value: `${this.placeholder}${spliced.length - 1}` };
+    });
+    const json = this.json(statement, options, count, bindings);
+    if (spliced.length === 0) return json;
+    const parts: Uint8Array[] = [];
+    let from = 0;
+    for (const [index, escaped] of spliced.entries()) {
+      const at = json.indexOf(`"${this.placeholder}${index}"`, from) + 1;
+      parts.push(Buffer.from(json.slice(from, at), 'utf8'), ...escaped);
+      from = at + this.placeholder.length + String(index).length;
+    }
+    parts.push(Buffer.from(json.slice(from), 'utf8'));
+    let size = 0;
+    for (const part of parts) size += part.length;
+    // Too large to send: assembled anyway (submit refuses it with its size), not in a pooled buffer.
+    if (size > this.maxRequestBytes) return Buffer.concat(parts, size);
+    let body = this.freeBodies.pop();
+    if (body === undefined) {
+      body = Buffer.allocUnsafeSlow(this.maxRequestBytes);
+      this.pooledBodies.add(body.buffer);
+    }
+    let at = 0;
+    for (const part of parts) {
+      body.set(part, at);
+      at += part.length;
+    }
+    return body.subarray(0, size);
+  }
+
+  private json(
+    statement: string,
+    options: ExecuteOptions,
+    count: number,
+    bindings: readonly ValueBinding[],
+  ): string {
     const { database, schema, warehouse, role, queryTag } = this.options;
     return JSON.stringify({
       statement,
@@ -189,8 +257,8 @@ export class SqlApiClient {
     });
   }
 
-  private async submit(body: string, context: ErrorContext): Promise<StatementResult> {
-    const bytes = Buffer.byteLength(body, 'utf8');
+  private async submit(body: string | Buffer, context: ErrorContext): Promise<StatementResult> {
+    const bytes = byteSize(body);
     if (bytes > this.maxRequestBytes)
       throw new SnowflakeStatementTooLargeError(
         `the statement request is ${bytes} bytes, over the ${this.maxRequestBytes} bytes Snowflake accepts in one request; it was not sent`,
@@ -247,4 +315,8 @@ export class SqlApiClient {
     );
     return Array.isArray(response.body.data) ? (response.body.data as (string | null)[][]) : [];
   }
+}
+
+function byteSize(body: string | Buffer): number {
+  return typeof body === 'string' ? Buffer.byteLength(body, 'utf8') : body.length;
 }

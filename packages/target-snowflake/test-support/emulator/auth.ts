@@ -25,7 +25,7 @@ export interface EmulatedToken {
 }
 
 export type AuthResult =
-  | { ok: true; user: string; type: TokenType }
+  | { ok: true; user: string; type: TokenType /** A JWT's `iat` (epoch seconds). */; issuedAt?: number }
   | { ok: false; type: TokenType | undefined; reason: string };
 
 const CLOCK_SKEW_SECONDS = 60;
@@ -108,7 +108,8 @@ export class Credentials {
     const input = Buffer.from(`${headerPart}.${payloadPart}`);
     for (const { key, fingerprint } of keys) {
       if (iss !== `${sub}.${fingerprint}`) continue;
-      if (verify('RSA-SHA256', input, key, signature)) return { ok: true, user, type: 'KEYPAIR_JWT' };
+      if (verify('RSA-SHA256', input, key, signature))
+        return { ok: true, user, type: 'KEYPAIR_JWT', issuedAt: iat };
       return fail('bad signature');
     }
     return fail('fingerprint matches no registered key');

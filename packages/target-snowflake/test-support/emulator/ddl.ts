@@ -56,9 +56,22 @@ export async function runCreate(
   const table = translator.objectName(tableParts(parts, executor.session));
   const head = `CREATE ${replace ? 'OR REPLACE ' : ''}TABLE ${ifNotExists ? 'IF NOT EXISTS ' : ''}${table}`;
   if (isWord(tokens[end], 'LIKE') || isWord(tokens[end], 'CLONE')) {
-    const source = translator.objectName(tableParts(readName(tokens, end + 1).parts, executor.session));
+    const sourceParts = tableParts(readName(tokens, end + 1).parts, executor.session);
+    const source = translator.objectName(sourceParts);
     const data = isWord(tokens[end], 'CLONE') ? '' : ' LIMIT 0';
     await executor.exec(`${head} AS SELECT * FROM ${source}${data}`, []);
+    // Both keep the source's constraints (here: the primary key, held in column comments).
+    const [database, schema, name] = sourceParts;
+    const keys = await executor.exec(
+      `SELECT column_name FROM duckdb_columns() WHERE database_name = $1 AND schema_name = $2
+       AND table_name = $3 AND comment = '${PRIMARY_KEY_COMMENT}'`,
+      [duckDatabase(database!), duckName(schema!), duckName(name!)],
+    );
+    for (const [column] of await keys.getRows())
+      await executor.exec(
+        `COMMENT ON COLUMN ${table}.${quoteDuck(String(column))} IS '${PRIMARY_KEY_COMMENT}'`,
+        [],
+      );
   } else if (isWord(tokens[end], 'AS')) {
     await executor.exec(`${head} AS ${translator.expression(tokens.slice(end + 1))}`, translator.parameters);
   } else if (tokens[end]?.text === '(') {

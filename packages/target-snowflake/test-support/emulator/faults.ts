@@ -8,6 +8,17 @@ export type Fault =
   /** The connection closes before the request is read. */
   | { on?: FaultPlace; times?: number; resetBeforeExecute: true };
 
+/**
+ * A statement whose text matches fails with a SQL error (422) instead of running, as a warehouse
+ * that goes away or a privilege revoked between two statements would make it fail.
+ */
+export interface StatementFailure {
+  statement: RegExp;
+  times?: number;
+  code?: string;
+  message?: string;
+}
+
 interface Pending {
   fault: Fault;
   remaining: number;
@@ -15,6 +26,21 @@ interface Pending {
 
 export class FaultPlan {
   private readonly pending: Pending[] = [];
+  private readonly failures: { failure: StatementFailure; remaining: number }[] = [];
+
+  failStatement(failure: StatementFailure): void {
+    this.failures.push({ failure, remaining: failure.times ?? 1 });
+  }
+
+  /** The failure planned for a statement with this text, used up. */
+  statementFailure(statement: string): StatementFailure | undefined {
+    const index = this.failures.findIndex((entry) => entry.failure.statement.test(statement));
+    if (index < 0) return undefined;
+    const entry = this.failures[index]!;
+    entry.remaining -= 1;
+    if (entry.remaining <= 0) this.failures.splice(index, 1);
+    return entry.failure;
+  }
 
   add(fault: Fault): void {
     this.pending.push({ fault, remaining: fault.times ?? 1 });
@@ -22,6 +48,7 @@ export class FaultPlan {
 
   clear(): void {
     this.pending.length = 0;
+    this.failures.length = 0;
   }
 
   /** The next fault for a request at `place`, used up. */

@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { SqlEngine } from './engine.js';
+import type { FaultPlan } from './faults.js';
 import type { StatementEntry, StatementRegistry } from './registry.js';
 import type { SubmitBody } from './request.js';
 import { partition, type ResultSet } from './results.js';
@@ -24,6 +25,7 @@ export class StatementLifecycle {
     private readonly statements: StatementRegistry,
     private readonly options: LifecycleOptions,
     private readonly now: () => number,
+    private readonly faults?: FaultPlan,
   ) {}
 
   /** Registers the statement and starts it; `entry.done` settles when it leaves `running`. */
@@ -68,6 +70,11 @@ export class StatementLifecycle {
       return; // cancelled while waiting: cancel() has recorded the outcome
     }
     if (entry.state !== 'running') return;
+    const failure = this.faults?.statementFailure(body.statement);
+    if (failure !== undefined) {
+      this.fail(entry, sqlErrors.injected(failure.code ?? '000603', failure.message ?? 'injected failure'));
+      return;
+    }
     try {
       const outcome = await this.engine.execute({
         statement: body.statement,

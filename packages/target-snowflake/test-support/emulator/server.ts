@@ -57,6 +57,8 @@ export interface RequestLogEntry {
   status: number;
   /** Why auth failed, when it did (Snowflake shows this only in the login history). */
   authFailure?: string;
+  /** The accepted JWT's `iat`: which token a request carried, to see a long run re-sign. */
+  tokenIssuedAt?: number;
   bodyBytes: number;
 }
 
@@ -76,7 +78,7 @@ export class SnowflakeEmulator {
     readonly engine: SqlEngine,
     private readonly server: Server,
   ) {
-    this.lifecycle = new StatementLifecycle(engine, this.statements, options, () => this.now());
+    this.lifecycle = new StatementLifecycle(engine, this.statements, options, () => this.now(), this.faults);
     this.credentials = new Credentials(
       options.account.toUpperCase(),
       options.users ?? [],
@@ -185,6 +187,7 @@ export class SnowflakeEmulator {
           : { code: '390303', message: `Invalid OAuth access token. [${randomUUID()}]` };
       return this.send(response, 401, body);
     }
+    if (auth.issuedAt !== undefined) log.tokenIssuedAt = auth.issuedAt;
     if (!header(request, 'user-agent'))
       return this.send(response, 400, { message: 'User-Agent header is required' });
 

@@ -16,6 +16,7 @@ export class SnowflakeSqlError extends Error {
 }
 
 export const sqlErrors = {
+  injected: (code: string, message: string) => new SnowflakeSqlError(code, 'XX000', message),
   syntax: (text: string) =>
     new SnowflakeSqlError('001003', '42000', `SQL compilation error:\nsyntax error line 1 ${text}`),
   invalidIdentifier: (name: string) =>

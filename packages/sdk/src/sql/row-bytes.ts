@@ -1,9 +1,9 @@
 /**
- * A batch's COPY rows (text lines as UTF-8, or binary rows) in a few large buffers instead of one JS
- * string per row: the memory a batch holds is its byte size (outside the V8 heap, so it neither grows
- * the heap nor costs garbage collection), and COPY sends the buffers as they are. A row never spans
- * two chunks, so any subset of rows (the last row of each key) is a list of slices. Chunks of loaded
- * batches are reused.
+ * A batch's encoded rows (PostgreSQL's COPY text lines or binary rows, Snowflake's JSON array
+ * elements) in a few large buffers instead of one JS string per row: the memory a batch holds is its
+ * byte size (outside the V8 heap, so it neither grows the heap nor costs garbage collection), and the
+ * load sends the buffers as they are. A row never spans two chunks, so any subset of rows (the last
+ * row of each key) is a list of slices. Chunks of loaded batches are reused.
  */
 
 export const CHUNK_BYTES = 1024 * 1024;
@@ -18,6 +18,13 @@ function allocate(bytes: number): Buffer {
 
 function release(chunk: Buffer): void {
   if (chunk.length === CHUNK_BYTES && pool.length < POOL_LIMIT) pool.push(chunk);
+}
+
+/** Whole rows to send together: their bytes as slices in order. */
+export interface RowGroup {
+  slices: Buffer[];
+  bytes: number;
+  rows: number;
 }
 
 /** A batch's rows: `chunks[i]` holds bytes up to `chunkEnds[i]` of the batch; row r ends at `rowEnds[r]`. */
@@ -78,6 +85,55 @@ export class EncodedRows {
       stop = rowEnd;
     }
     if (stop > start) yield (this.chunks[chunk] as Buffer).subarray(start - chunkStart, stop - chunkStart);
+  }
+
+  /**
+   * The kept rows (every row when `kept` is undefined) split into groups of whole rows of at most
+   * `maxBytes` each, in order, each as the slices to send: one request per group where a request's
+   * size is bounded. A row larger than `maxBytes` is a group of its own (the caller refuses it).
+   */
+  *groups(
+    rowEnds: readonly number[],
+    kept: readonly number[] | undefined,
+    maxBytes: number,
+  ): Generator<RowGroup> {
+    const count = kept === undefined ? rowEnds.length : kept.length;
+    let group: RowGroup = { slices: [], bytes: 0, rows: 0 };
+    let chunk = 0;
+    let chunkStart = 0;
+    // The open run of adjacent rows, in batch offsets; always inside chunk `chunk`.
+    let runStart = 0;
+    let runEnd = 0;
+    const closeRun = () => {
+      if (runEnd > runStart)
+        group.slices.push(
+          (this.chunks[chunk] as Buffer).subarray(runStart - chunkStart, runEnd - chunkStart),
+        );
+      runStart = runEnd;
+    };
+    for (let index = 0; index < count; index += 1) {
+      const row = kept === undefined ? index : (kept[index] as number);
+      const start = row === 0 ? 0 : (rowEnds[row - 1] as number);
+      const end = rowEnds[row] as number;
+      if (group.rows > 0 && group.bytes + (end - start) > maxBytes) {
+        closeRun();
+        yield group;
+        group = { slices: [], bytes: 0, rows: 0 };
+      }
+      if (start !== runEnd || end > (this.chunkEnds[chunk] as number)) {
+        closeRun();
+        while (end > (this.chunkEnds[chunk] as number)) {
+          chunkStart = this.chunkEnds[chunk] as number;
+          chunk += 1;
+        }
+        runStart = start;
+      }
+      runEnd = end;
+      group.bytes += end - start;
+      group.rows += 1;
+    }
+    closeRun();
+    if (group.rows > 0) yield group;
   }
 
   /** Batch bytes [start, end) as one slice per chunk they span. */
