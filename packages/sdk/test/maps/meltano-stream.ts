@@ -32,6 +32,7 @@ export const people = [
   {
     email: 'alice@example.com',
     count: 21,
+    // biome-ignore lint/suspicious/noApproximativeNumericConstant: the Meltano SDK's test record, as data
     user: { id: 1, sub: { num: 1, custom_obj: 'obj-hello' }, some_numbers: [3.14, 2.718] },
     joined_at: '2022-01-01T00:00:00Z',
   },
