@@ -1,6 +1,6 @@
-import { runExportJob, type StreamContext } from '@singer-ts/sdk';
+import { type CountWindow, runExportJob, type SourceCount, type StreamContext } from '@singer-ts/sdk';
 import { ZuoraStateError } from './errors.js';
-import { aquaJobBody, exportQuery, incrementalTime } from './query.js';
+import { aquaJobBody, exportQuery, incrementalTime, zoqlCountQuery } from './query.js';
 import { isGoneFile, laterOf, type Row, ZuoraStream } from './zuora-stream.js';
 
 /**
@@ -57,6 +57,34 @@ export class AquaStream extends ZuoraStream {
     delete bookmark.job_id;
     delete bookmark.file_ids;
     await context.checkpoint?.();
+  }
+
+  /**
+   * The live rows a run that reached `window.through` has read: the `recordCount` Zuora reports for a stateless
+   * AQuA job selecting `Id` up to then (its file is never downloaded). Rows deleted in Zuora are not counted.
+   */
+  override async countRecords(window: CountWindow): Promise<SourceCount> {
+    const through =
+      window.through === undefined || window.through === null ? undefined : String(window.through);
+    const query = zoqlCountQuery(this.plan, through);
+    const settings = this.run.config;
+    const job = await runExportJob(
+      this.run.api.aquaJob(this.name, aquaJobBody({ name: `${this.name}_count`, query, deleted: false })),
+      {
+        stream: this.name,
+        description: 'row count',
+        pollIntervalMs: settings.poll_interval_ms,
+        maxWaitMs: settings.max_job_wait_ms,
+        saveJobId: () => {},
+        clock: this.run.clock,
+        logger: this.logger,
+      },
+    );
+    const rows = job.status.detail.recordCount;
+    if (typeof rows !== 'number' || !Number.isInteger(rows) || rows < 0) {
+      return { comparable: false, reason: `Zuora's AQuA job answered no recordCount for ${this.name}` };
+    }
+    return { comparable: true, rows, method: `AQuA recordCount of ${query}` };
   }
 
   private async runJob(context: StreamContext, from: string | undefined) {

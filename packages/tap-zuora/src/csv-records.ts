@@ -1,7 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import type { Readable } from 'node:stream';
-import { ExactNumber, toUtcTimestamp } from '@singer-ts/sdk';
-import { parse } from 'csv-parse';
+import { CsvFormatError, csvRows, ExactNumber, toUtcTimestamp } from '@singer-ts/sdk';
 import { ZuoraCsvError } from './errors.js';
 
 /**
@@ -75,39 +74,6 @@ export function convertValue(raw: string | null, type: string): Value {
   }
 }
 
-const NONE: ReadonlySet<number> = new Set();
-
-/**
- * The positions of the cells written `""` in one raw CSV record. csv-parse reports quoting only through its
- * `cast` hook, which runs per cell and makes parsing about 20 times slower; records without two quotes in a row
- * (most) need no look, and the rest get this walk over their cell boundaries. The parser has already checked
- * the record, so the walk trusts its quoting.
- */
-export function quotedEmptyCells(raw: string): Set<number> {
-  const out = new Set<number>();
-  let end = raw.length;
-  while (end > 0 && (raw[end - 1] === '\n' || raw[end - 1] === '\r')) end--;
-  let cell = 0;
-  let i = 0;
-  while (i <= end) {
-    if (raw[i] === '"') {
-      const start = i++;
-      while (i < end) {
-        if (raw[i] === '"') {
-          if (raw[i + 1] === '"') i += 2;
-          else break;
-        } else i++;
-      }
-      i++;
-      if (i - start === 2) out.add(cell);
-    }
-    while (i < end && raw[i] !== ',') i++;
-    cell++;
-    i++;
-  }
-  return out;
-}
-
 /** Where the last whole UTF-8 character of `bytes` ends (a character split across chunks waits for the next). */
 function wholeCharacters(bytes: Buffer): number {
   for (let back = 1; back <= Math.min(4, bytes.length); back++) {
@@ -175,82 +141,39 @@ export interface CsvCells {
 }
 
 /**
- * The rows of a result file as text keyed by property (headers mapped as singer-io maps them), parsed while the
- * bytes arrive. A row with more or fewer cells than the header fails (a truncated or non-rectangular file).
+ * The rows of a result file as text keyed by property (headers mapped as singer-io maps them), parsed by the
+ * SDK's CSV reader while the bytes arrive: an unquoted empty cell is null, a quoted one (`""`) the empty string.
+ * A row with more or fewer cells than the header fails (a truncated or non-rectangular file).
  */
 export async function* csvCells(
   source: Readable | AsyncIterable<Buffer | string>,
   o: CsvCellOptions,
 ): AsyncGenerator<CsvCells> {
   const nul = { n: 0 };
-  const parser = parse({
-    relax_column_count: false,
-    bom: true,
-    // Each record comes with its own line numbers (the parser reads ahead of the consumer) and its raw text,
-    // which tells a quoted empty cell from an unquoted one (see quotedEmptyCells).
-    info: true,
-    raw: true,
-  });
-  const feeding = (async () => {
-    try {
-      for await (const text of withoutNul(source, nul, o)) {
-        if (parser.destroyed) break;
-        if (!parser.write(text)) {
-          // A consumer that stops early destroys the parser: stop feeding instead of waiting for a drain.
-          await new Promise<void>((resolve) => {
-            const done = () => {
-              parser.off('drain', done);
-              parser.off('close', done);
-              resolve();
-            };
-            parser.on('drain', done);
-            parser.on('close', done);
-          });
-        }
-      }
-      if (!parser.destroyed) parser.end();
-    } catch (e) {
-      parser.destroy(e as Error);
-    }
-  })();
-  let properties: string[] | null = null;
   try {
-    for await (const { record: row, info, raw } of parser as AsyncIterable<{
-      record: string[];
-      info: { lines: number };
-      raw: string;
-    }>) {
-      if (!properties) {
-        properties = row.map((h) => headerToProperty(h, o.stream));
-        continue;
-      }
-      const quoted = raw.includes('""') ? quotedEmptyCells(raw) : NONE;
-      const values: Record<string, string | null> = {};
-      for (let i = 0; i < properties.length; i++) {
-        const cell = row[i]!;
-        values[properties[i]!] = cell === '' && !quoted.has(i) ? null : cell;
-      }
-      yield { line: info.lines, values };
-    }
+    yield* csvRows(withoutNul(source, nul, o), {
+      stream: o.stream,
+      headerToField: (header) => headerToProperty(header, o.stream),
+      quotedEmptyIsText: true,
+    });
   } catch (e) {
-    if (e instanceof ZuoraCsvError) throw e;
-    const code = (e as { code?: string }).code;
+    if (!(e instanceof CsvFormatError)) throw e;
+    const code = (e.cause as { code?: string } | undefined)?.code;
     const message =
       code === 'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH'
         ? 'a row has a different number of fields than the header (a truncated or non-rectangular file); run again to export it anew'
-        : `unreadable CSV: ${(e as Error).message}`;
+        : `unreadable CSV: ${e.message}`;
+    const line = e.context.line;
     throw new ZuoraCsvError(
       message,
       {
         stream: o.stream,
         ...(o.file ? { file: o.file } : {}),
-        fileLine: (parser.info as { lines: number }).lines,
+        ...(line === undefined ? {} : { fileLine: line }),
       },
       { cause: e },
     );
   } finally {
-    parser.destroy();
-    await feeding;
     if (nul.n > 0) o.onNulBytes?.(nul.n);
   }
 }

@@ -84,3 +84,17 @@ export function aquaJobBody(o: AquaJobOptions): Record<string, unknown> {
     queries: [query],
   };
 }
+
+/**
+ * `select Id from X [where rk < 'through + 1 s']`, whose count (SOAP's `size`, an AQuA job's `recordCount`)
+ * is the rows a run that reached `through` has read. ZOQL literals and values are whole seconds, so the bound takes in the bookmark's whole second: a
+ * row stamped within it (shown as that second) is never left out of the count.
+ */
+export function zoqlCountQuery(plan: StreamPlan, through: string | undefined): string {
+  let query = `select Id from ${plan.stream}`;
+  if (plan.replicationKey && through !== undefined) {
+    const next = new Date(Date.parse(zoqlDateTime(through)) + 1000).toISOString();
+    query += ` where ${plan.replicationKey} < '${zoqlDateTime(next)}'`;
+  }
+  return query;
+}

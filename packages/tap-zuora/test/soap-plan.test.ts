@@ -1,7 +1,8 @@
 import { expect, test } from 'vitest';
 import type { DescribedObject } from '../src/describe-xml.js';
+import { zoqlCountQuery } from '../src/query.js';
 import { sessionHeaders, zuoraSoapConnection } from '../src/soap/connection.js';
-import { soapCountQuery, soapQuery, soapSelectList, soapStreamPlan } from '../src/soap/plan.js';
+import { soapQuery, soapSelectList, soapStreamPlan } from '../src/soap/plan.js';
 import { ZuoraSoapStream } from '../src/soap/stream.js';
 import { streamFromDescribe } from '../src/stream-schema.js';
 import { capturingLogger, context } from './soap-support.js';
@@ -104,14 +105,14 @@ test('selected properties SOAP cannot read (a catalog saved in AQuA mode) are na
 
 test('the count query bounds the replication key by the bookmark’s whole second, never leaving out a row at it', () => {
   const plan = soapStreamPlan(streamFromDescribe(invoice, { api: 'SOAP' })!, soapFields);
-  expect(soapCountQuery(plan, undefined)).toBe('select Id from Invoice');
-  expect(soapCountQuery(plan, '2024-05-01T10:00:00Z')).toBe(
+  expect(zoqlCountQuery(plan, undefined)).toBe('select Id from Invoice');
+  expect(zoqlCountQuery(plan, '2024-05-01T10:00:00Z')).toBe(
     "select Id from Invoice where UpdatedDate < '2024-05-01T10:00:01Z'",
   );
-  expect(soapCountQuery(plan, '2024-05-01T12:00:59.5+02:00')).toBe(
+  expect(zoqlCountQuery(plan, '2024-05-01T12:00:59.5+02:00')).toBe(
     "select Id from Invoice where UpdatedDate < '2024-05-01T10:01:00Z'",
   );
-  expect(soapCountQuery({ ...plan, replicationKey: null }, '2024-05-01T10:00:00Z')).toBe(
+  expect(zoqlCountQuery({ ...plan, replicationKey: null }, '2024-05-01T10:00:00Z')).toBe(
     'select Id from Invoice',
   );
 });

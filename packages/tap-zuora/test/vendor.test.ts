@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { ExactNumber } from '@singer-ts/sdk';
 import { describe, expect, test } from 'vitest';
-import { csvRecords, headerToProperty, quotedEmptyCells } from '../src/csv-records.js';
+import { csvRecords, headerToProperty } from '../src/csv-records.js';
 import { parseObject, parseObjectList } from '../src/describe-xml.js';
 import { ENVIRONMENTS, resolveDataCentres, singerCandidates, soapEndpoint } from '../src/environments.js';
 import { ZuoraConfigError, ZuoraCsvError, ZuoraDescribeError } from '../src/errors.js';
@@ -291,14 +291,6 @@ describe('CSV records', () => {
       AccountId: null,
       Deleted: false,
     });
-  });
-
-  test('tells quoted empty cells from unquoted ones wherever they sit in a record', () => {
-    expect([...quotedEmptyCells('"",a,""\n')]).toEqual([0, 2]);
-    expect([...quotedEmptyCells('a,"""",""\r\n')]).toEqual([2]);
-    expect([...quotedEmptyCells('"x,""y""\nz",,"",""""\n')]).toEqual([2]);
-    expect([...quotedEmptyCells('a,b,""')]).toEqual([2]);
-    expect([...quotedEmptyCells(',"a ""b"""\n')]).toEqual([]);
   });
 
   test('fails a file that is not UTF-8, naming the stream and file', async () => {

@@ -71,9 +71,39 @@ export function isRfc3339DateTime(text: string): boolean {
   return hours >= 0 && hours <= 23 && minutes >= 0 && minutes <= 59;
 }
 
+/**
+ * toUtcTimestamp's result for the two other forms APIs send most, a date (`2024-05-01`) and a date-time
+ * with a numeric offset (`…T10:34:56-0800`, `…+02:00`), without the regex; undefined for anything else
+ * (which then takes the general path).
+ */
+function fastUtc(text: string): string | undefined {
+  if (text.length === 10) {
+    const dateTime = `${text}T00:00:00Z`;
+    return isCanonicalUtc(dateTime) ? dateTime : undefined;
+  }
+  const end = localDateTimeEnd(text);
+  if (end < 0) return undefined;
+  const sign = text[end];
+  if (sign !== '+' && sign !== '-') return undefined;
+  const colon = text[end + 3] === ':' ? 1 : 0;
+  if (text.length !== end + 5 + colon) return undefined;
+  const hours = digitsAt(text, end + 1, 2);
+  const minutes = digitsAt(text, end + 3 + colon, 2);
+  if (hours < 0 || hours > 23 || minutes < 0 || minutes > 59) return undefined;
+  const local = text.slice(0, 19);
+  if (hours === 0 && minutes === 0) return `${local}${text.slice(19, end)}Z`;
+  const offsetMs = (sign === '-' ? -1 : 1) * (hours * 60 + minutes) * 60_000;
+  const utc = new Date(Date.parse(`${local}Z`) - offsetMs);
+  const year = utc.getUTCFullYear();
+  if (year < 100 || year > 9999) return undefined;
+  return `${utc.toISOString().slice(0, 19)}${text.slice(19, end)}Z`;
+}
+
 /** The same instant in UTC, or undefined when the text is not an ISO-8601 timestamp. */
 export function toUtcTimestamp(text: string): string | undefined {
   if (isCanonicalUtc(text)) return text;
+  const fast = fastUtc(text);
+  if (fast !== undefined) return fast;
   const match = TIMESTAMP.exec(text.trim());
   if (!match) return undefined;
   const [, year, month, day, hour = '00', minute = '00', second = '00', fraction, zone] = match;

@@ -138,3 +138,23 @@ describe('compileValidator', () => {
     expect(() => check({ at: 'yesterday' }, 3)).toThrow(RecordValidationError);
   });
 });
+
+describe('toUtcTimestamp fast forms (dates, numeric offsets)', () => {
+  it('give what the general path gives (a trailing space forces that path)', () => {
+    const texts = [
+      '2022-12-31T16:30:44-0800',
+      '2022-12-31T16:30:44.123456+05:30',
+      '2024-02-29',
+      '2023-02-29',
+      '2024-01-01T00:00:00+0000',
+      '2024-01-01T00:00:00.5-00:00',
+      '0100-01-01T00:00:00+0100',
+      '9999-12-31T23:59:59-0100',
+      '2024-03-10T02:30:00-23:59',
+      '2024-01-01T00:00:00+01:0',
+    ];
+    for (const text of texts) expect(toUtcTimestamp(text)).toBe(toUtcTimestamp(`${text} `));
+    expect(toUtcTimestamp('2022-12-31T16:30:44-0800')).toBe('2023-01-01T00:30:44Z');
+    expect(toUtcTimestamp('2024-02-29')).toBe('2024-02-29T00:00:00Z');
+  });
+});

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { CsvFormatError, csvRows } from '../../src/sources/csv-rows.js';
+import { CsvFormatError, csvRows, quotedEmptyCells } from '../../src/sources/csv-rows.js';
 import { compileRecordConverter, ValueConversionError } from '../../src/sources/csv-values.js';
 
 async function read(text: string, options: Partial<Parameters<typeof csvRows>[1]> = {}, size = 3) {
@@ -38,6 +38,33 @@ describe('CSV rows', () => {
       headerToField: { 'First Name': 'firstName' },
     });
     expect(rows[0]!.values).toEqual({ firstName: null, id: '1' });
+  });
+
+  it('with quotedEmptyIsText, a quoted empty cell is the empty string and an unquoted one null', async () => {
+    const text = 'a;b;c\n"";;""""\n;"";"x;""y""\n"\nz;"";\n';
+    const rows = await read(text, { delimiter: ';', quotedEmptyIsText: true });
+    expect(rows.map((r) => r.values)).toEqual([
+      { a: '', b: null, c: '"' },
+      { a: null, b: '', c: 'x;"y"\n' },
+      { a: 'z', b: '', c: null },
+    ]);
+    expect(rows.map((r) => r.line)).toEqual([2, 4, 5]);
+    expect((await read('a,b\n"",\n')).map((r) => r.values)).toEqual([{ a: null, b: null }]);
+  });
+
+  it('finds the quoted empty cells of a raw record wherever they sit', () => {
+    expect([...quotedEmptyCells('"",a,""\n')]).toEqual([0, 2]);
+    expect([...quotedEmptyCells('a,"""",""\r\n')]).toEqual([2]);
+    expect([...quotedEmptyCells('"x,""y""\nz",,"",""""\n')]).toEqual([2]);
+    expect([...quotedEmptyCells('a,b,""')]).toEqual([2]);
+    expect([...quotedEmptyCells(',"a ""b"""\n')]).toEqual([]);
+    expect([...quotedEmptyCells('"";"a;""";""', ';')]).toEqual([0, 2]);
+    expect([...quotedEmptyCells('""||x||""', '||')]).toEqual([0, 2]);
+  });
+
+  it('names fields by a function of the header', async () => {
+    const rows = await read('Account.Id,Bill.Id\n1,2\n', { headerToField: (h) => h.replace('.', '_') });
+    expect(rows[0]!.values).toEqual({ Account_Id: '1', Bill_Id: '2' });
   });
 
   it('fails on broken quoting and duplicate headers, naming the stream and line', async () => {

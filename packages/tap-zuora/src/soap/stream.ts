@@ -1,10 +1,11 @@
 import type { CountWindow, JSONSchema, SourceCount, StreamContext, StreamHost } from '@singer-ts/sdk';
 import { SOAPStream, type SoapConnection, type SoapPage } from '@singer-ts/sdk/soap';
 import { ZuoraStateError } from '../errors.js';
+import { zoqlCountQuery } from '../query.js';
 import type { StreamPlan } from '../stream-schema.js';
 import { laterOf } from '../zuora-stream.js';
 import { unsuccessfulResult, ZuoraSoapObjectError, zuoraSoapError } from './errors.js';
-import { soapCountQuery, soapQuery, soapSelectList, soapStreamPlan } from './plan.js';
+import { soapQuery, soapSelectList, soapStreamPlan } from './plan.js';
 import { type SoapRecord, soapRecordConverter } from './records.js';
 import { wsdlObjectFields } from './wsdl-fields.js';
 
@@ -133,7 +134,7 @@ export class ZuoraSoapStream<C = Record<string, unknown>> extends SOAPStream<Soa
   override async countRecords(window: CountWindow): Promise<SourceCount> {
     const through =
       window.through === undefined || window.through === null ? undefined : String(window.through);
-    const queryString = soapCountQuery(this.plan, through);
+    const queryString = zoqlCountQuery(this.plan, through);
     try {
       this.readable = await this.readablePlan();
       const response = await this.connection.call<{ result?: Record<string, unknown> }>(
