@@ -1,6 +1,7 @@
 import { Logger } from '@singer-ts/sdk';
 import { afterEach, expect, test } from 'vitest';
 import type { ZuoraEmulator } from '../src/emulator/index.js';
+import type { ZuoraConfig } from '../src/settings.js';
 import { start } from './helpers.js';
 import { liveRows } from './soap-support.js';
 import { configFor, tapOn } from './tap-helpers.js';
@@ -16,7 +17,7 @@ const logger = new Logger({ name: 'tap-zuora', sink: () => undefined });
 test('AQuA countRecords: the live rows through the bookmark, from the recordCount of an Id-only job', async () => {
   em = await start({ accounts: 90 });
   const Tap = tapOn(em);
-  const tap = new Tap({ config: configFor(em), logger });
+  const tap = new Tap({ config: { ...configFor(em), api_type: 'AQUA' } as ZuoraConfig, logger });
   const stream = (await tap.streams()).find((s) => s.name === 'Account')!;
   const live = liveRows(em, 'Account');
   expect(await stream.countRecords({})).toEqual({
