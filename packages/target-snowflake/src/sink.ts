@@ -50,7 +50,7 @@ export interface SnowflakeSinkOptions extends SQLTableSinkOptions<SnowflakeSessi
 }
 
 /**
- * A batch row: the end offset of its bytes in the batch's EncodedRows. A row is its JSON object
+ * A batch row: the end offset of its bytes in the batch's EncodedRows. A row is its JSON array
  * escaped for a JSON string, followed by a comma, so adjacent rows are one slice of a JSON array.
  */
 export type SnowflakeRow = number;
