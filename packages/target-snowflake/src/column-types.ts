@@ -156,7 +156,7 @@ export function columnTypeSql(type: SnowflakeColumnType): string {
   }
 }
 
-/** The cast after a VARIANT path in the load SELECT (`f.value:"x"::NUMBER(38,2)`); none for VARIANT. */
+/** The cast after a VARIANT path in the load SELECT (`f.value[3]::NUMBER(38,2)`); none for VARIANT. */
 export function castSuffix(type: SnowflakeColumnType): string {
   return type.kind === 'VARIANT' ? '' : `::${columnTypeSql(type)}`;
 }

@@ -1,13 +1,13 @@
 /**
- * Record values as the fields of a compact JSON row, which the load statement flattens and casts
- * server side (`f.value:"3"::NUMBER(38,2)`). Every value arrives in Snowflake exactly: numbers as
+ * Record values as the elements of a compact JSON row (an array in column order), which the load statement flattens and casts
+ * server side (`f.value[3]::NUMBER(38,2)`). Every value arrives in Snowflake exactly: numbers as
  * JSON strings of their exact decimal text (Snowflake's JSON parser would read a bare decimal as a
  * double), date-times normalised to the `Z` form Snowflake's AUTO format reads (it refuses `+0000`),
  * objects and arrays as JSON text. A value that cannot be sent is a RecordValidationError naming the
  * stream, line and field; nothing of its batch is loaded.
  *
  * The row travels inside a JSON string (the statement's one TEXT binding), so every field is made
- * here already escaped for that string (`\"3\":\"12.5\"`): the row is escaped once, as it is
+ * here already escaped for that string (`\"12.5\"`): the row is escaped once, as it is
  * encoded, and its bytes go into the request as they are.
  */
 import {

@@ -50,7 +50,7 @@ export interface SnowflakeSinkOptions extends SQLTableSinkOptions<SnowflakeSessi
 }
 
 /**
- * A batch row: the end offset of its bytes in the batch's EncodedRows. A row is its JSON object
+ * A batch row: the end offset of its bytes in the batch's EncodedRows. A row is its JSON array
  * escaped for a JSON string, followed by a comma, so adjacent rows are one slice of a JSON array.
  */
 export type SnowflakeRow = number;
@@ -64,10 +64,8 @@ export interface SealedRows {
 
 interface LoadedColumn {
   column: SQLColumn;
-  /** The row's JSON key for this column. */
-  key: string;
-  /** The key as the row writes it: escaped for the JSON string the row travels in, with its colon. */
-  keyText: string;
+  /** The column's element in the row's JSON array. */
+  index: number;
   /** The column's type as DESCRIBE TABLE prints it: what the load casts to. */
   sqlType: string;
   kind: ColumnClass;
@@ -117,8 +115,7 @@ export class SnowflakeSink extends SQLTableSink<SnowflakeRow, SealedRows, Snowfl
         if (copiesSource) spanned.push(column.property as string);
         return {
           column,
-          key: String(index),
-          keyText: `\\"${index}\\":`,
+          index,
           sqlType,
           kind,
           slot: copiesSource ? spanned.length - 1 : undefined,
@@ -137,20 +134,25 @@ export class SnowflakeSink extends SQLTableSink<SnowflakeRow, SealedRows, Snowfl
 
   protected encode(record: Record<string, unknown>, context: RecordContext): PreparedRow<SnowflakeRow> {
     this.sources.locate(context);
-    let row = '{';
-    let first = true;
+    // The row is a JSON array, its elements in column order; absent values are `null`, except at
+    // the end, where the array simply stops (an element past its end reads as NULL too).
+    let row = '[';
+    let gap = '';
     for (const entry of this.loaded) {
       const { column } = entry;
       const value =
         column.metadata === undefined
           ? record[column.property as string]
           : this.columnValue(column, record, context);
-      if (value === undefined || value === null) continue;
+      if (value === undefined || value === null) {
+        gap += row.length === 1 && gap === '' ? 'null' : ',null';
+        continue;
+      }
       const field = this.field(entry, value, context);
-      row += first ? entry.keyText + field : `,${entry.keyText}${field}`;
-      first = false;
+      row += row.length === 1 && gap === '' ? field : `${gap},${field}`;
+      gap = '';
     }
-    const bytes = this.writer.append(`${row}},`);
+    const bytes = this.writer.append(`${row}],`);
     return { row: this.writer.size, bytes };
   }
 
@@ -322,7 +324,9 @@ export class SnowflakeSink extends SQLTableSink<SnowflakeRow, SealedRows, Snowfl
   }
 
   private path(entry: LoadedColumn): string {
-    return `f.value:"${entry.key}"${entry.kind === 'json' ? '' : `::${entry.sqlType}`}`;
+    // A JSON null element is a VARIANT null, not SQL NULL, until stripped; a cast makes it NULL.
+    const element = `f.value[${entry.index}]`;
+    return entry.kind === 'json' ? `STRIP_NULL_VALUE(${element})` : `${element}::${entry.sqlType}`;
   }
 
   /**

@@ -150,6 +150,16 @@ describe('emulator SQL: MERGE from FLATTEN', () => {
     expect(found).toEqual([[null, 'x', 'null', 'false', 'true', '0']]);
   });
 
+  test('array elements by index: a JSON null element casts to NULL, STRIP_NULL_VALUE makes it SQL NULL, past the end is NULL', async () => {
+    const found = await rows(
+      `SELECT f.value[0]::VARCHAR, f.value[1]::NUMBER(38,2), f.value[1] IS NULL, STRIP_NULL_VALUE(f.value[1]) IS NULL,
+         f.value[2], f.value[2]:"k"::VARCHAR, f.value[3] IS NULL
+       FROM TABLE(FLATTEN(INPUT => PARSE_JSON(?))) f`,
+      [['x', null, { k: 'v' }]],
+    );
+    expect(found).toEqual([['x', null, 'false', 'true', '{"k":"v"}', 'v', 'true']]);
+  });
+
   test('big integers and 30-digit decimals sent as JSON strings read back digit for digit', async () => {
     await run('CREATE TABLE "N" ("BIG" NUMBER(38,0), "DEC" NUMBER(38,8))');
     await run(

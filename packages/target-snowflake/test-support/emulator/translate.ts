@@ -181,8 +181,9 @@ export class Translator {
         i = end;
         continue;
       }
-      if (token.text === ':') {
-        const { path, end } = readPath(tokens, i + 1);
+      // `v:key…` or `v[0]…`: a VARIANT path (an element index right after a value starts one too).
+      if (token.text === ':' || (isIndex(tokens, i) && out.length > primaryStart)) {
+        const { path, end } = readPath(tokens, token.text === ':' ? i + 1 : i, token.text === ':');
         const base = out.splice(primaryStart);
         out.push('(', ...base);
         pathArrow = out.length;
@@ -274,11 +275,19 @@ export function matching(tokens: readonly Token[], open: number): number {
   throw new SqlSyntaxError("missing ')'", tokens[open]?.at ?? 0);
 }
 
-/** `"a"."b"[0].c` after a `:` as a DuckDB JSON path; element names are case-sensitive. */
-function readPath(tokens: readonly Token[], start: number): { path: string; end: number } {
+/** `[0]` at `at`: an element index. */
+function isIndex(tokens: readonly Token[], at: number): boolean {
+  return tokens[at]?.text === '[' && tokens[at + 1]?.kind === 'number' && tokens[at + 2]?.text === ']';
+}
+
+/**
+ * `"a"."b"[0].c` after a `:` (or `[0].c` right after a value, `keyFirst` false) as a DuckDB JSON
+ * path; element names are case-sensitive.
+ */
+function readPath(tokens: readonly Token[], start: number, keyFirst: boolean): { path: string; end: number } {
   let path = '$';
   let i = start;
-  let expectKey = true;
+  let expectKey = keyFirst;
   for (;;) {
     const token = tokens[i];
     if (expectKey) {
@@ -291,7 +300,7 @@ function readPath(tokens: readonly Token[], start: number): { path: string; end:
     } else if (token?.text === '.') {
       expectKey = true;
       i += 1;
-    } else if (token?.text === '[' && tokens[i + 1]?.kind === 'number' && tokens[i + 2]?.text === ']') {
+    } else if (isIndex(tokens, i)) {
       path += `[${tokens[i + 1]!.text}]`;
       i += 3;
     } else {
