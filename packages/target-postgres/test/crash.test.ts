@@ -138,8 +138,10 @@ test('resumes from the last STATE after SIGKILL at random points and ends equal 
       }
       bookmark = last;
     }
+    // A run the kill came too late for may already have committed everything: then the final run gets
+    // no records and prints no STATE, and the bookmark stands.
     const final = await runTarget(configFile, tapOutput(bookmark));
-    expect(final.states.at(-1), `seed ${seed}`).toBe(TOTAL);
+    expect(final.states.at(-1) ?? bookmark, `seed ${seed}`).toBe(TOTAL);
     expect(kills, `seed ${seed}: no run was killed mid-load`).toBeGreaterThan(0);
 
     // The same input loaded once, without kills, into its own schema: the tables must be equal.
