@@ -1,13 +1,17 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Logger } from '@singer-ts/sdk';
 import { runConnector } from '@singer-ts/sdk/testing';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { TapCsv } from '../src/index.js';
 
+/** Every temp file of this file's tests lives here (configs hold secrets): removed at the end. */
+const scratch = mkdtempSync(join(tmpdir(), 'tap-csv-count-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
 function folder(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'tap-csv-count-'));
+  const dir = mkdtempSync(join(scratch, 'case-'));
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
   return dir;
 }

@@ -1,9 +1,16 @@
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { argsFor, runConnector } from '@singer-ts/sdk/testing';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { type MarketoEmulator, startMarketoEmulator } from '../src/emulator/index.js';
 import { bookmarksOf, catalogSelecting, configFor, tapOn } from './tap-helpers.js';
+
+/** Every temp file of this file's tests lives here (configs hold secrets): removed at the end. */
+const scratch = mkdtempSync(join(tmpdir(), 'tap-marketo-resume-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 const bin = fileURLToPath(new URL('../bin/tap-marketo.js', import.meta.url));
 
@@ -75,7 +82,7 @@ describe('tap-marketo killed and resumed', () => {
     const expected = new Set(reference.records('leads').map((r) => String(r.id)));
     expect(expected.size).toBeGreaterThan(50);
 
-    const args = argsFor({ config, catalog });
+    const args = argsFor({ config, catalog }, scratch);
     // Killed once the first window is finished and the second window's job is saved, before its rows.
     const killed = await runBin(args, (state) => {
       const leads = bookmarksOf(state).leads ?? {};
@@ -88,7 +95,7 @@ describe('tap-marketo killed and resumed', () => {
       export_end: '2024-11-30T00:00:00Z',
     });
 
-    const resumed = await runBin(argsFor({ config, catalog, state: killed.lastState }));
+    const resumed = await runBin(argsFor({ config, catalog, state: killed.lastState }, scratch));
     expect(resumed.code).toBe(0);
     expect(resumed.stderr).toContain(`resuming export job ${String(saved.export_id)}`);
     const got = new Set([...killed.ids, ...resumed.ids]);

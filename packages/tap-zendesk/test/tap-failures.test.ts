@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,6 +8,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ZendeskEmulator } from '../src/emulator/index.js';
 import { TapZendesk } from '../src/index.js';
 import { type AnyJson, configFor, discover, ids, select, startEmulator } from './tap-helpers.js';
+
+/** Every temp file of this file's tests lives here (configs hold secrets): removed at the end. */
+const scratch = mkdtempSync(join(tmpdir(), 'tap-zendesk-failures-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 // Spawned runs use the built bin (dist/bundle): `pnpm build` first.
 const bin = fileURLToPath(new URL('../bin/tap-zendesk.js', import.meta.url));
@@ -70,7 +74,7 @@ describe('tap-zendesk failure handling', () => {
       rateLimit: { perMinute: null, incrementalPerMinute: 3 },
     });
     try {
-      const dir = mkdtempSync(join(tmpdir(), 'tap-zendesk-budget-'));
+      const dir = mkdtempSync(join(scratch, 'budget-'));
       const configPath = join(dir, 'config.json');
       const catalogPath = join(dir, 'catalog.json');
       // Four incremental requests, a budget of three a minute: the tap waits instead of drawing 429s.
@@ -201,7 +205,7 @@ describe('tap-zendesk failure handling', () => {
   it('resumes after the tap is killed mid-stream, losing nothing (spawned bin)', async () => {
     const big = await startEmulator({ tickets: 6000, seed: 9 });
     try {
-      const dir = mkdtempSync(join(tmpdir(), 'tap-zendesk-kill-'));
+      const dir = mkdtempSync(join(scratch, 'kill-'));
       const configPath = join(dir, 'config.json');
       writeFileSync(
         configPath,

@@ -1,10 +1,17 @@
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { argsFor, runConnector } from '@singer-ts/sdk/testing';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { startZuoraEmulator, type ZuoraEmulator } from '../src/emulator/index.js';
 import { TapZuora } from '../src/tap.js';
 import { bookmarksOf, catalogSelecting, configFor } from './tap-helpers.js';
+
+/** Every temp file of this file's tests lives here (configs hold secrets): removed at the end. */
+const scratch = mkdtempSync(join(tmpdir(), 'tap-zuora-resume-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 const bin = fileURLToPath(new URL('../bin/tap-zuora.js', import.meta.url));
 
@@ -72,7 +79,7 @@ describe('tap-zuora killed and resumed', () => {
     );
     expect(expected.size).toBeGreaterThan(1000);
 
-    const args = argsFor({ config, catalog });
+    const args = argsFor({ config, catalog }, scratch);
     // Killed in the middle of InvoiceItem's file: its job id is in STATE, some of its rows are out.
     const killed = await runBin(args, (state, pending) => {
       const b = bookmarksOf(state).InvoiceItem;
@@ -83,7 +90,7 @@ describe('tap-zuora killed and resumed', () => {
     expect(typeof killedState.InvoiceItem?.job_id).toBe('string');
     expect(killed.keys.some((k) => k.startsWith('InvoiceItem:'))).toBe(true);
 
-    const resumed = await runBin(argsFor({ config, catalog, state: killed.lastState }));
+    const resumed = await runBin(argsFor({ config, catalog, state: killed.lastState }, scratch));
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(resumed.stderr).toContain(`resuming export job ${killedState.InvoiceItem!.job_id as string}`);
     const got = new Set([...killed.keys, ...resumed.keys]);

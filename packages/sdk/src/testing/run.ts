@@ -3,7 +3,7 @@
  * collect what it printed as parsed Singer messages.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
@@ -68,9 +68,14 @@ function inputText(input: RunOptions['input']): string {
   return `${input.map((message) => JSON.stringify(message)).join('\n')}\n`;
 }
 
-/** Writes config/catalog/state to temp files and returns the CLI arguments naming them. */
-export function argsFor(options: RunOptions): string[] {
-  const dir = mkdtempSync(join(tmpdir(), 'singer-ts-run-'));
+interface ArgFiles {
+  args: string[];
+  /** The temp directory holding the files (configs hold secrets: removed once the run is over). */
+  dir: string;
+}
+
+function writeArgFiles(options: RunOptions, parent = tmpdir()): ArgFiles {
+  const dir = mkdtempSync(join(parent, 'singer-ts-run-'));
   const args: string[] = [];
   const put = (name: string, value: unknown, flag: string): void => {
     const path = join(dir, name);
@@ -81,7 +86,20 @@ export function argsFor(options: RunOptions): string[] {
   if (options.config !== undefined) put('config.json', options.config, '--config');
   if (options.catalog !== undefined) put('catalog.json', options.catalog, '--catalog');
   if (options.state !== undefined) put('state.json', options.state, '--state');
-  return [...args, ...(options.args ?? [])];
+  return { args: [...args, ...(options.args ?? [])], dir };
+}
+
+function removeDir(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+/**
+ * Writes config/catalog/state to files in a new directory inside `parent` and returns the CLI arguments naming
+ * them. The files outlive this call (a test may run several processes on them): pass a `parent` the test removes
+ * when it is done, since a config holds secrets.
+ */
+export function argsFor(options: RunOptions, parent: string): string[] {
+  return writeArgFiles(options, parent).args;
 }
 
 /** Runs a connector class in this process through the real CLI path. */
@@ -90,14 +108,15 @@ export async function runConnector(Connector: ConnectorClass, options: RunOption
   const chunks: Buffer[] = [];
   stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
   const stderr: string[] = [];
+  const { args, dir } = writeArgFiles(options);
   const exitCode = await runCli(Connector, {
-    argv: argsFor(options),
+    argv: args,
     stdin: Readable.from([inputText(options.input)]),
     stdout,
     stderr: (line) => stderr.push(line),
     env: options.env ?? {},
     setExitCode: false,
-  });
+  }).finally(() => removeDir(dir));
   return collectResult(exitCode, Buffer.concat(chunks).toString('utf8'), stderr.join('\n'));
 }
 
@@ -106,7 +125,8 @@ export async function runConnectorProcess(
   binPath: string,
   options: RunOptions & { timeoutMs?: number } = {},
 ): Promise<RunResult> {
-  const child = spawn(process.execPath, [binPath, ...argsFor(options)], {
+  const { args, dir } = writeArgFiles(options);
+  const child = spawn(process.execPath, [binPath, ...args], {
     env: { ...process.env, ...options.env },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
@@ -119,6 +139,7 @@ export async function runConnectorProcess(
   const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
   const exitCode = await new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? 137)));
   clearTimeout(timer);
+  removeDir(dir);
   return collectResult(exitCode, Buffer.concat(out).toString('utf8'), Buffer.concat(err).toString('utf8'));
 }
 

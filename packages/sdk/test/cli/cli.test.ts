@@ -1,10 +1,14 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { SDK_VERSION, SingerMap } from '../../src/index.js';
 import { runConnector } from '../../src/testing/index.js';
 import { EventsTap } from '../fixtures/events-tap.js';
+
+/** Every temp file of this file's tests lives here (configs hold secrets): removed at the end. */
+const scratch = mkdtempSync(join(tmpdir(), 'cli-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 describe('runCli', () => {
   it('prints the version', async () => {
@@ -63,7 +67,7 @@ describe('runCli', () => {
   });
 
   it('merges config files in order, later files winning, then env vars typed by the schema', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'cli-'));
+    const dir = mkdtempSync(join(scratch, 'case-'));
     writeFileSync(join(dir, 'a.json'), JSON.stringify({ count: 1, unsorted: true }));
     writeFileSync(join(dir, 'b.json'), JSON.stringify({ count: 3 }));
     const result = await runConnector(EventsTap, {
@@ -86,7 +90,7 @@ describe('runCli', () => {
   });
 
   it('names an unreadable or malformed config file without echoing its contents', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'cli-'));
+    const dir = mkdtempSync(join(scratch, 'case-'));
     writeFileSync(join(dir, 'bad.json'), '{"api_token": "supersecret123",\n oops}');
     const malformed = await runConnector(EventsTap, { args: ['--config', join(dir, 'bad.json')] });
     expect(malformed.exitCode).toBe(2);
@@ -119,7 +123,7 @@ describe('runCli', () => {
   });
 
   it("reads a target's input from --input FILE instead of stdin", async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'cli-'));
+    const dir = mkdtempSync(join(scratch, 'case-'));
     const input = join(dir, 'in.singer');
     writeFileSync(
       input,

@@ -1,10 +1,14 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig, parseDotenv, redactConfig, secretValues, validateConfig } from '../../src/config.js';
 import { ConfigError, type ConnectorInfo } from '../../src/index.js';
 import type { JSONSchema } from '../../src/schema/json-schema.js';
+
+/** Every temp file of this file's tests lives here (configs hold secrets): removed at the end. */
+const scratch = mkdtempSync(join(tmpdir(), 'config-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 const info: ConnectorInfo = {
   name: 'tap-demo',
@@ -50,7 +54,7 @@ describe('config', () => {
   });
 
   it('reads a .env file, with real environment variables taking precedence', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'dotenv-'));
+    const dir = mkdtempSync(join(scratch, 'case-'));
     writeFileSync(
       join(dir, '.env'),
       '# comment\nexport TAP_DEMO_API_TOKEN="from-dotenv"\nTAP_DEMO_PAGE_SIZE=50\n',

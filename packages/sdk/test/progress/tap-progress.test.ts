@@ -1,9 +1,16 @@
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ConnectorInfo, RESTStream, runCli, Tap } from '../../src/index.js';
 import { argsFor, collectResult } from '../../src/testing/index.js';
+
+/** Every temp file of this file's tests lives here (configs hold secrets): removed at the end. */
+const scratch = mkdtempSync(join(tmpdir(), 'tap-progress-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 const PAGES = 5;
 let server: Server;
@@ -72,7 +79,7 @@ async function run(config: Record<string, unknown>) {
   const chunks: Buffer[] = [];
   stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
   const exitCode = await runCli(TapItems, {
-    argv: argsFor({ config: { base_url: baseUrl, progress_display: 'lines', ...config } }),
+    argv: argsFor({ config: { base_url: baseUrl, progress_display: 'lines', ...config } }, scratch),
     stdin: Readable.from(['']),
     stdout,
     stderr: (line) => stderr.push(line),
