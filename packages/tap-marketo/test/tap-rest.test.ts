@@ -36,11 +36,16 @@ describe('tap-marketo with use_bulk_export false (REST paging)', () => {
       expect(rest.records(stream)).toEqual(bulk.records(stream));
     }
     // Leads come from New Lead / Change Data Value activities, not the export's updatedAt filter: the
-    // sets differ, but a lead both paths emit is the same record.
+    // sets differ, but a lead both paths emit is the same record, except that Bulk Extract writes a null as
+    // the word `null`, so a text value that is that word reads as null there (REST keeps the text).
     const byId = new Map(bulk.records('leads').map((l) => [String(l.id), l]));
     const both = rest.records('leads').filter((l) => byId.has(String(l.id)));
     expect(both.length).toBeGreaterThan(5);
-    for (const lead of both) expect(lead).toEqual(byId.get(String(lead.id)));
+    const asBulkReadsIt = (lead: Record<string, unknown>) =>
+      Object.fromEntries(
+        Object.entries(lead).map(([field, value]) => [field, value === 'null' ? null : value]),
+      );
+    for (const lead of both) expect(asBulkReadsIt(lead)).toEqual(byId.get(String(lead.id)));
     expect(invalidRecords(rest)).toEqual([]);
     expect(bookmarksOf(rest.lastState())).toEqual(bookmarksOf(bulk.lastState()));
     expect(bookmarksOf(rest.lastState()).leads).toEqual({

@@ -1,4 +1,5 @@
 export type { RunOptions, RunResult } from './run.js';
 export { argsFor, collectResult, parseCatalog, runConnector, runConnectorProcess } from './run.js';
+export { hashString, RecordRng, seededHash } from './seeded.js';
 export type { ConformanceOptions, ConformanceReport } from './tap-conformance.js';
 export { ConformanceError, checkTapConformance, recordProblems } from './tap-conformance.js';

@@ -1,8 +1,8 @@
+import { seededHash } from '@singer-ts/sdk/testing';
 import { centralDay, centralIso } from './clock.js';
 import type { Dataset } from './dataset.js';
 import { HttpFailure, MarketoFailure } from './envelope.js';
 import { type ExportSpec, type FileStats, spoolFile } from './export-files.js';
-import { hash } from './rng.js';
 
 export type JobStatus = 'Created' | 'Queued' | 'Processing' | 'Completed' | 'Failed' | 'Cancelled';
 
@@ -99,7 +99,7 @@ export class BulkJobs {
     this.counter += 1;
     const hex = [0, 1, 2, 3]
       .map((k) =>
-        hash(this.data.seed, this.counter, 0xb0 + k)
+        seededHash(this.data.seed, this.counter, 0xb0 + k)
           .toString(16)
           .padStart(8, '0'),
       )

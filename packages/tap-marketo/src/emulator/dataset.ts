@@ -1,3 +1,4 @@
+import { hashString, RecordRng, seededHash } from '@singer-ts/sdk/testing';
 import { ACTIVITY_TYPES, type ActivityType, DELETE_LEAD_TYPE_ID } from './activity-types.js';
 import {
   type Cell,
@@ -8,7 +9,6 @@ import {
   type LeadFacts,
   type MarketoDataType,
 } from './fields.js';
-import { hash, hashString, RecordRng } from './rng.js';
 import { NOTES, PAGES, PROGRAM_CHANNELS, WORKSPACES } from './vocab.js';
 
 export interface DatasetOptions {
@@ -112,7 +112,7 @@ export class Dataset {
 
   leadUpdatedAt(i: number): number {
     const created = this.leadCreatedAt(i);
-    const h = hash(this.seed, i, 0x11);
+    const h = seededHash(this.seed, i, 0x11);
     if (h % 10 === 0) return created;
     return created + (h % Math.max(1, this.end - created));
   }
@@ -124,7 +124,7 @@ export class Dataset {
   leadLastChange(i: number): number {
     const updated = this.leadUpdatedAt(i);
     if (i % 37 !== 5) return updated;
-    return Math.min(this.end, updated + DAY + (hash(this.seed, i, 0x12) % (20 * DAY)));
+    return Math.min(this.end, updated + DAY + (seededHash(this.seed, i, 0x12) % (20 * DAY)));
   }
 
   /** First lead index created at or after `ms`. */
@@ -159,7 +159,7 @@ export class Dataset {
 
   /** Whether the lead belongs to a static list (ids 1..listCount) or a smart list (ids 1..campaignCount). */
   inList(i: number, listId: number): boolean {
-    return hash(this.seed, i, 0x1157 + listId) % 7 === 0;
+    return seededHash(this.seed, i, 0x1157 + listId) % 7 === 0;
   }
 
   // ---- activities --------------------------------------------------------------------------------------
@@ -176,7 +176,7 @@ export class Dataset {
   /** The type of activity `j`, cheap enough to filter a million positions by type. */
   activityTypeOf(j: number): number {
     const total = this.cumulative[this.cumulative.length - 1] ?? 1;
-    const r = hash(this.seed, j, 0xac7) % total;
+    const r = seededHash(this.seed, j, 0xac7) % total;
     const k = this.cumulative.findIndex((c) => r < c);
     return this.exportedTypes[k]?.id ?? 1;
   }
@@ -294,7 +294,7 @@ export class Dataset {
     const f = this.leadFacts(i);
     const step = Math.floor(this.span / Math.max(1, this.leadCount));
     const date =
-      this.leadCreatedAt(i) + Math.floor(step / 2) + (hash(this.seed, k, 0xde1) % Math.max(1, step));
+      this.leadCreatedAt(i) + Math.floor(step / 2) + (seededHash(this.seed, k, 0xde1) % Math.max(1, step));
     return {
       id: 900_000_000 + k,
       marketoGUID: String(990_000_000 + k),
@@ -320,7 +320,7 @@ export class Dataset {
 
   private assetTimes(kind: number, i: number, count: number): { createdAt: number; updatedAt: number } {
     const createdAt = this.start + Math.floor((i * this.span) / Math.max(1, count));
-    const updatedAt = createdAt + (hash(this.seed, i, kind) % Math.max(1, this.end - createdAt));
+    const updatedAt = createdAt + (seededHash(this.seed, i, kind) % Math.max(1, this.end - createdAt));
     return { createdAt, updatedAt };
   }
 

@@ -1,4 +1,4 @@
-import type { RecordRng } from './rng.js';
+import type { RecordRng } from '@singer-ts/sdk/testing';
 import {
   CITIES,
   COMPANIES,

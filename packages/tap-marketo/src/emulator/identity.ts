@@ -1,5 +1,5 @@
+import { hashString, seededHash } from '@singer-ts/sdk/testing';
 import { HttpFailure, MarketoFailure } from './envelope.js';
-import { hash, hashString } from './rng.js';
 
 /** A LaunchPoint custom service and its API-only user; the role decides what the token may read. */
 export interface ApiClient {
@@ -51,7 +51,7 @@ export class Identity {
     if (!live || live.expiresAt <= now) {
       this.issued += 1;
       const h = (k: number) =>
-        hash(this.seed ^ hashString(client.clientId), this.issued, k)
+        seededHash(this.seed ^ hashString(client.clientId), this.issued, k)
           .toString(16)
           .padStart(8, '0');
       const hex = `${h(1)}${h(2)}${h(3)}${h(4)}`;

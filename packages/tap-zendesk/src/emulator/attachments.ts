@@ -1,7 +1,8 @@
 // Attachment objects, as comments, voice comments and user photos carry them: an image has its pixel
 // size and one 80x80 thumbnail (itself an attachment), any other file has null width/height and none.
+
+import type { RecordRng } from '@singer-ts/sdk/testing';
 import { BASE } from './ids.js';
-import type { RecordRng } from './rng.js';
 import type { Tenant } from './tenant.js';
 import type { Json } from './util.js';
 

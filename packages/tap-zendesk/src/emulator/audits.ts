@@ -1,8 +1,9 @@
 // Ticket audits and the comments derived from their comment events.
+
+import { RecordRng, seededHash } from '@singer-ts/sdk/testing';
 import { attachment, attachmentId } from './attachments.js';
 import { talkLine } from './collections.js';
 import { BASE, SALT } from './ids.js';
-import { hash, RecordRng } from './rng.js';
 import type { TicketChange } from './rows.js';
 import type { Tenant } from './tenant.js';
 import { iso, type Json, toSeconds } from './util.js';
@@ -10,7 +11,7 @@ import { plainVia, ruleVia, voiceVia } from './via.js';
 import { largeBody, SENTENCES } from './vocab.js';
 
 export function auditCount(t: Tenant, i: number): number {
-  const n = 1 + (hash(t.seed ^ SALT.audit, i, 1) % 3);
+  const n = 1 + (seededHash(t.seed ^ SALT.audit, i, 1) % 3);
   return hasLargeComment(t, i) ? Math.max(2, n) : n;
 }
 

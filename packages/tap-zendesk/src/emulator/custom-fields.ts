@@ -1,6 +1,7 @@
 // Custom fields: the ticket field definitions behind `custom_fields`, and their generated values.
+
+import type { RecordRng } from '@singer-ts/sdk/testing';
 import { BASE, idOf, SALT } from './ids.js';
-import type { RecordRng } from './rng.js';
 import type { Tenant } from './tenant.js';
 import { SENTENCES } from './vocab.js';
 

@@ -1,7 +1,8 @@
 // The field-definition endpoints: /ticket_fields, /user_fields and /organization_fields.
+
+import { RecordRng } from '@singer-ts/sdk/testing';
 import { type KeyedFieldDef, ORGANIZATION_FIELDS, USER_FIELDS } from './custom-fields.js';
 import { BASE, idOf, SALT } from './ids.js';
-import { RecordRng } from './rng.js';
 import type { Tenant } from './tenant.js';
 import { iso, type Json } from './util.js';
 

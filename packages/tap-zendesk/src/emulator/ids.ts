@@ -1,6 +1,6 @@
 // Id spaces and salts of the generated tenant. Every id is a pure function of (seed, kind, index), so a
 // record can be found from its id and generated again without holding the tenant in memory.
-import { hash, hashString } from './rng.js';
+import { hashString, seededHash } from '@singer-ts/sdk/testing';
 
 export const SALT = {
   ticket: hashString('ticket'),
@@ -54,7 +54,7 @@ export const OVERLAY_SEQ = 2 ** 42;
 
 /** Id of record i of a kind: 8 slots per index with a seeded offset, so ids are not dense. */
 export function idOf(seed: number, base: number, salt: number, i: number): number {
-  return base + i * 8 + (hash(seed ^ salt, i, 0x1d) & 7);
+  return base + i * 8 + (seededHash(seed ^ salt, i, 0x1d) & 7);
 }
 
 /** Index of an id of a kind, or -1 when no generated record has it. */

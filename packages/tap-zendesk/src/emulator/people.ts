@@ -1,8 +1,9 @@
 // Users and organizations as the incremental exports and lists return them.
+
+import { RecordRng, seededHash } from '@singer-ts/sdk/testing';
 import { photo } from './attachments.js';
 import { keyedFieldValues, ORGANIZATION_FIELDS, USER_FIELDS } from './custom-fields.js';
 import { SALT } from './ids.js';
-import { hash, RecordRng } from './rng.js';
 import type { Tenant } from './tenant.js';
 import { iso, type Json } from './util.js';
 import {
@@ -27,7 +28,7 @@ export function userName(t: Tenant, u: number): string {
 
 export function userEmail(t: Tenant, u: number): string {
   if (u === 0) return t.adminEmail;
-  const h = hash(t.seed ^ SALT.user, u, 0xe3);
+  const h = seededHash(t.seed ^ SALT.user, u, 0xe3);
   return `user${u}.${h % 1000}@example.${['com', 'dk', 'jp', 'de'][(h >>> 10) % 4]}`;
 }
 

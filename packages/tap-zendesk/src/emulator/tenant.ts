@@ -1,5 +1,7 @@
 // The generated tenant: sizes, timelines and ids, the mutation overlay, and one entry point per resource.
 // Each resource's generator lives in its own module; every value is a pure function of (seed, index).
+
+import { hashString, type RecordRng, seededHash } from '@singer-ts/sdk/testing';
 import { audits, comments } from './audits.js';
 import {
   groupMemberships,
@@ -18,7 +20,6 @@ import { organizationFields, ticketFields, userFields } from './field-definition
 import { BASE, idOf, indexOfId, OVERLAY_SEQ, SALT } from './ids.js';
 import { patchRecord, updateTicket } from './mutations.js';
 import { baseOrg, baseUser, userEmail, userName } from './people.js';
-import { hash, hashString, type RecordRng } from './rng.js';
 import { type OverlayEntry, type Row, recordRows } from './rows.js';
 import { metricEventRows, ticketEventRows } from './ticket-events.js';
 import { baseTicket, metricSet, ticketStatus, ticketTimes } from './tickets.js';
@@ -159,7 +160,7 @@ export class Tenant {
   /** Organization of user index u (agents have none, ~15% of end-users have none). */
   userOrgIndex(u: number): number {
     if (u < this.agentCount) return -1;
-    const h = hash(this.seed ^ SALT.user, u, 0x0a);
+    const h = seededHash(this.seed ^ SALT.user, u, 0x0a);
     return h % 100 < 15 ? -1 : (h >>> 8) % this.orgCount;
   }
 

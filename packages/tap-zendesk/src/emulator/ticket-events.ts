@@ -1,7 +1,8 @@
 // The ticket_events and ticket_metric_events incremental exports.
+
+import { RecordRng } from '@singer-ts/sdk/testing';
 import { auditCount, commentBody, escapeHtml } from './audits.js';
 import { BASE, SALT } from './ids.js';
-import { RecordRng } from './rng.js';
 import { mergeRows, type Row } from './rows.js';
 import type { Tenant } from './tenant.js';
 import { systemLag, ticketStatus, ticketTimes } from './tickets.js';

@@ -1,15 +1,16 @@
 // Tickets: status, timestamps, `via` and the record the exports and lists return; their metric sets.
+
+import { RecordRng, seededHash } from '@singer-ts/sdk/testing';
 import { commentBody } from './audits.js';
 import { ticketCustomFieldValues } from './custom-fields.js';
 import { BASE, SALT } from './ids.js';
-import { hash, RecordRng } from './rng.js';
 import type { Tenant } from './tenant.js';
 import { DAY, iso, type Json, toSeconds } from './util.js';
 import { ticketVia } from './via.js';
 import { SENTENCES, SUBJECT_TOPICS, TAGS } from './vocab.js';
 
 export function ticketStatus(t: Tenant, i: number): string {
-  const h = hash(t.seed ^ SALT.ticket, i, 0x5a);
+  const h = seededHash(t.seed ^ SALT.ticket, i, 0x5a);
   if (h % 100 === 7) return 'deleted';
   const r = (h >>> 8) % 100;
   if (r < 8) return 'new';
@@ -22,7 +23,7 @@ export function ticketStatus(t: Tenant, i: number): string {
 
 /** System-updated tickets: generated_timestamp moved, updated_at did not. */
 export function systemLag(t: Tenant, i: number): number {
-  const h = hash(t.seed ^ SALT.ticket, i, 0x6b);
+  const h = seededHash(t.seed ^ SALT.ticket, i, 0x6b);
   return h % 9 === 0 ? 1 + ((h >>> 8) % 3000) : 0;
 }
 

@@ -1,4 +1,4 @@
-import { hash } from './rng.js';
+import { seededHash } from '@singer-ts/sdk/testing';
 
 /**
  * The time axis of one generated collection (tickets, users, organizations, …).
@@ -80,7 +80,7 @@ export class Timeline {
 
   private coefficients(blockStart: number): { a: number; c: number; inv: number } {
     const mask = this.block - 1;
-    const h = hash(this.seed, blockStart, 0x51ed);
+    const h = seededHash(this.seed, blockStart, 0x51ed);
     const a = (h & mask) | 1;
     const c = (h >>> 8) & mask;
     let inv = a;

@@ -1,8 +1,9 @@
 // `via`: how a ticket, audit or comment was created. `source.from`/`to` depend on the channel and `rel`
 // names the relation (follow_up, merge, trigger, inbound); the shapes follow the Zendesk via object docs.
+
+import { type RecordRng, seededHash } from '@singer-ts/sdk/testing';
 import { talkLine } from './collections.js';
 import { BASE } from './ids.js';
-import { hash, type RecordRng } from './rng.js';
 import type { Tenant } from './tenant.js';
 import type { Json } from './util.js';
 
@@ -12,7 +13,7 @@ const EMPTY = (channel: string, rel: string | null = null): Json => ({
 });
 
 function phone(t: Tenant, i: number, salt: number): { phone: string; formatted_phone: string } {
-  const digits = String(hash(t.seed, i, salt) % 1_000_000).padStart(6, '0');
+  const digits = String(seededHash(t.seed, i, salt) % 1_000_000).padStart(6, '0');
   return { phone: `+4512${digits}`, formatted_phone: `+45 12 ${digits.slice(0, 2)} ${digits.slice(2)}` };
 }
 

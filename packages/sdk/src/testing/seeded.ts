@@ -1,8 +1,11 @@
-// Stateless, seeded hashing: every generated value is a pure function of (seed, kind, index, field),
-// so a record can be produced from its index alone, in any order, without holding the tenant in memory.
+/**
+ * Seeded, stateless hashing for emulators' generated data: every value is a pure function of (seed, kind, index,
+ * field), so a record can be produced from its index alone, in any order, and a tenant of millions of records
+ * never sits in memory. Not cryptographic: for deterministic test data only.
+ */
 
 /** A 32-bit avalanche mix (murmur3 finaliser). */
-export function mix32(x: number): number {
+function mix32(x: number): number {
   x ^= x >>> 16;
   x = Math.imul(x, 0x85ebca6b);
   x ^= x >>> 13;
@@ -12,7 +15,7 @@ export function mix32(x: number): number {
 }
 
 /** Hash of a seed and up to three integers (indexes up to 2^53 are folded in two halves). */
-export function hash(seed: number, a: number, b = 0, c = 0): number {
+export function seededHash(seed: number, a: number, b = 0, c = 0): number {
   let h = mix32(seed ^ 0x9e3779b9);
   h = mix32(h ^ (a >>> 0));
   h = mix32(h ^ Math.floor(a / 0x100000000));
@@ -35,7 +38,7 @@ export function hashString(s: string): number {
 export class RecordRng {
   private state: number;
   constructor(seed: number, salt: number, index: number) {
-    this.state = hash(seed ^ salt, index, 0x2545);
+    this.state = seededHash(seed ^ salt, index, 0x2545);
   }
   next(): number {
     this.state = (this.state + 0x9e3779b9) | 0;
