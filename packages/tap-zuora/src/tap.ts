@@ -134,7 +134,12 @@ export class TapZuora extends Tap<ZuoraConfig> implements ZuoraRun {
 
   /** One SOAP login per run, shared by discovery and every stream. */
   private soapMode(): SoapMode {
-    this.#soap ??= new SoapMode(this.config, this.dataCentre(), this.logger);
+    this.#soap ??= new SoapMode(
+      this.config,
+      this.dataCentre(),
+      this.logger,
+      this.requestObservers().onRequest,
+    );
     return this.#soap;
   }
 

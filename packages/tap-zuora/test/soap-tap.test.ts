@@ -80,6 +80,11 @@ test('api_type SOAP: discovery, then a full sync of the selected streams, then a
       pages(ids(em, 'PaymentTransactionLog').length) +
       pages(ids(em, 'EmailHistory').length),
   );
+  // The calls count in the run's summary as HTTP requests do.
+  const accountPages = pages(ids(em, 'Account').length);
+  expect(first.stderr).toContain(
+    `summary Account (succeeded): ${ids(em, 'Account').length.toLocaleString('en-US')} records emitted, ${accountPages} pages in ${accountPages} requests`,
+  );
   const state = first.lastState();
   const bookmark = bookmarksOf(state).Account!;
   const latest = first

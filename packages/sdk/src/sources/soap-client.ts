@@ -8,6 +8,7 @@
  */
 import type { Client, IOptions } from 'soap';
 import { type ErrorContext, HttpError, SingerError } from '../errors.js';
+import type { RequestTiming } from '../http/client.js';
 import {
   AttemptFailure,
   classifyNetworkError,
@@ -93,6 +94,11 @@ export interface SoapConnectionOptions {
   retry?: RetryOptions & { sleep?: (ms: number) => Promise<void> };
   /** Faults worth another attempt (a vendor's "temporarily unavailable" codes); none unless set. */
   isTransientFault?: (fault: SoapFaultError) => boolean;
+  /**
+   * Called after every call (every attempt, logins included) with its timing, as the HTTP client's `onRequest`
+   * is: a tap passes its `requestObservers().onRequest`, so SOAP calls count as requests and pages in progress.
+   */
+  onRequest?: (timing: RequestTiming) => void;
 }
 
 export interface CallOptions {
@@ -195,9 +201,9 @@ export class SoapConnection {
     const sleep = this.options.retry?.sleep;
     try {
       return await withRetries(
-        async () => {
+        async (attempt) => {
           try {
-            return await this.callOnce<T>(client, operation, args, options);
+            return await this.callOnce<T>(client, operation, args, options, attempt);
           } catch (error) {
             throw this.transientFailure(error) ?? error;
           }
@@ -251,18 +257,19 @@ export class SoapConnection {
     operation: string,
     args: Record<string, unknown>,
     options: CallOptions,
+    attempt: number,
   ): Promise<T> {
     // While the session is being renewed the client has no session header: wait instead of failing.
     if (this.renewal) await this.renewal.catch(() => undefined);
     const generation = this.generation;
     try {
-      return (await this.invoke(client, operation, args, options)) as T;
+      return (await this.invoke(client, operation, args, options, attempt)) as T;
     } catch (error) {
       const login = this.options.login;
       const expired = login?.isSessionExpired ?? defaultExpired;
       if (!(login && error instanceof SoapFaultError && expired(error))) throw error;
       await this.renewSession(client, generation, options.stream);
-      return (await this.invoke(client, operation, args, options)) as T;
+      return (await this.invoke(client, operation, args, options, attempt)) as T;
     }
   }
 
@@ -327,7 +334,7 @@ export class SoapConnection {
     }
     let result: unknown;
     try {
-      result = await this.invoke(client, operation, login.args, {});
+      result = await this.invoke(client, operation, login.args, {}, 1);
     } catch (error) {
       if (error instanceof SoapFaultError) {
         throw new SoapLoginError(
@@ -360,20 +367,45 @@ export class SoapConnection {
     operation: string,
     args: Record<string, unknown>,
     options: CallOptions,
+    attempt: number,
   ): Promise<unknown> {
     const method = (client as unknown as Record<string, unknown>)[`${operation}Async`];
     const context = options.stream !== undefined ? { stream: options.stream } : {};
     if (typeof method !== 'function') {
       throw new SoapWsdlError(`the WSDL ${this.options.wsdl} has no operation '${operation}'`, context);
     }
+    const started = performance.now();
     try {
       const [result] = (await method.call(client, args, { timeout: this.options.timeoutMs ?? 120_000 })) as [
         unknown,
       ];
+      this.report({ operation, attempt, context }, started, 200);
       return result;
     } catch (error) {
-      throw this.toError(error as SoapErrorShape, operation, context);
+      const failure = this.toError(error as SoapErrorShape, operation, context);
+      // A fault arrives in an HTTP 500 answer; no status means no answer arrived.
+      const status =
+        (error as SoapErrorShape).response?.status ?? (failure instanceof SoapFaultError ? 500 : undefined);
+      this.report({ operation, attempt, context }, started, status);
+      throw failure;
     }
+  }
+
+  private report(
+    call: { operation: string; attempt: number; context: ErrorContext },
+    started: number,
+    status: number | undefined,
+  ): void {
+    this.options.onRequest?.({
+      method: 'POST',
+      path: call.operation,
+      endpoint: call.operation,
+      status,
+      durationMs: performance.now() - started,
+      ok: status === 200,
+      attempt: call.attempt,
+      context: call.context,
+    });
   }
 
   private toError(error: SoapErrorShape, operation: string, context: ErrorContext): SingerError {

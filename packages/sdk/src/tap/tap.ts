@@ -7,7 +7,7 @@ import { forEachConcurrently } from '../concurrency.js';
 import { configFileFor, updateConfigFile } from '../config-file.js';
 import type { Capability, ConnectorInfo } from '../connector.js';
 import { CatalogError } from '../errors.js';
-import type { HttpClient } from '../http/client.js';
+import type { HttpClient, HttpClientOptions } from '../http/client.js';
 import {
   createHttpClient,
   type HttpSettings,
@@ -167,20 +167,33 @@ export abstract class Tap<C = Record<string, unknown>> implements StreamHost<C> 
           `${this.constructor.name} has no HTTP client: override httpOptions() to give its base URL and auth`,
         );
       }
+      const observers = this.requestObservers();
       this.#http = createHttpClient(this.config as HttpSettings, {
         logger: this.logger,
         ...options,
         onRequest: (timing) => {
           options.onRequest?.(timing);
-          this.#progress?.request(timing);
+          observers.onRequest(timing);
         },
         onRateLimitWait: (waitMs, context) => {
           options.onRateLimitWait?.(waitMs, context);
-          this.#progress?.rateLimitWait(waitMs, context);
+          observers.onRateLimitWait(waitMs, context);
         },
       });
     }
     return this.#http;
+  }
+
+  /**
+   * What a transport other than `http` (a SOAP connection, a database driver) calls after each request and
+   * rate-limit wait, so its requests count in the run's progress lines and summary as the HTTP client's do.
+   * The context's `stream` says whose request it was.
+   */
+  protected requestObservers(): Required<Pick<HttpClientOptions, 'onRequest' | 'onRateLimitWait'>> {
+    return {
+      onRequest: (timing) => this.#progress?.request(timing),
+      onRateLimitWait: (waitMs, context) => this.#progress?.rateLimitWait(waitMs, context),
+    };
   }
 
   /** The streams this tap offers: one of each of `streamTypes` unless overridden. */

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ConnectorInfo } from '../../src/connector.js';
+import type { RequestTiming } from '../../src/http/client.js';
 import { isExactNumber } from '../../src/json/lossless-json.js';
 import { Logger } from '../../src/logging.js';
 import type { JSONSchema } from '../../src/schema/json-schema.js';
@@ -77,6 +78,7 @@ class AccountsTap extends Tap<TestConfig> {
     wsdl: `${this.config.url}?wsdl`,
     login: { args: { username: this.config.username, password: this.config.password } },
     logger: this.logger,
+    onRequest: this.requestObservers().onRequest,
   });
 
   override discoverStreams(): AccountsStream[] {
@@ -224,15 +226,27 @@ describe('SOAPStream', () => {
   it('tries a call again after a fault the vendor calls temporary, and fails at once on any other', async () => {
     service = await startDataService({ pageSize: 10, unavailableQueries: 2 });
     const lines: string[] = [];
+    const timings: RequestTiming[] = [];
     const connection = new SoapConnection({
       wsdl: `${service.url}?wsdl`,
       login: LOGIN,
       logger: new Logger({ name: 'test', sink: (line) => lines.push(line) }),
       retry: { baseDelayMs: 1 },
       isTransientFault: (fault) => /SERVER_UNAVAILABLE/.test(fault.faultCode),
+      onRequest: (timing) => timings.push(timing),
     });
     expect(await collect(accounts(connection))).toHaveLength(25);
     expect(service.calls.filter((call) => call.operation === 'query')).toHaveLength(3);
+    // Every attempt is reported, as the HTTP client reports them: the faults as failed requests.
+    expect(timings.map((t) => [t.path, t.attempt, t.status, t.ok, t.context.stream])).toEqual([
+      ['login', 1, 200, true, undefined],
+      ['query', 1, 500, false, 'accounts'],
+      ['query', 2, 500, false, 'accounts'],
+      ['query', 3, 200, true, 'accounts'],
+      ['queryMore', 1, 200, true, 'accounts'],
+      ['queryMore', 1, 200, true, 'accounts'],
+    ]);
+    expect(timings.every((t) => t.durationMs >= 0)).toBe(true);
     expect(
       lines.filter((line) => /SOAP query failed .*SERVER_UNAVAILABLE.*attempt \d of 5/.test(line)),
     ).toHaveLength(2);
@@ -278,6 +292,8 @@ describe('a tap built on SOAPStream', () => {
     const bookmark = (first.lastState() as { bookmarks: Record<string, { replication_key_value: string }> })
       .bookmarks.accounts!.replication_key_value;
     expect(bookmark).toBe('2024-01-25T08:00:00.123456Z');
+    // SOAP calls count in the summary as HTTP requests do (query + 3 queryMore; the login is no stream's).
+    expect(first.stderr).toContain('summary accounts (succeeded): 25 records emitted, 4 pages in 4 requests');
     const second = await runConnector(AccountsTap, { config, state: first.lastState() });
     expect(second.exitCode).toBe(0);
     expect(second.records('accounts').map((record) => record.Id)).toEqual(['A025']);

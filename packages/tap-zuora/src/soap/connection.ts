@@ -22,6 +22,8 @@ export interface ZuoraSoapSettings {
   logger?: Logger | undefined;
   /** Retries of failed calls (HTTP 429/5xx, dropped connections, Zuora's temporary faults); SDK defaults. */
   retry?: SoapConnectionOptions['retry'];
+  /** Each call's timing, for the tap's progress lines and summary. */
+  onRequest?: SoapConnectionOptions['onRequest'];
 }
 
 const escapeXml = (text: string): string => text.replace(/[<>&'"]/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -82,5 +84,6 @@ export function zuoraSoapConnection(settings: ZuoraSoapSettings): SoapConnection
     ...(settings.logger ? { logger: settings.logger } : {}),
     ...(settings.retry ? { retry: settings.retry } : {}),
     isTransientFault: isTransientZuoraFault,
+    ...(settings.onRequest ? { onRequest: settings.onRequest } : {}),
   });
 }

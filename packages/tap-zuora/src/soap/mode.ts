@@ -1,5 +1,5 @@
 import type { Logger, StreamHost } from '@singer-ts/sdk';
-import type { SoapConnection } from '@singer-ts/sdk/soap';
+import type { SoapConnection, SoapConnectionOptions } from '@singer-ts/sdk/soap';
 import { type DataCentre, soapEndpoint } from '../environments.js';
 import { ZuoraConfigError } from '../errors.js';
 import type { StreamPlan } from '../stream-schema.js';
@@ -21,7 +21,12 @@ export const NOT_IN_WSDL = 'the WSDL declares no such object for this user (not 
 export class SoapMode {
   readonly connection: SoapConnection;
 
-  constructor(config: SoapModeConfig, dataCentre: DataCentre, logger: Logger) {
+  constructor(
+    config: SoapModeConfig,
+    dataCentre: DataCentre,
+    logger: Logger,
+    onRequest?: SoapConnectionOptions['onRequest'],
+  ) {
     if (!config.username || !config.password) {
       throw new ZuoraConfigError(
         'api_type SOAP logs in with username and password (an API user of the tenant); set both',
@@ -37,6 +42,7 @@ export class SoapMode {
       ...(config.request_timeout !== undefined ? { timeoutMs: config.request_timeout * 1000 } : {}),
       ...(config.max_attempts !== undefined ? { retry: { maxAttempts: config.max_attempts } } : {}),
       logger,
+      ...(onRequest ? { onRequest } : {}),
     });
   }
 
