@@ -1,3 +1,4 @@
+export { EmulatorClock } from './emulator-clock.js';
 export type { RunOptions, RunResult } from './run.js';
 export { argsFor, collectResult, parseCatalog, runConnector, runConnectorProcess } from './run.js';
 export { hashString, RecordRng, seededHash } from './seeded.js';

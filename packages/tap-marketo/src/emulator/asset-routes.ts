@@ -1,4 +1,4 @@
-import { assetTime } from './clock.js';
+import { assetTime } from './time-format.js';
 import { MarketoFailure, type SuccessBody } from './envelope.js';
 import type { Call, Route } from './route-types.js';
 

@@ -1,5 +1,5 @@
 import { seededHash } from '@singer-ts/sdk/testing';
-import { centralDay, centralIso } from './clock.js';
+import { centralDay, centralIso } from './time-format.js';
 import type { Dataset } from './dataset.js';
 import { HttpFailure, MarketoFailure } from './envelope.js';
 import { type ExportSpec, type FileStats, spoolFile } from './export-files.js';

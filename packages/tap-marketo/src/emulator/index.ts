@@ -1,6 +1,6 @@
 export { ACTIVITY_TYPES, type ActivityType, activityTypesResult } from './activity-types.js';
 export type { BulkLimits, JobOutcome, JobStatus } from './bulk-jobs.js';
-export { centralDay, nextCentralMidnight } from './clock.js';
+export { centralDay, nextCentralMidnight } from './time-format.js';
 export type { EmulatorControl, RequestLogEntry } from './control.js';
 export { type Activity, Dataset, type DatasetOptions } from './dataset.js';
 export { describeResult } from './describe.js';

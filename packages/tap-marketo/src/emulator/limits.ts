@@ -1,4 +1,4 @@
-import { centralDay } from './clock.js';
+import { centralDay } from './time-format.js';
 
 /** Calls admitted per sliding window (100 per 20 s per instance); the next one gets 606. */
 export class RateWindow {

@@ -1,5 +1,5 @@
 import { activityTypesResult } from './activity-types.js';
-import { centralDay, isoSeconds } from './clock.js';
+import { centralDay, isoSeconds } from './time-format.js';
 import type { Activity } from './dataset.js';
 import { describe2Result, describeResult } from './describe.js';
 import { MarketoFailure, type SuccessBody } from './envelope.js';

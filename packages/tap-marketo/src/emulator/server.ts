@@ -4,10 +4,11 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { EmulatorClock } from '@singer-ts/sdk/testing';
 import { ASSET_ROUTES } from './asset-routes.js';
 import { BulkJobs, type BulkLimits } from './bulk-jobs.js';
 import { BULK_ROUTES } from './bulk-routes.js';
-import { Clock, isoSeconds, nextCentralMidnight } from './clock.js';
+import { isoSeconds, nextCentralMidnight } from './time-format.js';
 import { type EmulatorControl, handleControl, type RequestLogEntry } from './control.js';
 import { Dataset, type DatasetOptions } from './dataset.js';
 import {
@@ -68,7 +69,7 @@ function bearer(req: IncomingMessage): string | undefined {
 
 /** Starts the Marketo emulator on 127.0.0.1. */
 export async function startMarketoEmulator(options: MarketoEmulatorOptions = {}): Promise<MarketoEmulator> {
-  const clock = new Clock(options.now);
+  const clock = new EmulatorClock(options.now);
   const dataset = new Dataset(options);
   // Completed export files are written here, as Marketo writes them, and removed on close.
   const spoolDir = mkdtempSync(join(tmpdir(), 'marketo-emulator-'));

@@ -1,7 +1,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { EmulatorClock } from '@singer-ts/sdk/testing';
 import { AuthStore, type Credentials, DEFAULT_CREDENTIALS } from './auth.js';
-import { type ActiveFault, Clock, type Fault, faultBody, faultMatches } from './control.js';
+import { type ActiveFault, type Fault, faultBody, faultMatches } from './control.js';
 import { CountCache, type CountCacheOptions } from './counts.js';
 import {
   type Ctx,
@@ -116,7 +117,7 @@ function sendError(ctx: Ctx, e: unknown): void {
 
 /** Starts the emulator on 127.0.0.1. */
 export async function startZendeskEmulator(options: EmulatorOptions = {}): Promise<ZendeskEmulator> {
-  const clock = new Clock(options.now);
+  const clock = new EmulatorClock(options.now);
   const nowSec = () => Math.floor(clock.nowMs() / 1000);
   const creds = { ...DEFAULT_CREDENTIALS, ...options.credentials };
   const tenant = new Tenant({ ...options, adminEmail: options.adminEmail ?? creds.email });
