@@ -1,6 +1,6 @@
-import { assetTime } from './time-format.js';
 import { MarketoFailure, type SuccessBody } from './envelope.js';
 import type { Call, Route } from './route-types.js';
+import { assetTime } from './time-format.js';
 
 /** How the Asset API says a search is exhausted: a plain-string warning and no `result`. */
 export const NO_ASSETS_WARNING = 'No assets found for the given search criteria.';

@@ -1,8 +1,8 @@
 import { seededHash } from '@singer-ts/sdk/testing';
-import { centralDay, centralIso } from './time-format.js';
 import type { Dataset } from './dataset.js';
 import { HttpFailure, MarketoFailure } from './envelope.js';
 import { type ExportSpec, type FileStats, spoolFile } from './export-files.js';
+import { centralDay, centralIso } from './time-format.js';
 
 export type JobStatus = 'Created' | 'Queued' | 'Processing' | 'Completed' | 'Failed' | 'Cancelled';
 

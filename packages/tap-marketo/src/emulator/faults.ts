@@ -1,5 +1,7 @@
+import type { InjectableFault } from '@singer-ts/sdk/testing';
+
 /** A fault injected into the next matching API calls (identity and control calls excluded). */
-export interface Fault {
+export interface Fault extends InjectableFault {
   /**
    * - `code`: answer HTTP 200 `success:false` with Marketo `code` (604, 608, 611, 713, 603, 1029, …).
    * - `status`: answer a gateway HTTP error (`status`, default 502) with an HTML body.
@@ -14,34 +16,6 @@ export interface Fault {
   message?: string;
   status?: number;
   afterBytes?: number;
-  /** How many matching calls it affects. Default 1. */
-  times?: number;
-  /** Only calls whose path and query contain this text (or match it as `/regex/`). */
-  path?: string;
-}
-
-export interface ActiveFault extends Fault {
-  remaining: number;
-}
-
-export function faultMatches(f: ActiveFault, pathAndQuery: string): boolean {
-  if (f.remaining <= 0) return false;
-  if (!f.path) return true;
-  if (f.path.length > 2 && f.path.startsWith('/') && f.path.endsWith('/')) {
-    return new RegExp(f.path.slice(1, -1)).test(pathAndQuery);
-  }
-  return pathAndQuery.includes(f.path);
-}
-
-/** Takes one use of the first live fault matching the call and its stage, if any. */
-export function takeFault(
-  faults: ActiveFault[],
-  pathAndQuery: string,
-  kinds: Fault['kind'][],
-): ActiveFault | undefined {
-  const f = faults.find((x) => kinds.includes(x.kind) && faultMatches(x, pathAndQuery));
-  if (f) f.remaining -= 1;
-  return f;
 }
 
 export function gatewayBody(status: number): string {

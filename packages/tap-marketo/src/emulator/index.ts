@@ -1,6 +1,5 @@
 export { ACTIVITY_TYPES, type ActivityType, activityTypesResult } from './activity-types.js';
 export type { BulkLimits, JobOutcome, JobStatus } from './bulk-jobs.js';
-export { centralDay, nextCentralMidnight } from './time-format.js';
 export type { EmulatorControl, RequestLogEntry } from './control.js';
 export { type Activity, Dataset, type DatasetOptions } from './dataset.js';
 export { describeResult } from './describe.js';
@@ -11,3 +10,4 @@ export type { Fault } from './faults.js';
 export { type Cell, LEAD_FIELDS, type LeadField, type MarketoDataType } from './fields.js';
 export { type ApiClient, DEFAULT_CLIENTS } from './identity.js';
 export { type MarketoEmulator, type MarketoEmulatorOptions, startMarketoEmulator } from './server.js';
+export { centralDay, nextCentralMidnight } from './time-format.js';

@@ -1,10 +1,10 @@
 import { activityTypesResult } from './activity-types.js';
-import { centralDay, isoSeconds } from './time-format.js';
 import type { Activity } from './dataset.js';
 import { describe2Result, describeResult } from './describe.js';
 import { MarketoFailure, type SuccessBody } from './envelope.js';
 import { decodeToken, encodeToken } from './paging.js';
 import type { Call, Route } from './route-types.js';
+import { centralDay, isoSeconds } from './time-format.js';
 
 const DAY = 86_400_000;
 

@@ -4,11 +4,10 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { EmulatorClock } from '@singer-ts/sdk/testing';
+import { EmulatorClock, InjectedFaults } from '@singer-ts/sdk/testing';
 import { ASSET_ROUTES } from './asset-routes.js';
 import { BulkJobs, type BulkLimits } from './bulk-jobs.js';
 import { BULK_ROUTES } from './bulk-routes.js';
-import { isoSeconds, nextCentralMidnight } from './time-format.js';
 import { type EmulatorControl, handleControl, type RequestLogEntry } from './control.js';
 import { Dataset, type DatasetOptions } from './dataset.js';
 import {
@@ -20,13 +19,14 @@ import {
   UNCOUNTED_CODES,
 } from './envelope.js';
 import type { ExportFeatures } from './export-spec.js';
-import { type ActiveFault, gatewayBody, takeFault } from './faults.js';
+import { type Fault, gatewayBody } from './faults.js';
 import { MAX_URI_BYTES, readBody, sendJson, sendText } from './http.js';
 import { type ApiClient, DEFAULT_CLIENTS, Identity } from './identity.js';
 import { LEAD_ROUTES } from './lead-routes.js';
 import { DailyUsage, RateWindow } from './limits.js';
 import { REST_ROUTES } from './rest-routes.js';
 import type { Call, Route, RouteEnv } from './route-types.js';
+import { isoSeconds, nextCentralMidnight } from './time-format.js';
 
 export interface MarketoEmulatorOptions extends DatasetOptions {
   /** Port on 127.0.0.1; 0 (default) picks a free one. */
@@ -90,7 +90,7 @@ export async function startMarketoEmulator(options: MarketoEmulatorOptions = {})
     features: { updatedAtFilter: true, ...options.features },
   };
   const ids = new RequestIds(dataset.seed);
-  const faults: ActiveFault[] = [];
+  const faults = new InjectedFaults<Fault>();
   const log: RequestLogEntry[] = [];
   const logSize = options.requestLogSize ?? 10_000;
   let inFlight = 0;
@@ -104,12 +104,8 @@ export async function startMarketoEmulator(options: MarketoEmulatorOptions = {})
     now: () => new Date(clock.nowMs()),
     setNow: (t) => clock.set(t instanceof Date ? t.getTime() : typeof t === 'string' ? Date.parse(t) : t),
     advance: (s) => clock.advance(s),
-    injectFault: (f) => {
-      for (const x of Array.isArray(f) ? f : [f]) faults.push({ ...x, remaining: x.times ?? 1 });
-    },
-    clearFaults: () => {
-      faults.length = 0;
-    },
+    injectFault: (f) => faults.inject(f),
+    clearFaults: () => faults.clear(),
     scriptJobs: (o) => env.jobs.scriptOutcomes(o),
     setBulkLimits: (l) => env.jobs.setLimits(l),
     setFeatures: (f) => Object.assign(env.features, f),
@@ -147,7 +143,7 @@ export async function startMarketoEmulator(options: MarketoEmulatorOptions = {})
         features: env.features,
         bulk: env.jobs.limits,
         jobs: env.jobs.state(),
-        faults: faults.filter((f) => f.remaining > 0),
+        faults: faults.pending(),
         counts: {
           leads: dataset.leadCount,
           activities: dataset.activityCount,
@@ -180,7 +176,7 @@ export async function startMarketoEmulator(options: MarketoEmulatorOptions = {})
         method = 'GET';
         query = new URLSearchParams([...url.searchParams, ...[...form].filter(([k]) => k !== '_method')]);
       }
-      const gateway = takeFault(faults, entry.path, ['reset', 'status']);
+      const gateway = faults.take(entry.path, (f) => f.kind === 'reset' || f.kind === 'status');
       if (gateway?.kind === 'reset') {
         entry.status = 0;
         req.socket.destroy();
@@ -202,11 +198,11 @@ export async function startMarketoEmulator(options: MarketoEmulatorOptions = {})
       inFlight += 1;
       counted = true;
       if (concurrency !== null && inFlight > concurrency) throw new MarketoFailure('615');
-      const delay = takeFault(faults, entry.path, ['delay']);
+      const delay = faults.take(entry.path, (f) => f.kind === 'delay');
       if (delay) await sleep(delay.delayMs ?? 1000);
       if (!rate.admit(now)) throw new MarketoFailure('606');
       if (usage.exhausted(now)) throw new MarketoFailure('607');
-      const coded = takeFault(faults, entry.path, ['code']);
+      const coded = faults.take(entry.path, (f) => f.kind === 'code');
       if (coded) throw new MarketoFailure(String(coded.code ?? '611'), coded.message);
       if (route.permission && client[route.permission] === false) {
         throw new MarketoFailure(
@@ -222,7 +218,7 @@ export async function startMarketoEmulator(options: MarketoEmulatorOptions = {})
           throw new MarketoFailure('609');
         }
       }
-      const truncate = takeFault(faults, entry.path, ['truncate']);
+      const truncate = faults.take(entry.path, (f) => f.kind === 'truncate');
       const call: Call = {
         env,
         client,

@@ -1,5 +1,7 @@
+import type { InjectableFault } from '@singer-ts/sdk/testing';
+
 /** A fault to inject into the next matching API requests. */
-export interface Fault {
+export interface Fault extends InjectableFault {
   /**
    * - `status`: answer with `status` (default 503) and a body typical for it (`body`/`contentType` override).
    * - `reset`: destroy the connection before any response.
@@ -14,23 +16,6 @@ export interface Fault {
   body?: unknown;
   contentType?: string;
   delayMs?: number;
-  /** How many matching requests it affects (default 1). */
-  times?: number;
-  /** Only requests whose path (with query) contains this string, or matches it as /regex/. */
-  path?: string;
-}
-
-export interface ActiveFault extends Fault {
-  remaining: number;
-}
-
-export function faultMatches(f: ActiveFault, pathAndQuery: string): boolean {
-  if (f.remaining <= 0) return false;
-  if (!f.path) return true;
-  if (f.path.length > 2 && f.path.startsWith('/') && f.path.endsWith('/')) {
-    return new RegExp(f.path.slice(1, -1)).test(pathAndQuery);
-  }
-  return pathAndQuery.includes(f.path);
 }
 
 /** Default bodies of injected statuses, shaped like what Zendesk and its CDN send. */

@@ -1,8 +1,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { EmulatorClock } from '@singer-ts/sdk/testing';
+import { EmulatorClock, InjectedFaults } from '@singer-ts/sdk/testing';
 import { AuthStore, type Credentials, DEFAULT_CREDENTIALS } from './auth.js';
-import { type ActiveFault, type Fault, faultBody, faultMatches } from './control.js';
+import { type Fault, faultBody } from './control.js';
 import { CountCache, type CountCacheOptions } from './counts.js';
 import {
   type Ctx,
@@ -130,7 +130,7 @@ export async function startZendeskEmulator(options: EmulatorOptions = {}): Promi
   const incremental = new SlidingWindow(
     rl?.incrementalPerMinute === undefined ? 10 : rl.incrementalPerMinute,
   );
-  const faults: ActiveFault[] = [];
+  const faults = new InjectedFaults<Fault>();
   const log: RequestLogEntry[] = [];
   const logSize = options.requestLogSize ?? 10_000;
   const env: RouteEnv = {
@@ -157,12 +157,8 @@ export async function startZendeskEmulator(options: EmulatorOptions = {}): Promi
     setNow: (t) =>
       clock.set(typeof t === 'number' ? t : t instanceof Date ? t.getTime() : toSeconds(t) * 1000),
     advance: (s) => clock.advance(s),
-    injectFault: (f) => {
-      for (const x of Array.isArray(f) ? f : [f]) faults.push({ ...x, remaining: x.times ?? 1 });
-    },
-    clearFaults: () => {
-      faults.length = 0;
-    },
+    injectFault: (f) => faults.inject(f),
+    clearFaults: () => faults.clear(),
     setRateLimit: (l) => {
       if (l.perMinute !== undefined) account.limit = l.perMinute;
       if (l.incrementalPerMinute !== undefined) incremental.limit = l.incrementalPerMinute;
@@ -209,7 +205,7 @@ export async function startZendeskEmulator(options: EmulatorOptions = {}): Promi
         incremental_remaining: incremental.remaining(clock.nowMs()),
       },
       freshness_seconds: env.freshnessSeconds,
-      faults: faults.filter((f) => f.remaining > 0),
+      faults: faults.pending(),
       counts: {
         tickets: tenant.ticketCount,
         users: tenant.userCount,
@@ -332,9 +328,8 @@ export async function startZendeskEmulator(options: EmulatorOptions = {}): Promi
       });
 
       rateHeaders(ctx);
-      const fault = faults.find((f) => faultMatches(f, entry.path));
+      const fault = faults.take(entry.path);
       if (fault) {
-        fault.remaining--;
         const kind = fault.kind ?? 'status';
         if (kind === 'reset') {
           req.socket.destroy();
