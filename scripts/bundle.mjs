@@ -65,6 +65,17 @@ for (const name of readdirSync(packagesDir)) {
     logLevel: 'warn',
     output: { file: join(outDir, 'cli.js'), format: 'esm', codeSplitting: false },
   });
+  // An emulator's CLI (a tap's test double, started by its own bin) is bundled the same way: it uses the SDK's
+  // emulator kit, and a published tap declares no runtime dependency that could provide it.
+  const emulator = join(dir, 'dist', 'emulator', 'main.js');
+  if (existsSync(emulator)) {
+    await build({
+      input: emulator,
+      platform: 'node',
+      logLevel: 'warn',
+      output: { file: join(outDir, 'emulator.js'), format: 'esm', codeSplitting: false },
+    });
+  }
   if (!undici.state.used) continue;
   await build({
     input: sdkRequire.resolve('undici'),

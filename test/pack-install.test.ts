@@ -134,7 +134,7 @@ describe('packed tarballs', () => {
 
   test('tap-zendesk ships its emulator and its guide', () => {
     const files = run('tar', ['tzf', tarballs.get('tap-zendesk')!], work).split('\n');
-    expect(files).toEqual(expect.arrayContaining(['package/dist/emulator/main.js', 'package/EMULATOR.md']));
+    expect(files).toEqual(expect.arrayContaining(['package/dist/bundle/emulator.js', 'package/EMULATOR.md']));
   });
 
   test('the SDK ships the sources its source maps point at', () => {
@@ -156,6 +156,8 @@ describe('npm install of the tarballs into an empty directory', () => {
     expect(run(bin(dir, 'target-postgres'), ['--version'], dir).trim()).toMatch(
       /^target-postgres \d+\.\d+\.\d+/,
     );
+    // The emulator is bundled like the tap: it starts without the SDK installed.
+    expect(run(bin(dir, 'tap-zendesk-emulator'), ['--help'], dir)).toMatch(/--tickets/);
   }, 300_000);
 
   test("a REST tap written against the installed SDK typechecks with skipLibCheck off, needing only Node's types", () => {
