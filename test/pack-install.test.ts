@@ -118,11 +118,17 @@ afterAll(async () => {
 });
 
 describe('packed tarballs', () => {
-  test('the published set is the SDK, tap-zendesk and target-postgres; placeholders and examples stay private', () => {
-    expect([...tarballs.keys()].sort()).toEqual(['@singer-ts/sdk', 'tap-zendesk', 'target-postgres']);
+  test('the published set is the SDK, tap-marketo, tap-zendesk and target-postgres; connectors whose issues are open and examples stay private', () => {
+    expect([...tarballs.keys()].sort()).toEqual([
+      '@singer-ts/sdk',
+      'tap-marketo',
+      'tap-zendesk',
+      'target-postgres',
+    ]);
   });
 
   test.each([
+    'tap-marketo',
     'tap-zendesk',
     'target-postgres',
   ])('%s ships its bundle and licence and no source maps', (name) => {
@@ -132,8 +138,8 @@ describe('packed tarballs', () => {
     expect(files.filter((file) => file.endsWith('.map'))).toEqual([]);
   });
 
-  test('tap-zendesk ships its emulator and its guide', () => {
-    const files = run('tar', ['tzf', tarballs.get('tap-zendesk')!], work).split('\n');
+  test.each(['tap-marketo', 'tap-zendesk'])('%s ships its emulator and its guide', (name) => {
+    const files = run('tar', ['tzf', tarballs.get(name)!], work).split('\n');
     expect(files).toEqual(expect.arrayContaining(['package/dist/bundle/emulator.js', 'package/EMULATOR.md']));
   });
 
@@ -144,8 +150,12 @@ describe('packed tarballs', () => {
 });
 
 describe('npm install of the tarballs into an empty directory', () => {
-  test(`tap-zendesk and target-postgres install as at most ${MAX_PACKAGES} packages and 15 MB, and start`, () => {
-    const dir = installInto('connectors', [tarballs.get('tap-zendesk')!, tarballs.get('target-postgres')!]);
+  test(`the connectors install as at most ${MAX_PACKAGES} packages and 15 MB, and start`, () => {
+    const dir = installInto('connectors', [
+      tarballs.get('tap-marketo')!,
+      tarballs.get('tap-zendesk')!,
+      tarballs.get('target-postgres')!,
+    ]);
     const { packages, bytes } = installedWeight(dir);
     console.log(
       `connectors install: ${packages.length} packages, ${(bytes / 1e6).toFixed(1)} MB: ${packages.join(' ')}`,
@@ -156,8 +166,10 @@ describe('npm install of the tarballs into an empty directory', () => {
     expect(run(bin(dir, 'target-postgres'), ['--version'], dir).trim()).toMatch(
       /^target-postgres \d+\.\d+\.\d+/,
     );
-    // The emulator is bundled like the tap: it starts without the SDK installed.
+    expect(run(bin(dir, 'tap-marketo'), ['--version'], dir).trim()).toMatch(/^tap-marketo \d+\.\d+\.\d+/);
+    // The emulators are bundled like the taps: they start without the SDK installed.
     expect(run(bin(dir, 'tap-zendesk-emulator'), ['--help'], dir)).toMatch(/--tickets/);
+    expect(run(bin(dir, 'tap-marketo-emulator'), ['--help'], dir)).toMatch(/--leads/);
   }, 300_000);
 
   test("a REST tap written against the installed SDK typechecks with skipLibCheck off, needing only Node's types", () => {
