@@ -2,11 +2,9 @@
  * Exactly-once resume: the built target is killed with SIGKILL at random points while loading, the
  * "tap" restarts from the last STATE the target printed, and the final table must equal a clean load.
  */
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { runConnectorProcess } from '@singer-ts/sdk/testing';
 import { startTestDatabase, type TestDatabase } from '@singer-ts/sdk/testing/postgres';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { random as seededRandom } from './binary-values.js';
@@ -51,36 +49,22 @@ function tapOutput(from: number): string {
   return `${lines.join('\n')}\n`;
 }
 
-function runTarget(
-  configFile: string,
+/** Loads `input` into `schema` through the built CLI; with `killAfterMs`, SIGKILLs it that long after start. */
+async function runTarget(
+  schema: string,
   input: string,
   killAfterMs?: number,
-): Promise<{ states: number[]; code: number | null }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, '--config', configFile], { stdio: ['pipe', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      out += chunk.toString('utf8');
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      err += chunk.toString('utf8');
-    });
-    child.stdin.on('error', () => undefined);
-    child.stdin.end(input);
-    const timer =
-      killAfterMs === undefined ? undefined : setTimeout(() => child.kill('SIGKILL'), killAfterMs);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      if (timer) clearTimeout(timer);
-      if (killAfterMs === undefined && code !== 0) reject(new Error(`target failed (${code}): ${err}`));
-      const states = out
-        .split('\n')
-        .filter((line) => line.trim() !== '')
-        .map((line) => (JSON.parse(line) as { value: { bookmark: number } }).value.bookmark);
-      resolve({ states, code });
-    });
+): Promise<{ states: number[]; killed: boolean }> {
+  const run = await runConnectorProcess(BIN, {
+    config: { url: db.url, default_target_schema: schema, batch_size_rows: 700 },
+    input,
+    ...(killAfterMs === undefined ? {} : { killAfterMs }),
+    timeoutMs: 120_000,
   });
+  if (killAfterMs === undefined && run.exitCode !== 0)
+    throw new Error(`target failed (${run.exitCode}): ${run.stderr}`);
+  const states = run.states().map((value) => (value as { bookmark: number }).bookmark);
+  return { states, killed: run.signal !== null };
 }
 
 /** The row a clean load of records 1..`upTo` leaves for ticket `id`; undefined when none touched it. */
@@ -97,15 +81,6 @@ async function tableRows(schema: string): Promise<Map<number, { seq: number; bod
   return new Map(rows.map((row) => [Number(row.id), { seq: Number(row.seq), body: row.body }]));
 }
 
-function writeConfig(dir: string, schema: string): string {
-  const configFile = join(dir, `${schema}.json`);
-  writeFileSync(
-    configFile,
-    JSON.stringify({ url: db.url, default_target_schema: schema, batch_size_rows: 700 }),
-  );
-  return configFile;
-}
-
 test('resumes from the last STATE after SIGKILL at random points and ends equal to a clean load', async () => {
   // CRASH_SEED=<n> replays a run; the seed is printed either way.
   const seed = process.env.CRASH_SEED ? Number(process.env.CRASH_SEED) : Math.floor(Math.random() * 2 ** 31);
@@ -113,44 +88,38 @@ test('resumes from the last STATE after SIGKILL at random points and ends equal 
   const random = seededRandom(seed);
   const schema = uniqueSchema('crash');
   const cleanSchema = uniqueSchema('clean');
-  const dir = mkdtempSync(join(tmpdir(), 'target-postgres-crash-'));
-  try {
-    const configFile = writeConfig(dir, schema);
-    let bookmark = 0;
-    let kills = 0;
-    for (const delay of [150 + random() * 200, 300 + random() * 300, 500 + random() * 400]) {
-      const run = await runTarget(configFile, tapOutput(bookmark), delay);
-      if (run.code === null) kills += 1;
-      const last = run.states.at(-1);
-      if (last === undefined) continue;
-      expect(last, `seed ${seed}`).toBeGreaterThanOrEqual(bookmark);
-      // Every record up to an emitted STATE is committed: each row is at least what a clean load of
-      // records 1..last leaves, and whatever later record it holds, it holds whole.
-      const rows = await tableRows(schema);
-      for (let id = 0; id < KEYS; id += 1) {
-        const want = expectedRow(id, last);
-        const got = rows.get(id);
-        if (want === undefined) continue;
-        expect(got, `seed ${seed}: ticket ${id} after STATE ${last}`).toBeDefined();
-        expect(got!.seq % KEYS, `seed ${seed}: ticket ${id}`).toBe(id);
-        expect(got!.seq, `seed ${seed}: ticket ${id} after STATE ${last}`).toBeGreaterThanOrEqual(want.seq);
-        expect(got!.body, `seed ${seed}: ticket ${id}`).toBe(`ticket ${got!.seq}`);
-      }
-      bookmark = last;
+  let bookmark = 0;
+  let kills = 0;
+  for (const delay of [150 + random() * 200, 300 + random() * 300, 500 + random() * 400]) {
+    const run = await runTarget(schema, tapOutput(bookmark), delay);
+    if (run.killed) kills += 1;
+    const last = run.states.at(-1);
+    if (last === undefined) continue;
+    expect(last, `seed ${seed}`).toBeGreaterThanOrEqual(bookmark);
+    // Every record up to an emitted STATE is committed: each row is at least what a clean load of
+    // records 1..last leaves, and whatever later record it holds, it holds whole.
+    const rows = await tableRows(schema);
+    for (let id = 0; id < KEYS; id += 1) {
+      const want = expectedRow(id, last);
+      const got = rows.get(id);
+      if (want === undefined) continue;
+      expect(got, `seed ${seed}: ticket ${id} after STATE ${last}`).toBeDefined();
+      expect(got!.seq % KEYS, `seed ${seed}: ticket ${id}`).toBe(id);
+      expect(got!.seq, `seed ${seed}: ticket ${id} after STATE ${last}`).toBeGreaterThanOrEqual(want.seq);
+      expect(got!.body, `seed ${seed}: ticket ${id}`).toBe(`ticket ${got!.seq}`);
     }
-    // A run the kill came too late for may already have committed everything: then the final run gets
-    // no records and prints no STATE, and the bookmark stands.
-    const final = await runTarget(configFile, tapOutput(bookmark));
-    expect(final.states.at(-1) ?? bookmark, `seed ${seed}`).toBe(TOTAL);
-    expect(kills, `seed ${seed}: no run was killed mid-load`).toBeGreaterThan(0);
-
-    // The same input loaded once, without kills, into its own schema: the tables must be equal.
-    await runTarget(writeConfig(dir, cleanSchema), tapOutput(0));
-    const clean = await tableRows(cleanSchema);
-    expect(clean.size).toBe(KEYS);
-    for (const [id, row] of clean) expect(row, `clean ticket ${id}`).toEqual(expectedRow(id, TOTAL));
-    expect([...(await tableRows(schema)).entries()], `seed ${seed}`).toEqual([...clean.entries()]);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
+    bookmark = last;
   }
+  // A run the kill came too late for may already have committed everything: then the final run gets
+  // no records and prints no STATE, and the bookmark stands.
+  const final = await runTarget(schema, tapOutput(bookmark));
+  expect(final.states.at(-1) ?? bookmark, `seed ${seed}`).toBe(TOTAL);
+  expect(kills, `seed ${seed}: no run was killed mid-load`).toBeGreaterThan(0);
+
+  // The same input loaded once, without kills, into its own schema: the tables must be equal.
+  await runTarget(cleanSchema, tapOutput(0));
+  const clean = await tableRows(cleanSchema);
+  expect(clean.size).toBe(KEYS);
+  for (const [id, row] of clean) expect(row, `clean ticket ${id}`).toEqual(expectedRow(id, TOTAL));
+  expect([...(await tableRows(schema)).entries()], `seed ${seed}`).toEqual([...clean.entries()]);
 }, 180_000);

@@ -120,27 +120,91 @@ export async function runConnector(Connector: ConnectorClass, options: RunOption
   return collectResult(exitCode, Buffer.concat(chunks).toString('utf8'), stderr.join('\n'));
 }
 
+export interface ProcessRunOptions extends RunOptions {
+  /** SIGKILLs a process still running after this long (default 60 s): a hung connector fails its test. */
+  timeoutMs?: number;
+  /**
+   * Seen for each message the process prints, in order; once it returns true the process is SIGKILLed and
+   * what it printed after that message is ignored, as if it died right after printing it (a crash test's
+   * kill on an event, not after a guessed delay).
+   */
+  killWhen?: (message: SingerMessage) => boolean;
+  /** SIGKILLs the process this long after it started (a crash at a random point; seed what picks it). */
+  killAfterMs?: number;
+}
+
+export interface ProcessRunResult extends RunResult {
+  /** The signal that ended the process: `SIGKILL` after `killWhen`, `killAfterMs` or the timeout; else null. */
+  signal: NodeJS.Signals | null;
+  /**
+   * Records of one stream printed before the last STATE: what a rerun from `lastState()` must not expect
+   * again (records after it may come twice, which is at-least-once and allowed).
+   */
+  recordsBeforeLastState(stream: string): Record<string, unknown>[];
+}
+
 /** Spawns a connector's bin with Node, as a user would run it. */
 export async function runConnectorProcess(
   binPath: string,
-  options: RunOptions & { timeoutMs?: number } = {},
-): Promise<RunResult> {
+  options: ProcessRunOptions = {},
+): Promise<ProcessRunResult> {
   const { args, dir } = writeArgFiles(options);
   const child = spawn(process.execPath, [binPath, ...args], {
     env: { ...process.env, ...options.env },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
-  const out: Buffer[] = [];
+  let stdout = '';
+  let pending = '';
+  let lineNumber = 0;
+  let killedOnMessage = false;
   const err: Buffer[] = [];
-  child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
+  child.stdout.on('data', (chunk: Buffer) => {
+    if (killedOnMessage) return;
+    if (!options.killWhen) {
+      stdout += chunk.toString('utf8');
+      return;
+    }
+    // Whole lines only: a message is judged once its line has ended.
+    const lines = (pending + chunk.toString('utf8')).split('\n');
+    pending = lines.pop()!;
+    for (const line of lines) {
+      stdout += `${line}\n`;
+      lineNumber += 1;
+      if (line.trim() === '' || !options.killWhen(parseMessage(line, lineNumber))) continue;
+      killedOnMessage = true;
+      child.kill('SIGKILL');
+      return;
+    }
+  });
   child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
   child.stdin.on('error', () => undefined);
   child.stdin.end(inputText(options.input));
-  const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
-  const exitCode = await new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? 137)));
-  clearTimeout(timer);
+  const timers = [
+    setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000),
+    ...(options.killAfterMs === undefined
+      ? []
+      : [setTimeout(() => child.kill('SIGKILL'), options.killAfterMs)]),
+  ];
+  const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>
+    child.on('close', (exitCode, exitSignal) => resolve([exitCode, exitSignal])),
+  );
+  for (const timer of timers) clearTimeout(timer);
   removeDir(dir);
-  return collectResult(exitCode, Buffer.concat(out).toString('utf8'), Buffer.concat(err).toString('utf8'));
+  if (!killedOnMessage) stdout += pending;
+  // A process killed mid-line leaves a partial last line: it was never printed whole.
+  if (signal !== null) stdout = stdout.slice(0, stdout.lastIndexOf('\n') + 1);
+  const result = collectResult(code ?? 137, stdout, Buffer.concat(err).toString('utf8'));
+  return {
+    ...result,
+    signal,
+    recordsBeforeLastState: (stream) => {
+      const lastState = result.messages.findLastIndex((m) => m.type === 'STATE');
+      return result.messages
+        .slice(0, Math.max(0, lastState))
+        .filter((m): m is RecordMessage => m.type === 'RECORD' && m.stream === stream)
+        .map((m) => m.record as Record<string, unknown>);
+    },
+  };
 }
 
 /** Parses `--discover` output. */
