@@ -1,5 +1,5 @@
+import { hashString, RecordRng } from '@singer-ts/sdk/testing';
 import { type FieldDef, fieldDef, OBJECTS, type ObjectDef, objectDef } from './objects.js';
-import { hashString, RowRng } from './rng.js';
 import * as V from './vocab.js';
 
 /**
@@ -80,7 +80,7 @@ export class Tenant {
   }
 
   private timesWithRng(o: ObjectDef, index: number) {
-    const rng = new RowRng(this.seed, hashString(o.name), index);
+    const rng = new RecordRng(this.seed, hashString(o.name), index);
     const n = this.count(o);
     const span = this.endMs - this.startMs;
     // Rows are created in index order across the history; about half change again later.
@@ -159,7 +159,7 @@ export class Tenant {
     o: ObjectDef,
     f: FieldDef,
     index: number,
-    rng: RowRng,
+    rng: RecordRng,
     createdMs: number,
     changedMs: number,
   ): Value {
@@ -216,7 +216,7 @@ export class Tenant {
     }
   }
 
-  private byType(f: FieldDef, rng: RowRng, createdMs: number): Value {
+  private byType(f: FieldDef, rng: RecordRng, createdMs: number): Value {
     const scale = f.scale ?? 2;
     switch (f.type) {
       case 'picklist':

@@ -1,9 +1,9 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { EmulatorClock, type InjectableFault, InjectedFaults } from '@singer-ts/sdk/testing';
 import { type AquaOptions, AquaStore, type JobFault } from './aqua.js';
 import type { FileFault } from './aqua-http.js';
 import { type AuthOptions, type Credentials, TokenStore } from './auth.js';
-import { Clock } from './clock.js';
 import { QueryCursors } from './cursors.js';
 import { type Row, Tenant, type TenantOptions, type Value } from './data.js';
 import { HttpError, parseJson, readText, reasons, send, unauthorized } from './http.js';
@@ -22,17 +22,14 @@ export interface EmulatorOptions extends TenantOptions, AuthOptions, AquaOptions
   dataCenter?: string;
 }
 
-/** An HTTP-level fault for the next matching requests. */
-export interface Fault {
+/** An HTTP-level fault for the next matching requests (`times`, and `path`: text or `/regex/` of path and query). */
+export interface Fault extends InjectableFault {
   /** `status` answers `status` (429 gets Retry-After); `business` answers 200 with `success: false`. */
   kind?: 'status' | 'business' | 'reset';
   status?: number;
   /** For `business`: the eight-digit reason code (category in the last two digits). Default 53100061. */
   code?: number;
   retryAfter?: number;
-  /** Substring of the path (with query) the fault applies to. */
-  path?: string;
-  times?: number;
 }
 
 export interface RequestLogEntry {
@@ -83,7 +80,7 @@ const FAULT_BODIES: Record<number, string> = {
 
 /** Starts the Zuora emulator on 127.0.0.1. */
 export async function startZuoraEmulator(options: EmulatorOptions = {}): Promise<ZuoraEmulator> {
-  const clock = new Clock(options.now);
+  const clock = new EmulatorClock(options.now);
   const tenant = new Tenant(options);
   const tokens = new TokenStore(options);
   const aqua = new AquaStore(tenant, options);
@@ -91,8 +88,8 @@ export async function startZuoraEmulator(options: EmulatorOptions = {}): Promise
   const limits = new Limits(options.limits);
   const actionCursors = new QueryCursors(tenant, options.locatorIdleMs ?? 15 * 60_000);
   const homeHost = options.dataCenter ?? 'rest.na.zuora.com';
-  const faults: (Fault & { remaining: number })[] = [];
-  const fileFaults: (FileFault & { remaining: number })[] = [];
+  const faults = new InjectedFaults<Fault>();
+  const fileFaults = new InjectedFaults<FileFault>();
   const log: RequestLogEntry[] = [];
   let origin = '';
   const apiEnv: ApiEnv = {
@@ -102,11 +99,8 @@ export async function startZuoraEmulator(options: EmulatorOptions = {}): Promise
     get origin() {
       return origin;
     },
-    takeFileFault: () => {
-      const ff = fileFaults.find((f) => f.remaining > 0);
-      if (ff) ff.remaining--;
-      return ff ?? null;
-    },
+    // File faults name no path: the next download takes one.
+    takeFileFault: () => fileFaults.take('') ?? null,
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -134,9 +128,8 @@ export async function startZuoraEmulator(options: EmulatorOptions = {}): Promise
     let headers: Record<string, string> = {};
     try {
       if (path.startsWith('/__emulator/')) return await controlRoute(req, res, path);
-      const fault = faults.find((f) => f.remaining > 0 && (!f.path || (path + url.search).includes(f.path)));
+      const fault = faults.take(path + url.search);
       if (fault) {
-        fault.remaining--;
         if (fault.kind === 'reset') {
           res.destroy();
           return;
@@ -284,12 +277,12 @@ export async function startZuoraEmulator(options: EmulatorOptions = {}): Promise
     now: () => new Date(clock.nowMs()),
     setNow: (t) => clock.set(t instanceof Date ? t.getTime() : typeof t === 'string' ? Date.parse(t) : t),
     advance: (s) => clock.advance(s),
-    injectFault: (f) => faults.push({ ...f, remaining: f.times ?? 1 }),
+    injectFault: (f) => faults.inject(f),
     injectJobFault: (f) => aqua.injectJobFault(f),
-    injectFileFault: (f) => fileFaults.push({ ...f, remaining: f.times ?? 1 }),
+    injectFileFault: (f) => fileFaults.inject(f),
     clearFaults: () => {
-      faults.length = 0;
-      fileFaults.length = 0;
+      faults.clear();
+      fileFaults.clear();
       aqua.clearJobFaults();
     },
     update: (object, index, set) => tenant.update(object, index, clock.nowMs(), set),
