@@ -3,11 +3,9 @@
  * (once it has printed a STATE, so mid-run), the "tap" restarts from the last STATE printed, and the
  * final table must equal a clean load: no key lost, none twice, every row at its last version.
  */
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { runConnectorProcess } from '@singer-ts/sdk/testing';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { SnowflakeEmulator } from '../test-support/emulator/server.js';
 import { startEmulator } from './support.js';
@@ -16,16 +14,13 @@ import { emulatorConfig, rows, uniqueSchema } from './target-support.js';
 const BIN = fileURLToPath(new URL('../bin/target-snowflake.js', import.meta.url));
 
 let emulator: SnowflakeEmulator;
-let dir: string;
 beforeAll(async () => {
   if (!existsSync(fileURLToPath(new URL('../dist/bundle/cli.js', import.meta.url))))
     throw new Error('target-snowflake is not built: run `pnpm build` before this test');
   emulator = await startEmulator({ syncWindowMs: 10_000 });
-  dir = mkdtempSync(join(tmpdir(), 'target-snowflake-crash-'));
 });
 afterAll(async () => {
   await emulator?.close();
-  if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
 });
 
 const TOTAL = 3_000;
@@ -56,48 +51,42 @@ function tapOutput(from: number): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** Runs the CLI; with `killAfterStates`, SIGKILLs it as soon as it has printed that many STATEs. */
-function runCli(
-  configFile: string,
+/**
+ * Runs the built CLI on `input`; with `killAfterStates`, SIGKILLs it as soon as it has printed that many STATEs
+ * (on the event, not after a guessed delay).
+ */
+async function runCli(
+  config: Record<string, unknown>,
   input: string,
   killAfterStates?: number,
-): Promise<{ states: number[]; code: number | null; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, '--config', configFile], { stdio: ['pipe', 'pipe', 'pipe'] });
-    let out = '';
-    let stderr = '';
-    const states = () =>
-      out
-        .split('\n')
-        .filter((line) => line.trim() !== '')
-        .map((line) => (JSON.parse(line) as { value: { bookmark: number } }).value.bookmark);
-    child.stdout.on('data', (chunk: Buffer) => {
-      out += chunk.toString('utf8');
-      // Only complete lines count; kill on the event, not after a guessed delay.
-      if (killAfterStates !== undefined && out.endsWith('\n') && states().length >= killAfterStates)
-        child.kill('SIGKILL');
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString('utf8');
-    });
-    child.stdin.on('error', () => undefined);
-    child.stdin.end(input);
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ states: states(), code, stderr }));
+): Promise<{ states: number[]; killed: boolean; code: number; stderr: string }> {
+  let states = 0;
+  const run = await runConnectorProcess(BIN, {
+    config,
+    input,
+    timeoutMs: 170_000,
+    ...(killAfterStates === undefined
+      ? {}
+      : { killWhen: (message) => message.type === 'STATE' && ++states >= killAfterStates }),
   });
+  return {
+    states: run.states().map((value) => (value as { bookmark: number }).bookmark),
+    killed: run.signal !== null,
+    code: run.exitCode,
+    stderr: run.stderr,
+  };
 }
 
 test('resumes from the last STATE after SIGKILL mid-run and ends equal to a clean load', async () => {
   const schema = uniqueSchema('CRASH');
-  const configFile = join(dir, 'config.json');
   // Small batches, so a kill lands between commits; the emulator answers slowly enough to be caught.
-  writeFileSync(configFile, JSON.stringify(emulatorConfig(emulator, schema, { batch_size_rows: 150 })));
+  const config = emulatorConfig(emulator, schema, { batch_size_rows: 150 });
 
   let bookmark = 0;
   let kills = 0;
   for (const killAfter of [2, 3]) {
-    const run = await runCli(configFile, tapOutput(bookmark), killAfter);
-    if (run.code === null) kills += 1;
+    const run = await runCli(config, tapOutput(bookmark), killAfter);
+    if (run.killed) kills += 1;
     const last = run.states.at(-1);
     if (last === undefined) continue;
     expect(last).toBeGreaterThan(bookmark);
@@ -107,7 +96,7 @@ test('resumes from the last STATE after SIGKILL mid-run and ends equal to a clea
     bookmark = last;
   }
   expect(kills).toBe(2);
-  const final = await runCli(configFile, tapOutput(bookmark));
+  const final = await runCli(config, tapOutput(bookmark));
   expect(final.code, final.stderr).toBe(0);
   expect(final.states.at(-1)).toBe(TOTAL);
 
@@ -126,13 +115,9 @@ test('a load that outlives its key-pair JWT re-signs the token through the CLI a
   const slow = await startEmulator({ syncWindowMs: 10_000, statementDelayMs: 150 });
   try {
     const schema = uniqueSchema('TOKEN');
-    const configFile = join(dir, 'short-token.json');
-    writeFileSync(
-      configFile,
-      JSON.stringify(emulatorConfig(slow, schema, { batch_size_rows: 100, jwt_lifetime_seconds: 2 })),
-    );
+    const config = emulatorConfig(slow, schema, { batch_size_rows: 100, jwt_lifetime_seconds: 2 });
     const started = Date.now();
-    const run = await runCli(configFile, tapOutput(0));
+    const run = await runCli(config, tapOutput(0));
     expect(run.code, run.stderr).toBe(0);
     expect(run.states.at(-1)).toBe(TOTAL);
     expect(Date.now() - started).toBeGreaterThan(4_000);
@@ -154,12 +139,8 @@ test('a load that outlives its key-pair JWT re-signs the token through the CLI a
 
 test('the CLI prints one line on stderr and exits non-zero for a key Snowflake does not know', async () => {
   const { keyPair } = await import('./support.js');
-  const configFile = join(dir, 'wrong-key.json');
-  writeFileSync(
-    configFile,
-    JSON.stringify(emulatorConfig(emulator, uniqueSchema(), { private_key: keyPair(1).privatePem })),
-  );
-  const run = await runCli(configFile, `${SCHEMA_LINE}\n`);
+  const config = emulatorConfig(emulator, uniqueSchema(), { private_key: keyPair(1).privatePem });
+  const run = await runCli(config, `${SCHEMA_LINE}\n`);
   expect(run.code).not.toBe(0);
   const lines = run.stderr.split('\n').filter((line) => line.includes('SINGER_SNOWFLAKE_AUTH'));
   expect(lines).toHaveLength(1);
