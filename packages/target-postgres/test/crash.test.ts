@@ -4,7 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { runConnectorProcess } from '@singer-ts/sdk/testing';
+import { KeyedUpdates, runConnectorProcess } from '@singer-ts/sdk/testing';
 import { startTestDatabase, type TestDatabase } from '@singer-ts/sdk/testing/postgres';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { random as seededRandom } from './binary-values.js';
@@ -23,31 +23,8 @@ afterAll(async () => db?.stop());
 
 const TOTAL = 30_000;
 const KEYS = 12_000;
-const SCHEMA_LINE = JSON.stringify({
-  type: 'SCHEMA',
-  stream: 'tickets',
-  key_properties: ['id'],
-  schema: {
-    type: 'object',
-    properties: { id: { type: 'integer' }, seq: { type: 'integer' }, body: { type: 'string' } },
-  },
-});
-
-/** The tap's output from bookmark `from`: record i updates ticket i % KEYS; a STATE every 250 records. */
-function tapOutput(from: number): string {
-  const lines = [SCHEMA_LINE];
-  for (let i = from + 1; i <= TOTAL; i += 1) {
-    lines.push(
-      JSON.stringify({
-        type: 'RECORD',
-        stream: 'tickets',
-        record: { id: i % KEYS, seq: i, body: `ticket ${i}` },
-      }),
-    );
-    if (i % 250 === 0) lines.push(JSON.stringify({ type: 'STATE', value: { bookmark: i } }));
-  }
-  return `${lines.join('\n')}\n`;
-}
+const updates = new KeyedUpdates(TOTAL, KEYS, 250);
+const tapOutput = (from: number) => updates.input(from);
 
 /** Loads `input` into `schema` through the built CLI; with `killAfterMs`, SIGKILLs it that long after start. */
 async function runTarget(
@@ -69,8 +46,8 @@ async function runTarget(
 
 /** The row a clean load of records 1..`upTo` leaves for ticket `id`; undefined when none touched it. */
 function expectedRow(id: number, upTo: number): { seq: number; body: string } | undefined {
-  const seq = upTo - ((((upTo - id) % KEYS) + KEYS) % KEYS);
-  return seq >= 1 ? { seq, body: `ticket ${seq}` } : undefined;
+  const row = updates.expectedRow(id, upTo);
+  return row && { seq: row.seq, body: row.body };
 }
 
 async function tableRows(schema: string): Promise<Map<number, { seq: number; body: string }>> {

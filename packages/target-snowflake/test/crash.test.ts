@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { runConnectorProcess } from '@singer-ts/sdk/testing';
+import { KeyedUpdates, runConnectorProcess } from '@singer-ts/sdk/testing';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { SnowflakeEmulator } from '../test-support/emulator/server.js';
 import { startEmulator } from './support.js';
@@ -25,31 +25,8 @@ afterAll(async () => {
 
 const TOTAL = 3_000;
 const KEYS = 1_200;
-const SCHEMA_LINE = JSON.stringify({
-  type: 'SCHEMA',
-  stream: 'tickets',
-  key_properties: ['id'],
-  schema: {
-    type: 'object',
-    properties: { id: { type: 'integer' }, seq: { type: 'integer' }, body: { type: 'string' } },
-  },
-});
-
-/** The tap's output from bookmark `from`: record i updates ticket i % KEYS; a STATE every 100. */
-function tapOutput(from: number): string {
-  const lines = [SCHEMA_LINE];
-  for (let i = from + 1; i <= TOTAL; i += 1) {
-    lines.push(
-      JSON.stringify({
-        type: 'RECORD',
-        stream: 'tickets',
-        record: { id: i % KEYS, seq: i, body: `ticket ${i}` },
-      }),
-    );
-    if (i % 100 === 0) lines.push(JSON.stringify({ type: 'STATE', value: { bookmark: i } }));
-  }
-  return `${lines.join('\n')}\n`;
-}
+const updates = new KeyedUpdates(TOTAL, KEYS, 100);
+const tapOutput = (from: number) => updates.input(from);
 
 /**
  * Runs the built CLI on `input`; with `killAfterStates`, SIGKILLs it as soon as it has printed that many STATEs
@@ -104,8 +81,8 @@ test('resumes from the last STATE after SIGKILL mid-run and ends equal to a clea
   expect(table).toHaveLength(KEYS);
   for (const row of table) {
     const id = Number(row.ID);
-    const seq = TOTAL - ((TOTAL - id) % KEYS);
-    expect(row).toEqual({ ID: String(id), SEQ: String(seq), BODY: `ticket ${seq}` });
+    const { seq, body } = updates.expectedRow(id)!;
+    expect(row).toEqual({ ID: String(id), SEQ: String(seq), BODY: body });
   }
 }, 180_000);
 
@@ -129,8 +106,8 @@ test('a load that outlives its key-pair JWT re-signs the token through the CLI a
     const table = await rows(slow, `SELECT "ID", "SEQ", "BODY" FROM "${schema}"."TICKETS" ORDER BY "ID"`);
     expect(table).toHaveLength(KEYS);
     for (const row of table) {
-      const seq = TOTAL - ((TOTAL - Number(row.ID)) % KEYS);
-      expect(row).toEqual({ ID: row.ID, SEQ: String(seq), BODY: `ticket ${seq}` });
+      const { seq, body } = updates.expectedRow(Number(row.ID))!;
+      expect(row).toEqual({ ID: row.ID, SEQ: String(seq), BODY: body });
     }
   } finally {
     await slow.close();
@@ -140,7 +117,7 @@ test('a load that outlives its key-pair JWT re-signs the token through the CLI a
 test('the CLI prints one line on stderr and exits non-zero for a key Snowflake does not know', async () => {
   const { keyPair } = await import('./support.js');
   const config = emulatorConfig(emulator, uniqueSchema(), { private_key: keyPair(1).privatePem });
-  const run = await runCli(config, `${SCHEMA_LINE}\n`);
+  const run = await runCli(config, `${updates.schemaLine()}\n`);
   expect(run.code).not.toBe(0);
   const lines = run.stderr.split('\n').filter((line) => line.includes('SINGER_SNOWFLAKE_AUTH'));
   expect(lines).toHaveLength(1);

@@ -1,5 +1,6 @@
 export { EmulatorClock } from './emulator-clock.js';
 export { type InjectableFault, InjectedFaults, type PendingFault } from './injected-faults.js';
+export { KeyedUpdates } from './keyed-updates.js';
 export type { ProcessRunOptions, ProcessRunResult, RunOptions, RunResult } from './run.js';
 export { argsFor, collectResult, parseCatalog, runConnector, runConnectorProcess } from './run.js';
 export { hashString, RecordRng, seededHash } from './seeded.js';
