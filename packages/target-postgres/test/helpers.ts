@@ -1,14 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { PassThrough, Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import { Logger, type LogLevel, type SchemaMessage, type TargetOptions } from '@singer-ts/sdk';
 import {
-  Logger,
-  type LogLevel,
-  type SchemaMessage,
-  type TargetOptions,
-  type TargetRunSummary,
-} from '@singer-ts/sdk';
+  runTarget as runSdkTarget,
+  type TargetRun as SdkTargetRun,
+  type TargetInput,
+} from '@singer-ts/sdk/testing';
 import pg from 'pg';
 import { PostgresSink } from '../src/sink.js';
 import { TargetPostgres } from '../src/target.js';
@@ -18,15 +15,11 @@ export const CONFORMANCE =
   process.env.SINGER_CONFORMANCE_DIR ??
   fileURLToPath(new URL('../../../../shared/conformance/', import.meta.url));
 
-export interface TargetRun {
-  states: unknown[];
+export interface TargetRun extends SdkTargetRun {
   logs: string[];
-  summary?: TargetRunSummary;
-  error?: unknown;
 }
 
-/** Input for a run: text, lines, a file, or chunks that arrive when the test says so. */
-export type TargetInput = string | string[] | { file: string } | AsyncIterable<string>;
+export type { TargetInput };
 
 export interface RunOptions {
   /** Forces every batch through COPY text (`text`), to compare with the default binary rows. */
@@ -69,27 +62,7 @@ export async function runTarget(
     options.copyFormat === undefined
       ? new TargetPostgres({ config, logger })
       : new FormatTarget({ config, logger }, options.copyFormat);
-  const source =
-    typeof input === 'string' || Array.isArray(input)
-      ? Readable.from([Array.isArray(input) ? `${input.join('\n')}\n` : input])
-      : 'file' in input
-        ? createReadStream(input.file)
-        : input;
-  const output = new PassThrough();
-  const chunks: Buffer[] = [];
-  output.on('data', (chunk: Buffer) => chunks.push(chunk));
-  const run: TargetRun = { states: [], logs };
-  try {
-    run.summary = await target.run(source, output);
-  } catch (error) {
-    run.error = error;
-  }
-  for (const line of Buffer.concat(chunks).toString('utf8').split('\n')) {
-    if (line.trim() === '') continue;
-    const message = JSON.parse(line) as { type: string; value: unknown };
-    if (message.type === 'STATE') run.states.push(message.value);
-  }
-  return run;
+  return { ...(await runSdkTarget(target, input)), logs };
 }
 
 /** Runs and throws the target's error, if any. */

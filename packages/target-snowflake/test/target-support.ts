@@ -1,21 +1,19 @@
 /** Running target-snowflake in-process against the emulator, and reading back what it loaded. */
 import { randomBytes } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { PassThrough, Readable } from 'node:stream';
-import { Logger, type LogLevel, type TargetRunSummary } from '@singer-ts/sdk';
+import { Logger, type LogLevel } from '@singer-ts/sdk';
+import {
+  runTarget as runSdkTarget,
+  type TargetRun as SdkTargetRun,
+  type TargetInput,
+} from '@singer-ts/sdk/testing';
 import { TargetSnowflake } from '../src/target.js';
 import type { SnowflakeEmulator } from '../test-support/emulator/server.js';
 import { ACCOUNT, keyPair, USER } from './support.js';
 
-export interface TargetRun {
-  states: unknown[];
+export interface TargetRun extends SdkTargetRun {
   logs: string[];
-  summary?: TargetRunSummary;
-  error?: unknown;
   target: TargetSnowflake;
 }
-
-export type TargetInput = string | string[] | { file: string };
 
 /** Key-pair config pointing at the emulator, in database RAW. */
 export function emulatorConfig(
@@ -48,25 +46,7 @@ export async function runTarget(
   const target = new TargetSnowflake({ config, logger });
   if (options.maxRequestBytes !== undefined)
     (target.client as unknown as { maxRequestBytes: number }).maxRequestBytes = options.maxRequestBytes;
-  const source =
-    typeof input === 'string' || Array.isArray(input)
-      ? Readable.from([Array.isArray(input) ? `${input.join('\n')}\n` : input])
-      : createReadStream(input.file);
-  const output = new PassThrough();
-  const chunks: Buffer[] = [];
-  output.on('data', (chunk: Buffer) => chunks.push(chunk));
-  const run: TargetRun = { states: [], logs, target };
-  try {
-    run.summary = await target.run(source, output);
-  } catch (error) {
-    run.error = error;
-  }
-  for (const line of Buffer.concat(chunks).toString('utf8').split('\n')) {
-    if (line.trim() === '') continue;
-    const message = JSON.parse(line) as { type: string; value: unknown };
-    if (message.type === 'STATE') run.states.push(message.value);
-  }
-  return run;
+  return { ...(await runSdkTarget(target, input)), logs, target };
 }
 
 export async function load(
