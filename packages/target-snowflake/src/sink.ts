@@ -1,8 +1,9 @@
 /**
  * Snowflake's part of the SDK's SQL table flow (SQLTableSink): records become compact JSON rows as
- * they arrive (row-json.ts), escaped for the JSON string they travel in and written straight into
- * byte buffers (the SDK's RowWriter), so a batch costs its size in memory, outside the V8 heap, and
- * is never a JS string. A batch is sent as JSON arrays bound to `?` in statements of at most about
+ * they arrive, each field's bytes written straight into the batch's byte buffers (the SDK's
+ * RowWriter) already escaped for the JSON string they travel in (escaped-row.ts; values' text from
+ * row-json.ts), so a batch costs its size in memory, outside the V8 heap, and no row is ever a JS
+ * string. A batch is sent as JSON arrays bound to `?` in statements of at most about
  * 1 MB of request body, each body the statement's JSON with the rows' bytes spliced in; Snowflake
  * flattens, casts and de-duplicates them:
  *
