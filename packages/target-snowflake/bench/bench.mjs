@@ -159,6 +159,9 @@ const emulator = await SnowflakeEmulator.start({
   users: [{ name: 'LOADER', publicKeys: [publicKey.export({ type: 'spki', format: 'pem' }).toString()] }],
   databases: [{ name: 'RAW' }],
   syncWindowMs: 45_000,
+  // One DuckDB thread, as PostgreSQL runs a COPY on one backend: on a small machine a server using
+  // every core slows the target it is measured against (BENCH_EMULATOR_THREADS to change it).
+  threads: Number(process.env.BENCH_EMULATOR_THREADS ?? 1),
 });
 const snowflakeConfig = (schema) => {
   const file = join(dir, `snowflake-${schema}.json`);

@@ -1,8 +1,9 @@
 /**
  * Snowflake's part of the SDK's SQL table flow (SQLTableSink): records become compact JSON rows as
- * they arrive (row-json.ts), escaped for the JSON string they travel in and written straight into
- * byte buffers (the SDK's RowWriter), so a batch costs its size in memory, outside the V8 heap, and
- * is never a JS string. A batch is sent as JSON arrays bound to `?` in statements of at most about
+ * they arrive, each field's bytes written straight into the batch's byte buffers (the SDK's
+ * RowWriter) already escaped for the JSON string they travel in (escaped-row.ts; values' text from
+ * row-json.ts), so a batch costs its size in memory, outside the V8 heap, and no row is ever a JS
+ * string. A batch is sent as JSON arrays bound to `?` in statements of at most about
  * 1 MB of request body, each body the statement's JSON with the rows' bytes spliced in; Snowflake
  * flattens, casts and de-duplicates them:
  *
@@ -21,6 +22,7 @@ import {
   type RecordContext,
   type SchemaMessage,
   type SQLColumn,
+  serializeJson,
 } from '@singer-ts/sdk';
 import {
   type ColumnClass,
@@ -34,15 +36,9 @@ import {
 } from '@singer-ts/sdk/sql';
 import { MAX_NUMBER_DIGITS, MAX_NUMBER_SCALE, type NumberShape } from './column-types.js';
 import type { SnowflakeConnector, SnowflakeSession } from './connector.js';
+import { EscapedRow } from './escaped-row.js';
 import { refuseColumnCollisions } from './naming.js';
-import {
-  booleanField,
-  dateTimeField,
-  jsonField,
-  numberField,
-  textField,
-  type ValuePlace,
-} from './row-json.js';
+import { decimalText, scalarText, utcDateTime, type ValuePlace } from './row-json.js';
 import type { EscapedTextBinding } from './sql-api/client.js';
 
 export interface SnowflakeSinkOptions extends SQLTableSinkOptions<SnowflakeSession> {
@@ -74,6 +70,9 @@ interface LoadedColumn {
   place: ValuePlace;
 }
 
+/** Writes one column's non-null value into the row being encoded. */
+type FieldWriter = (value: unknown, context: RecordContext) => void;
+
 const BATCHED_AT = '_sdc_batched_at';
 const DELETED_AT = '_sdc_deleted_at';
 const FLATTEN = 'FROM TABLE(FLATTEN(INPUT => PARSE_JSON(?))) AS f';
@@ -84,6 +83,12 @@ export class SnowflakeSink extends SQLTableSink<SnowflakeRow, SealedRows, Snowfl
   private stamped = false;
   private sources = new PropertySourceText([]);
   private readonly writer = new RowWriter();
+  private readonly row = new EscapedRow(this.writer);
+  private writers: FieldWriter[] = [];
+  private writeFields: (record: Record<string, unknown>, context: RecordContext) => void = () => undefined;
+  /** The last date-time converted to UTC, in any column, and its UTC text. */
+  private lastDateTime: unknown;
+  private lastUtc = '';
   private shapes = new Map<string, NumberShape>();
   /** Request bytes of each load statement without its rows (the statement's JSON around them). */
   private readonly envelopes = new Map<string, number>();
@@ -124,6 +129,7 @@ export class SnowflakeSink extends SQLTableSink<SnowflakeRow, SealedRows, Snowfl
       });
     this.sources = new PropertySourceText(spanned);
     this.stamped = this.columns.some((column) => column.metadata === BATCHED_AT);
+    this.compileFields();
   }
 
   protected loadColumns(): string[] {
@@ -134,50 +140,101 @@ export class SnowflakeSink extends SQLTableSink<SnowflakeRow, SealedRows, Snowfl
 
   protected encode(record: Record<string, unknown>, context: RecordContext): PreparedRow<SnowflakeRow> {
     this.sources.locate(context);
-    // The row is a JSON array, its elements in column order; absent values are `null`, except at
-    // the end, where the array simply stops (an element past its end reads as NULL too).
-    let row = '[';
-    let gap = '';
-    for (const entry of this.loaded) {
-      const { column } = entry;
-      const value =
-        column.metadata === undefined
-          ? record[column.property as string]
-          : this.columnValue(column, record, context);
-      if (value === undefined || value === null) {
-        gap += row.length === 1 && gap === '' ? 'null' : ',null';
-        continue;
-      }
-      const field = this.field(entry, value, context);
-      row += row.length === 1 && gap === '' ? field : `${gap},${field}`;
-      gap = '';
-    }
-    const bytes = this.writer.append(`${row}],`);
+    this.row.start();
+    this.writeFields(record, context);
+    const bytes = this.row.end();
     return { row: this.writer.size, bytes };
   }
 
-  private field(entry: LoadedColumn, value: unknown, context: RecordContext): string {
-    const source = entry.slot === undefined ? undefined : this.sources.text(entry.slot);
-    if (isNumeric(entry.column)) {
-      let shape = this.shapes.get(entry.column.name);
-      if (shape === undefined) {
-        shape = { integerDigits: 0, scale: 0 };
-        this.shapes.set(entry.column.name, shape);
-      }
-      if (entry.kind === 'number' || entry.kind === 'string')
-        return numberField(value, source, shape, entry.place, context.line);
+  /**
+   * Compiles, once per schema, the straight-line code that reads each column's value (a record
+   * property by name, or a metadata value) and hands it, when not null, to the column's writer.
+   */
+  private compileFields(): void {
+    const body = ['let v;'];
+    this.loaded.forEach((entry, index) => {
+      const { column } = entry;
+      body.push(
+        column.metadata === undefined
+          ? `v = r[${JSON.stringify(column.property)}];`
+          : `v = metadataValue(${index}, r, c);`,
+        `if (v === undefined || v === null) row.null(); else W[${index}](v, c);`,
+      );
+    });
+    const factory = new Function(
+      'row',
+      'W',
+      'metadataValue',
+      `"use strict"; return function writeFields(r, c) { ${body.join('\n')} };`,
+    ) as (
+      row: EscapedRow,
+      writers: FieldWriter[],
+      metadataValue: (index: number, record: Record<string, unknown>, context: RecordContext) => unknown,
+    ) => typeof this.writeFields;
+    this.writers = this.loaded.map((entry) => this.writerFor(entry));
+    this.writeFields = factory(this.row, this.writers, (index, record, context) =>
+      this.columnValue((this.loaded[index] as LoadedColumn).column, record, context),
+    );
+  }
+
+  /** Writes a column's non-null value into the row, by the class of the column's type. */
+  private writerFor(entry: LoadedColumn): FieldWriter {
+    const { row, sources } = this;
+    const { slot, place } = entry;
+    if (isNumeric(entry.column) && (entry.kind === 'number' || entry.kind === 'string')) {
+      return (value, context) => {
+        if (typeof value === 'number' && Number.isSafeInteger(value)) row.integer(value);
+        else {
+          const source = slot === undefined ? undefined : sources.text(slot);
+          row.string(decimalText(value, source, this.shapeOf(entry), place, context.line), false);
+        }
+      };
     }
     switch (entry.kind) {
       case 'json':
-        return jsonField(value, source);
-      case 'date-time':
-        return dateTimeField(value, entry.place, context.line);
+        return (value) => {
+          const source = slot === undefined ? undefined : sources.text(slot);
+          if (source === undefined) row.json(serializeJson(value), false);
+          else row.json(source, sources.plain);
+        };
+      case 'date-time': {
+        // Consecutive records often share a date-time (`_sdc_received_at` within a millisecond), and
+        // columns of one record too (created and updated): each is converted once.
+        let last: unknown;
+        let lastUtc = '';
+        return (value, context) => {
+          if (value !== last) {
+            lastUtc = value === this.lastDateTime ? this.lastUtc : utcDateTime(value, place, context.line);
+            last = value;
+            this.lastDateTime = value;
+            this.lastUtc = lastUtc;
+          }
+          row.string(lastUtc, true);
+        };
+      }
       case 'boolean':
-        return booleanField(value);
+        // Anything but a boolean goes as text: the cast then says what is wrong.
+        return (value) => {
+          if (typeof value === 'boolean') row.bool(value);
+          else row.string(scalarText(value), false);
+        };
       default:
         // A string from a line without a backslash has nothing to escape.
-        return textField(value, this.sources.plain);
+        return (value) => {
+          if (typeof value === 'string') row.string(value, sources.plain);
+          else row.string(scalarText(value), false);
+        };
     }
+  }
+
+  /** The widest number a numeric column holds in the open batch. */
+  private shapeOf(entry: LoadedColumn): NumberShape {
+    let shape = this.shapes.get(entry.column.name);
+    if (shape === undefined) {
+      shape = { integerDigits: 0, scale: 0 };
+      this.shapes.set(entry.column.name, shape);
+    }
+    return shape;
   }
 
   protected sealRows(_batch: Batch<SnowflakeRow>): SealedRows {
@@ -219,6 +276,7 @@ export class SnowflakeSink extends SQLTableSink<SnowflakeRow, SealedRows, Snowfl
         });
         entry.sqlType = type;
         entry.kind = this.connector.classOf(type);
+        this.writers[entry.index] = this.writerFor(entry);
       }
     });
   }

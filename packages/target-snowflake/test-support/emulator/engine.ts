@@ -46,8 +46,11 @@ export class SqlEngine {
     private readonly connection: DuckDBConnection,
   ) {}
 
-  static async create(): Promise<SqlEngine> {
-    const instance = await DuckDBInstance.create(':memory:');
+  static async create(threads?: number): Promise<SqlEngine> {
+    const instance = await DuckDBInstance.create(
+      ':memory:',
+      threads === undefined ? {} : { threads: String(threads) },
+    );
     const connection = await instance.connect();
     await connection.run("SET TimeZone = 'UTC'");
     for (const macro of MACROS) await connection.run(macro);

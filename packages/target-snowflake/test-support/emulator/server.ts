@@ -47,6 +47,8 @@ export interface EmulatorOptions {
   /** The emulator's clock (epoch ms), for token expiry. */
   now?: () => number;
   port?: number;
+  /** Threads DuckDB may use (its default: one per core); the benchmark gives it one, as a PostgreSQL backend has. */
+  threads?: number;
 }
 
 export interface RequestLogEntry {
@@ -87,7 +89,7 @@ export class SnowflakeEmulator {
   }
 
   static async start(options: EmulatorOptions): Promise<SnowflakeEmulator> {
-    const engine = await SqlEngine.create();
+    const engine = await SqlEngine.create(options.threads);
     for (const database of options.databases ?? []) {
       await engine.setup(`CREATE DATABASE IF NOT EXISTS ${quoted(database.name)}`);
       for (const schema of database.schemas ?? [])
