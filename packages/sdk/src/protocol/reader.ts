@@ -167,6 +167,8 @@ async function nextUnlessAborted<T>(
   iterator: AsyncIterator<T>,
   signal: AbortSignal,
 ): Promise<IteratorResult<T> | 'aborted'> {
+  // Aborted while the caller held the last chunk: no 'abort' event will come, so do not wait for one.
+  if (signal.aborted) return 'aborted';
   let onAbort!: () => void;
   const aborted = new Promise<'aborted'>((resolve) => {
     onAbort = () => resolve('aborted');

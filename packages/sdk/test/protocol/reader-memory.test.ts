@@ -37,4 +37,20 @@ describe('reading input that can be aborted', () => {
     // Retaining each chunk would hold about 94 MB here; a handful of chunks in flight is well under 8.
     expect(heldMidway).toBeLessThan(8 * 1024 * 1024);
   });
+
+  it('stops at once when aborted while the reader held a chunk, though the input stays open', async () => {
+    const controller = new AbortController();
+    // An input that never ends, as an open stdin with no more lines.
+    async function* openInput(): AsyncGenerator<Buffer> {
+      yield Buffer.from('{"type":"STATE","value":{}}\n');
+      await new Promise(() => {});
+    }
+    const read: number[] = [];
+    for await (const lines of readLineBatches(openInput(), { signal: controller.signal })) {
+      read.push(lines.length);
+      // The abort comes between reads: no read is pending when it fires.
+      controller.abort();
+    }
+    expect(read).toEqual([1]);
+  });
 });
