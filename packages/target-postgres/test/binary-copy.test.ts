@@ -5,9 +5,10 @@
  * binary, so the tests also check that binary was really used, or really avoided.
  */
 import { quoteIdentifier, type SingerError } from '@singer-ts/sdk';
+import { seededRandom } from '@singer-ts/sdk/testing';
 import { startTestDatabase, type TestDatabase } from '@singer-ts/sdk/testing/postgres';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { BINARY, random, randomNumber, randomString, randomTimestamp, TEXT_ONLY } from './binary-values.js';
+import { BINARY, randomNumber, randomString, randomTimestamp, TEXT_ONLY } from './binary-values.js';
 import { query, type RunOptions, runTarget, schemaMessage, type TargetRun, uniqueSchema } from './helpers.js';
 
 let db: TestDatabase;
@@ -52,7 +53,7 @@ const edgeLine = (record: RawRecord) => recordLine('edge', record.id, record.val
 
 /** Edge values and random ones from the grammar binary rows take, about one value in eight null. */
 function binaryRecords(count: number, seed: number): RawRecord[] {
-  const next = random(seed);
+  const next = seededRandom(seed);
   const generated: Record<string, () => string> = {
     ts: () => json(randomTimestamp(next)),
     amount: () => randomNumber(next),
@@ -184,7 +185,7 @@ describe('binary COPY loads exactly what COPY text loads', () => {
   });
 
   test('a batch turns to text at its first such value: binary rows, then text rows, keys de-duplicated', async () => {
-    const next = random(7);
+    const next = seededRandom(7);
     const lines = [schemaMessage('edge', { ...PROPERTIES, big2: { type: ['integer', 'null'] } })];
     for (const [index, record] of binaryRecords(600, 99).entries()) {
       const values = { ...record.values };
@@ -251,7 +252,7 @@ describe('binary COPY loads exactly what COPY text loads', () => {
       floats: '(id bigint PRIMARY KEY, small double precision, medium real, short json, local numeric(10,2))',
     };
     const lines = [schemaMessage('typed', properties), schemaMessage('floats', properties)];
-    const next = random(3);
+    const next = seededRandom(3);
     for (let id = 1; id <= 300; id += 1) {
       const values = {
         small: String(int16(next)),

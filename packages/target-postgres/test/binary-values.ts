@@ -4,18 +4,6 @@
  * valid PostgreSQL input outside the grammar binary rows take, so their rows go as COPY text.
  */
 
-/** Deterministic pseudo-random numbers in [0, 1) (mulberry32), so a failure can be replayed. */
-export function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 type Random = () => number;
 const int = (next: Random, min: number, max: number) => min + Math.floor(next() * (max - min + 1));
 const pad = (value: number, width = 2) => String(value).padStart(width, '0');

@@ -4,10 +4,9 @@
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { KeyedUpdates, runConnectorProcess } from '@singer-ts/sdk/testing';
+import { KeyedUpdates, runConnectorProcess, seededRandom } from '@singer-ts/sdk/testing';
 import { startTestDatabase, type TestDatabase } from '@singer-ts/sdk/testing/postgres';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { random as seededRandom } from './binary-values.js';
 import { query, uniqueSchema } from './helpers.js';
 
 const BIN = fileURLToPath(new URL('../bin/target-postgres.js', import.meta.url));

@@ -1,12 +1,12 @@
 import { CHUNK_BYTES, keptRows, RowWriter } from '@singer-ts/sdk/sql';
+import { seededRandom } from '@singer-ts/sdk/testing';
 import { describe, expect, test } from 'vitest';
 import { BinaryRow } from '../src/binary.js';
 import { copySegments } from '../src/segments.js';
-import { random } from './binary-values.js';
 
 /** Rows of mixed sizes (some beyond a chunk), binary rows written in place and text rows, some abandoned. */
 function writeRows(count: number, textFrom: number) {
-  const next = random(11);
+  const next = seededRandom(11);
   const writer = new RowWriter();
   const row = new BinaryRow(writer);
   const expected: Buffer[] = [];

@@ -1,4 +1,5 @@
 import { RowWriter } from '@singer-ts/sdk/sql';
+import { seededRandom } from '@singer-ts/sdk/testing';
 import { describe, expect, test } from 'vitest';
 import { writeEscaped } from '../src/escaped-json.js';
 import { EscapedRow } from '../src/escaped-row.js';
@@ -152,18 +153,6 @@ describe('rows written into the batch buffers', () => {
   });
 });
 
-/** mulberry32: a small seeded generator, so a failing case can be replayed from its seed. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const UNITS = [
   'a',
   'Z',
@@ -187,7 +176,7 @@ describe('the row writer against JSON.stringify twice, on seeded random values',
   const seed = Number(process.env.ESCAPE_SEED ?? Math.floor(Math.random() * 2 ** 31));
   test(`seed ${seed} (ESCAPE_SEED=${seed} replays it)`, () => {
     console.log(`escaped-row property test seed: ${seed}`);
-    const next = random(seed);
+    const next = seededRandom(seed);
     const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)] as T;
     const text = (): string => {
       const length = next() < 0.1 ? Math.floor(next() * 20_000) : Math.floor(next() * 80);

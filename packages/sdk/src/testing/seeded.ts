@@ -57,3 +57,18 @@ export class RecordRng {
     return items[this.int(items.length)] as T;
   }
 }
+
+/**
+ * Pseudo-random numbers in [0, 1) from a seed (mulberry32), for property tests: log the seed, and a failing
+ * case replays from it.
+ */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
