@@ -104,13 +104,16 @@ export async function* csvRowBatches<R>(
           build = plan(readHeader(cells as string[], options));
           continue;
         }
+        const raw = withRaw ? (item as RawRecord).raw : undefined;
+        // The raw text tells at once whether any cell holds a line break (most hold none).
+        const countBreaks = raw === undefined || hasInnerLineBreak(raw);
         let quoted: ReadonlySet<number> | undefined;
         for (let i = 0; i < cells.length; i++) {
           const cell = cells[i] as string;
           if (isNull(cell)) {
-            if (cell === '' && withRaw) quoted ??= quotedEmptyCells((item as RawRecord).raw, delimiter);
+            if (cell === '' && raw !== undefined) quoted ??= quotedEmptyCells(raw, delimiter);
             cells[i] = quoted?.has(i) ? '' : null;
-          } else if (cell.includes('\n')) line += lineBreaksIn([cell]);
+          } else if (countBreaks && cell.includes('\n')) line += lineBreaksIn([cell]);
         }
         let row: R;
         try {
@@ -183,6 +186,15 @@ function nullTest(nullCells: readonly string[]): (cell: string) => boolean {
   const texts = new Set(nullCells);
   const longest = Math.max(...nullCells.map((c) => c.length));
   return (cell) => cell.length <= longest && texts.has(cell);
+}
+
+/**
+ * Whether a record's raw text (as csv-parse gives it: ending in the LF of an LF break, the CR of a
+ * CRLF, or nothing at the end of the file) holds an LF inside a cell: one before its last character.
+ */
+function hasInnerLineBreak(raw: string): boolean {
+  const lf = raw.indexOf('\n');
+  return lf !== -1 && lf !== raw.length - 1;
 }
 
 function lineBreaksIn(cells: readonly string[]): number {

@@ -5,13 +5,12 @@
  * silently changed or dropped.
  */
 import { SingerError } from '../errors.js';
-import { isExactNumber, parseJson } from '../json/lossless-json.js';
+import { isExactNumber, parseJson, toExactNumber } from '../json/lossless-json.js';
 import { conformedFields } from '../schema/conform.js';
 import type { JSONSchema } from '../schema/json-schema.js';
 import { normalizeTimestamp, toUtcTimestamp } from '../schema/timestamps.js';
 import type { CsvRowBuilder } from './csv-rows.js';
 import { withFastShape } from './csv-shape.js';
-import { exactNumber } from './exact-number.js';
 
 export class ValueConversionError extends SingerError {
   override readonly code: string = 'SINGER_VALUE_INVALID';
@@ -47,14 +46,15 @@ function integer(value: RawValue): unknown {
   if (typeof value === 'number' && Number.isInteger(value)) return value;
   const t = text(value).trim();
   if (!INTEGER.test(t)) throw new Invalid(`'${t}' is not an integer`);
-  return exactNumber(t);
+  // Trimmed digits: what exactNumber would make of them, without its checks for NaN and Infinity.
+  return toExactNumber(t);
 }
 
 function decimal(value: RawValue): unknown {
   if (typeof value === 'number') return value;
   const t = text(value).trim();
   if (!DECIMAL.test(t)) throw new Invalid(`'${t}' is not a number`);
-  return exactNumber(t);
+  return toExactNumber(t);
 }
 
 function boolean(value: RawValue): boolean {

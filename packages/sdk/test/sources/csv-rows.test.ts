@@ -28,8 +28,11 @@ describe('CSV rows', () => {
   });
 
   it('counts lines by LF: a quoted CRLF is one break, a stray CR none, the header can span lines', async () => {
-    const rows = await read('"a\nA",b\r\n"1\r\n2",x\ry\r\n3,"\n\n"\n4,z\n');
-    expect(rows.map((r) => r.line)).toEqual([4, 7, 8]);
+    const text = '"a\nA",b\r\n"1\r\n2",x\ry\r\n3,"\n\n"\n4,z\n5,"\n"';
+    const rows = await read(text);
+    expect(rows.map((r) => r.line)).toEqual([4, 7, 8, 10]);
+    // The same with each record's raw text at hand (it ends in LF, CR or nothing).
+    expect((await read(text, { quotedEmptyIsText: true })).map((r) => r.line)).toEqual([4, 7, 8, 10]);
     expect(rows[0]!.values).toEqual({ 'a\nA': '1\r\n2', b: 'x\ry' });
     expect(rows[1]!.values).toEqual({ 'a\nA': '3', b: '\n\n' });
   });
