@@ -50,28 +50,6 @@ describe('MessageWriter', () => {
     );
   });
 
-  it('writes lines longer than its chunks whole, between short ones, every byte once', async () => {
-    const chunks: Buffer[] = [];
-    const sink = new Writable({
-      write(chunk: Buffer, _encoding, callback) {
-        chunks.push(chunk);
-        callback();
-      },
-    });
-    const writer = new MessageWriter(sink, { chunkBytes: 100 });
-    const records = Array.from({ length: 30 }, (_, i) => ({
-      i,
-      text: (i % 7 === 3 ? '長い行 🚀' : 'x').repeat(i * 40),
-    }));
-    for (const record of records) {
-      const pending = writer.write({ type: 'RECORD', stream: 's', record });
-      if (pending) await pending;
-    }
-    await writer.flush();
-    const lines = Buffer.concat(chunks).toString('utf8').trim().split('\n');
-    expect(lines.map((l) => JSON.parse(l).record)).toEqual(records);
-  });
-
   it('flushes STATE messages at once so the consumer sees them', async () => {
     const chunks: string[] = [];
     const sink = new Writable({
