@@ -1,9 +1,12 @@
 // Shared helpers for benchmark scripts: child-process runs with peak RSS, medians, table output.
 import { spawn } from 'node:child_process';
 
-/** Runs `node script args`, expecting one JSON line of results on stdout; adds peak RSS in MB. */
-export async function runWorker(script, args) {
-  const child = spawn(process.execPath, ['--max-old-space-size=4096', script, ...args], {
+/**
+ * Runs `node script args`, expecting one JSON line of results on stdout; adds peak RSS in MB. `nodeArgs` go to
+ * node itself (e.g. `--cpu-prof` to profile one side of a comparison).
+ */
+export async function runWorker(script, args, nodeArgs = []) {
+  const child = spawn(process.execPath, ['--max-old-space-size=4096', ...nodeArgs, script, ...args], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let out = '';

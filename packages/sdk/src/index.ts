@@ -112,9 +112,18 @@ export * as schema from './schema/builders.js';
 export type { JSONSchema, JSONSchemaType } from './schema/json-schema.js';
 export { normalizeTimestamp, toUtcTimestamp } from './schema/timestamps.js';
 export { compileValidator, type RecordValidator } from './schema/validator.js';
-export { CsvFormatError, type CsvRow, type CsvRowsOptions, csvRows } from './sources/csv-rows.js';
+export {
+  CsvFormatError,
+  type CsvRow,
+  type CsvRowBuilder,
+  type CsvRowsOptions,
+  csvRowBatches,
+  csvRows,
+} from './sources/csv-rows.js';
 export {
   type ConverterOptions,
+  type CsvRecordOptions,
+  compileCsvRecordPlan,
   compileRecordConverter,
   type RawValue,
   ValueConversionError,

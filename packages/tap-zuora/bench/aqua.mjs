@@ -7,6 +7,7 @@
 // first tap run downloads it through a pass-through proxy that writes it to disk) and every later download,
 // bare or tap, is served from that recording by the proxy: both read the same bytes at disk speed. Jobs,
 // tokens and polls still go to the emulator. BENCH_SIZES (default 100000,1000000), BENCH_RUNS (default 3).
+// BENCH_NODE_ARGS: node options for the measured tap runs only (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
 // Needs `pnpm build`.
 import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, request as httpRequest } from 'node:http';
@@ -20,6 +21,7 @@ import { TapZuora } from '../dist/tap.js';
 
 const sizes = (process.env.BENCH_SIZES ?? '100000,1000000').split(',').map(Number);
 const runs = Number(process.env.BENCH_RUNS ?? 3);
+const tapNodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
 const readWorker = fileURLToPath(new URL('./read-worker.mjs', import.meta.url));
 const tapWorker = fileURLToPath(new URL('./tap-worker.mjs', import.meta.url));
 const tmp = mkdtempSync(join(tmpdir(), 'zuora-bench-'));
@@ -99,7 +101,7 @@ for (const size of sizes) {
     if (r.records !== recording.records)
       throw new Error(`bare: ${r.records} rows, expected ${recording.records}`);
     results.bare.push(r);
-    const t = await runWorker(tapWorker, [configPath, catalogPath]);
+    const t = await runWorker(tapWorker, [configPath, catalogPath], tapNodeArgs);
     if (t.records !== recording.records)
       throw new Error(`tap: ${t.records} rows, expected ${recording.records}`);
     results.tap.push(t);

@@ -35,11 +35,13 @@ export class AquaStream extends ZuoraStream {
       const fileId = fileIds[i]!;
       let rows = 0;
       try {
-        for await (const record of this.fileRecords('aqua', fileId)) {
-          rows += 1;
-          if (this.replicationKey && record.Deleted !== true)
-            latest = laterOf(latest, record[this.replicationKey]);
-          yield record;
+        const rk = this.replicationKey;
+        for await (const batch of this.fileBatches('aqua', fileId, context)) {
+          for (const record of batch) {
+            rows += 1;
+            if (rk && record.Deleted !== true) latest = laterOf(latest, record[rk]);
+            yield record;
+          }
         }
       } catch (error) {
         if (!isGoneFile(error) || rows > 0) throw error;

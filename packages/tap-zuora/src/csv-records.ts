@@ -1,6 +1,14 @@
 import { isUtf8 } from 'node:buffer';
 import type { Readable } from 'node:stream';
-import { CsvFormatError, csvRows, ExactNumber, toUtcTimestamp } from '@singer-ts/sdk';
+import {
+  CsvFormatError,
+  type CsvRowBuilder,
+  type CsvRowsOptions,
+  csvRowBatches,
+  csvRows,
+  ExactNumber,
+  toUtcTimestamp,
+} from '@singer-ts/sdk';
 import { ZuoraCsvError } from './errors.js';
 
 /**
@@ -145,13 +153,34 @@ export interface CsvCells {
  * SDK's CSV reader while the bytes arrive: an unquoted empty cell is null, a quoted one (`""`) the empty string.
  * A row with more or fewer cells than the header fails (a truncated or non-rectangular file).
  */
-export async function* csvCells(
+export function csvCells(
   source: Readable | AsyncIterable<Buffer | string>,
   o: CsvCellOptions,
 ): AsyncGenerator<CsvCells> {
+  return readResultFile(source, o, csvRows);
+}
+
+/**
+ * The rows of a result file as `plan` builds them from the cells (see csvCells), in batches of the rows one piece
+ * of the download held: typed records straight from the parser with `compileCsvRecordPlan`.
+ */
+export function csvRowBatchesOf<R>(
+  source: Readable | AsyncIterable<Buffer | string>,
+  o: CsvCellOptions,
+  plan: (fields: readonly string[]) => CsvRowBuilder<R>,
+): AsyncGenerator<R[]> {
+  return readResultFile(source, o, (bytes, options) => csvRowBatches(bytes, options, plan));
+}
+
+/** One read of a result file by the SDK's CSV reader, with Zuora's header mapping, NUL removal and errors. */
+async function* readResultFile<T>(
+  source: Readable | AsyncIterable<Buffer | string>,
+  o: CsvCellOptions,
+  read: (bytes: AsyncIterable<Buffer>, options: CsvRowsOptions) => AsyncIterable<T>,
+): AsyncGenerator<T> {
   const nul = { n: 0 };
   try {
-    yield* csvRows(withoutNul(source, nul, o), {
+    yield* read(withoutNul(source, nul, o), {
       stream: o.stream,
       headerToField: (header) => headerToProperty(header, o.stream),
       quotedEmptyIsText: true,

@@ -71,9 +71,11 @@ export class ExportStream extends ZuoraStream {
     let rows = 0;
     for (const fileId of job.status.detail.fileIds) {
       try {
-        for await (const record of this.fileRecords('export', fileId)) {
-          rows += 1;
-          yield record;
+        for await (const batch of this.fileBatches('export', fileId, context)) {
+          for (const record of batch) {
+            rows += 1;
+            yield record;
+          }
         }
       } catch (error) {
         if (!isGoneFile(error) || rows > 0) throw error;

@@ -155,6 +155,46 @@ describe('AQuA sync', () => {
     expect(empties.length + nulls.length).toBeGreaterThan(0);
   });
 
+  it('emits records exactly as the SDK conformer would shape them, so skipping the conformer changes no byte', async () => {
+    // A catalog in another property order with fields deselected: records follow the conformer's order for it.
+    const recordLines = async (conformedRecords: boolean) => {
+      const emulator = await start();
+      try {
+        const Base = tapOn(emulator);
+        const Tap = class extends Base {
+          override async discoverStreams() {
+            const streams = await super.discoverStreams();
+            for (const stream of streams)
+              Object.defineProperty(stream, 'conformedRecords', { value: conformedRecords });
+            return streams;
+          }
+        };
+        const config = configFor(emulator);
+        const catalog = await catalogSelecting(Tap, config, ['Account', 'Invoice']);
+        for (const entry of catalog.streams) {
+          entry.schema.properties = Object.fromEntries(Object.entries(entry.schema.properties).reverse());
+          for (const property of ['Notes', 'Mrr', 'CreatedDate'])
+            entry.metadata.push({ breadcrumb: ['properties', property], metadata: { selected: false } });
+        }
+        const run = await runConnector(Tap, { config, catalog });
+        expect(run.exitCode, run.stderr).toBe(0);
+        return { run, lines: run.stdout.split('\n').filter((l) => l.includes('"type":"RECORD"')) };
+      } finally {
+        await emulator.close();
+      }
+    };
+    const fast = await recordLines(true);
+    const copied = await recordLines(false);
+    const withoutTime = (line: string) => line.replace(/"time_extracted":"[^"]*"/, '');
+    expect(fast.lines.length).toBeGreaterThan(100);
+    expect(fast.lines.map(withoutTime)).toEqual(copied.lines.map(withoutTime));
+    const account = fast.run.records('Account')[0]!;
+    expect(account).not.toHaveProperty('Notes');
+    expect(account).not.toHaveProperty('CreatedDate');
+    expect(Object.keys(account).at(-1)).toBe('LastInvoiceDate');
+    expect(recordProblems(fast.run)).toEqual([]);
+  });
+
   it('renews the OAuth token before it expires while polling a long job, and once more after a 401', async () => {
     em = await start({ tokenLifetimeSeconds: 1800, submittedMs: 60_000, executingMs: 3 * 3600_000 });
     let expired = false;

@@ -71,10 +71,57 @@ export function isRfc3339DateTime(text: string): boolean {
   return hours >= 0 && hours <= 23 && minutes >= 0 && minutes <= 59;
 }
 
+/** Two-digit texts `00`…`99`, so formatting a field is one array read. */
+const TWO_DIGITS = Array.from({ length: 100 }, (_, i) => pad(i));
+
+function daysIn(year: number, month: number): number {
+  const leap = month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  return DAYS_IN_MONTH[month - 1]! + (leap ? 1 : 0);
+}
+
+/**
+ * The local date-time at the start of `text` (checked by localDateTimeEnd, seconds and fraction ending at
+ * `end`) moved by `-offsetMinutes` to UTC, by calendar arithmetic: an offset is under a day, so the date moves
+ * at most one day (and so one month or year) either way. Undefined when the UTC year leaves 100-9999.
+ */
+function shiftToUtc(text: string, end: number, offsetMinutes: number): string | undefined {
+  let year = digitsAt(text, 0, 4);
+  let month = digitsAt(text, 5, 2);
+  let day = digitsAt(text, 8, 2);
+  let minutes = digitsAt(text, 11, 2) * 60 + digitsAt(text, 14, 2) - offsetMinutes;
+  if (minutes < 0) {
+    minutes += 1440;
+    day -= 1;
+    if (day === 0) {
+      month -= 1;
+      if (month === 0) {
+        month = 12;
+        year -= 1;
+      }
+      day = daysIn(year, month);
+    }
+  } else if (minutes >= 1440) {
+    minutes -= 1440;
+    day += 1;
+    if (day > daysIn(year, month)) {
+      day = 1;
+      month += 1;
+      if (month === 13) {
+        month = 1;
+        year += 1;
+      }
+    }
+  }
+  if (year < 100 || year > 9999) return undefined;
+  const hour = Math.floor(minutes / 60);
+  const date = `${year < 1000 ? pad(year, 4) : String(year)}-${TWO_DIGITS[month]}-${TWO_DIGITS[day]}`;
+  return `${date}T${TWO_DIGITS[hour]}:${TWO_DIGITS[minutes - hour * 60]}${text.slice(16, end)}Z`;
+}
+
 /**
  * toUtcTimestamp's result for the two other forms APIs send most, a date (`2024-05-01`) and a date-time
- * with a numeric offset (`…T10:34:56-0800`, `…+02:00`), without the regex; undefined for anything else
- * (which then takes the general path).
+ * with a numeric offset (`…T10:34:56-0800`, `…+02:00`), without the regex or a Date; undefined for anything
+ * else (which then takes the general path).
  */
 function fastUtc(text: string): string | undefined {
   if (text.length === 10) {
@@ -90,13 +137,8 @@ function fastUtc(text: string): string | undefined {
   const hours = digitsAt(text, end + 1, 2);
   const minutes = digitsAt(text, end + 3 + colon, 2);
   if (hours < 0 || hours > 23 || minutes < 0 || minutes > 59) return undefined;
-  const local = text.slice(0, 19);
-  if (hours === 0 && minutes === 0) return `${local}${text.slice(19, end)}Z`;
-  const offsetMs = (sign === '-' ? -1 : 1) * (hours * 60 + minutes) * 60_000;
-  const utc = new Date(Date.parse(`${local}Z`) - offsetMs);
-  const year = utc.getUTCFullYear();
-  if (year < 100 || year > 9999) return undefined;
-  return `${utc.toISOString().slice(0, 19)}${text.slice(19, end)}Z`;
+  if (hours === 0 && minutes === 0) return `${text.slice(0, end)}Z`;
+  return shiftToUtc(text, end, (sign === '-' ? -1 : 1) * (hours * 60 + minutes));
 }
 
 /** The same instant in UTC, or undefined when the text is not an ISO-8601 timestamp. */

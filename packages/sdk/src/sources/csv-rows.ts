@@ -43,11 +43,40 @@ export interface CsvRow {
   values: Record<string, string | null>;
 }
 
+/**
+ * Builds one row from its cells (null for the `nullCells`, `""` for a quoted empty cell when
+ * `quotedEmptyIsText`) and the file line it ends on; made once per file from the header's field names.
+ */
+export type CsvRowBuilder<R> = (cells: (string | null)[], line: number) => R;
+
 /** The rows after the header; a header-only file and an empty body both give none. */
 export async function* csvRows(
   input: Readable | AsyncIterable<Buffer | string>,
   options: CsvRowsOptions,
 ): AsyncGenerator<CsvRow> {
+  const planRows = (fields: readonly string[]): CsvRowBuilder<CsvRow> => {
+    // Kept alive so the engine keeps the shape that the row objects below share.
+    const shape = withFastShape(fields);
+    return (cells, line) => {
+      void shape;
+      const values: Record<string, string | null> = {};
+      for (let i = 0; i < fields.length; i++) values[fields[i] as string] = cells[i] ?? null;
+      return { line, values };
+    };
+  };
+  for await (const batch of csvRowBatches(input, options, planRows)) for (const row of batch) yield row;
+}
+
+/**
+ * The rows after the header, each built by the builder `plan` makes from the header's field names
+ * (typed records straight from the cells, with no row object between), in batches: the rows one
+ * piece of input held, so a reader takes one async step per batch rather than per row.
+ */
+export async function* csvRowBatches<R>(
+  input: Readable | AsyncIterable<Buffer | string>,
+  options: CsvRowsOptions,
+  plan: (fields: readonly string[]) => CsvRowBuilder<R>,
+): AsyncGenerator<R[]> {
   // csv-parse's `info` option would give line numbers, but costs a copied info object per record
   // (about a fifth of the reader's own time, profiled at 100k Marketo leads); every record ends on a
   // line break and a blank line is a format error, so counting the LFs in the cells gives the same line.
@@ -61,35 +90,43 @@ export async function* csvRows(
   pipeline(input instanceof Readable ? input : Readable.from(input), parser, (error) => {
     sourceError = error;
   });
-  let header: string[] | null = null;
-  // Kept alive so the engine keeps the shape that the row objects below share.
-  let shape: object | undefined;
+  let build: CsvRowBuilder<R> | undefined;
   let line = 0;
   try {
-    for await (const item of parser as AsyncIterable<string[] | RawRecord>) {
-      const record = withRaw ? (item as RawRecord).record : (item as string[]);
-      line += 1;
-      if (header === null) {
-        line += lineBreaksIn(record);
-        header = readHeader(record, options);
-        shape = withFastShape(header);
-        continue;
-      }
-      const values: Record<string, string | null> = {};
-      let quoted: ReadonlySet<number> | undefined;
-      for (let i = 0; i < header.length; i++) {
-        const cell = record[i];
-        if (cell === undefined || isNull(cell)) {
-          if (cell === '' && withRaw) quoted ??= quotedEmptyCells((item as RawRecord).raw, delimiter);
-          values[header[i] as string] = quoted?.has(i) ? '' : null;
-        } else {
-          if (cell.includes('\n')) line += lineBreaksIn([cell]);
-          values[header[i] as string] = cell;
+    for await (const first of parser as AsyncIterable<string[] | RawRecord>) {
+      // The records the parser already holds are taken at once (read() gives them without waiting).
+      const batch: R[] = [];
+      for (let item: string[] | RawRecord | null = first; item !== null; item = parser.read()) {
+        const cells: (string | null)[] = withRaw ? (item as RawRecord).record : (item as string[]);
+        line += 1;
+        if (build === undefined) {
+          line += lineBreaksIn(cells as string[]);
+          build = plan(readHeader(cells as string[], options));
+          continue;
         }
+        const raw = withRaw ? (item as RawRecord).raw : undefined;
+        // The raw text tells at once whether any cell holds a line break (most hold none).
+        const countBreaks = raw === undefined || hasInnerLineBreak(raw);
+        let quoted: ReadonlySet<number> | undefined;
+        for (let i = 0; i < cells.length; i++) {
+          const cell = cells[i] as string;
+          if (isNull(cell)) {
+            if (cell === '' && raw !== undefined) quoted ??= quotedEmptyCells(raw, delimiter);
+            cells[i] = quoted?.has(i) ? '' : null;
+          } else if (countBreaks && cell.includes('\n')) line += lineBreaksIn([cell]);
+        }
+        let row: R;
+        try {
+          row = build(cells, line);
+        } catch (e) {
+          // The rows before a bad one still go out, as they would one by one.
+          if (batch.length > 0) yield batch;
+          throw e;
+        }
+        batch.push(row);
       }
-      yield { line, values };
+      if (batch.length > 0) yield batch;
     }
-    void shape;
   } catch (e) {
     if (e instanceof CsvError) {
       const at = (e as CsvError & { lines?: number }).lines;
@@ -149,6 +186,15 @@ function nullTest(nullCells: readonly string[]): (cell: string) => boolean {
   const texts = new Set(nullCells);
   const longest = Math.max(...nullCells.map((c) => c.length));
   return (cell) => cell.length <= longest && texts.has(cell);
+}
+
+/**
+ * Whether a record's raw text (as csv-parse gives it: ending in the LF of an LF break, the CR of a
+ * CRLF, or nothing at the end of the file) holds an LF inside a cell: one before its last character.
+ */
+function hasInnerLineBreak(raw: string): boolean {
+  const lf = raw.indexOf('\n');
+  return lf !== -1 && lf !== raw.length - 1;
 }
 
 function lineBreaksIn(cells: readonly string[]): number {

@@ -24,6 +24,11 @@ export interface StreamContext<P extends Partition = Partition> {
   /** Aborted when the run is stopping. */
   signal: AbortSignal;
   /**
+   * The schema this run emits for the stream: its catalog schema with only the selected properties.
+   * Set by the Tap; a stream that builds records to it exactly may set `conformedRecords`.
+   */
+  schema?: JSONSchema;
+  /**
    * Writes a STATE message now, with `bookmark` as it stands: for work worth resuming that emits no
    * record yet (an export job id saved before a long wait). Always set by the Tap; optional so that
    * contexts built by hand in tests need not provide it.
@@ -68,6 +73,13 @@ export abstract class Stream<R extends object = Record<string, unknown>, C = Rec
    * example once per finished time window, instead of the Tap advancing it record by record.
    */
   readonly managesBookmark: boolean = false;
+  /**
+   * True when every record `getRecords` yields is already what the Tap's conformer would make of it
+   * for `context.schema`: only its properties, in `conformedFields` order, date-times in UTC (as
+   * `compileCsvRecordPlan` builds them with `emitSchema: context.schema`). The Tap then emits the
+   * records as they are instead of copying each one.
+   */
+  readonly conformedRecords: boolean = false;
   /** Emit ACTIVATE_VERSION around full-table syncs so targets can remove rows the source dropped. */
   readonly activateVersion: boolean = false;
   /**

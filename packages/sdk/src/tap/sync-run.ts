@@ -193,6 +193,7 @@ export class SyncRun {
       ...(startingValue !== undefined ? { startingValue } : {}),
       bookmark,
       signal: this.signal,
+      schema: plan.schema,
       checkpoint: () => this.emitState(),
     };
   }
@@ -246,6 +247,7 @@ export class SyncRun {
     const counter = plan.selected ? this.recordCounter(stream.name) : undefined;
     const progress: Progress = { latest: undefined, latestIsUtc: false };
     const clock = this.clock;
+    const conform = stream.conformedRecords ? undefined : plan.conformer;
     try {
       for await (const record of prefetched ?? stream.getRecords(streamContext)) {
         const now = clock();
@@ -253,7 +255,7 @@ export class SyncRun {
           const message: RecordMessage = {
             type: 'RECORD',
             stream: stream.name,
-            record: plan.conformer(record),
+            record: conform ? conform(record) : record,
             time_extracted: this.timeExtracted(),
             ...(version !== undefined ? { version } : {}),
           };

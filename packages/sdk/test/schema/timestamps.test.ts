@@ -16,6 +16,45 @@ describe('toUtcTimestamp', () => {
     expect(toUtcTimestamp(input)).toBe(expected);
   });
 
+  it.each([
+    ['2024-02-28T23:30:00-01:00', '2024-02-29T00:30:00Z'],
+    ['2023-02-28T23:30:00-0100', '2023-03-01T00:30:00Z'],
+    ['2024-03-01T00:15:00+0100', '2024-02-29T23:15:00Z'],
+    ['2100-03-01T00:15:00+01:00', '2100-02-28T23:15:00Z'],
+    ['2000-03-01T00:15:00+01:00', '2000-02-29T23:15:00Z'],
+    ['2025-01-01T00:00:00.5+00:01', '2024-12-31T23:59:00.5Z'],
+    ['2024-04-30T16:00:00.000-08:00', '2024-05-01T00:00:00.000Z'],
+    ['2024-01-02T03:04:05.123456789-0800', '2024-01-02T11:04:05.123456789Z'],
+    ['2024-06-30T23:59:59+23:59', '2024-06-30T00:00:59Z'],
+    ['2024-06-30T00:00:59-23:59', '2024-06-30T23:59:59Z'],
+    ['9999-12-31T23:59:59-00:00', '9999-12-31T23:59:59Z'],
+    ['0100-01-01T00:30:00+00:00', '0100-01-01T00:30:00Z'],
+  ])('moves %s across days, months, years and leap days to %s', (input, expected) => {
+    expect(toUtcTimestamp(input)).toBe(expected);
+  });
+
+  it('reads a numeric offset as Date does, over random instants, offsets and fractions', () => {
+    let seed = 11;
+    const random = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    const two = (n: number) => String(n).padStart(2, '0');
+    for (let round = 0; round < 20_000; round += 1) {
+      // Around month and year ends most of the time, anywhere in 1900-2100 otherwise.
+      const day = random(4) === 0 ? random(73_000) : [59, 60, 365, 366, 1154, 1155, 1461][random(7)]!;
+      const ms = (day + random(200) * 365) * 86_400_000 - 2_208_988_800_000 + random(86_400) * 1000;
+      const local = new Date(ms).toISOString().slice(0, 19);
+      const offset = (random(2) === 0 ? -1 : 1) * random(24 * 60);
+      const sign = offset < 0 ? '-' : '+';
+      const zone = `${sign}${two(Math.floor(Math.abs(offset) / 60))}${random(2) === 0 ? ':' : ''}${two(Math.abs(offset) % 60)}`;
+      const fraction = ['', '.000', '.5', '.123456'][random(4)]!;
+      const expected = `${new Date(ms - offset * 60_000).toISOString().slice(0, 19)}${fraction}Z`;
+      const text = `${local}${fraction}${zone}`;
+      expect([text, toUtcTimestamp(text)]).toEqual([text, expected]);
+    }
+  });
+
   it('leaves text that is not a timestamp alone', () => {
     expect(toUtcTimestamp('yesterday')).toBeUndefined();
   });

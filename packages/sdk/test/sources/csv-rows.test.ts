@@ -1,7 +1,14 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { CsvFormatError, csvRows, quotedEmptyCells } from '../../src/sources/csv-rows.js';
-import { compileRecordConverter, ValueConversionError } from '../../src/sources/csv-values.js';
+import { serializeJson } from '../../src/json/lossless-json.js';
+import { compileConformer } from '../../src/schema/conform.js';
+import type { JSONSchema } from '../../src/schema/json-schema.js';
+import { CsvFormatError, csvRowBatches, csvRows, quotedEmptyCells } from '../../src/sources/csv-rows.js';
+import {
+  compileCsvRecordPlan,
+  compileRecordConverter,
+  ValueConversionError,
+} from '../../src/sources/csv-values.js';
 
 async function read(text: string, options: Partial<Parameters<typeof csvRows>[1]> = {}, size = 3) {
   const bytes = Buffer.from(text, 'utf8');
@@ -21,8 +28,11 @@ describe('CSV rows', () => {
   });
 
   it('counts lines by LF: a quoted CRLF is one break, a stray CR none, the header can span lines', async () => {
-    const rows = await read('"a\nA",b\r\n"1\r\n2",x\ry\r\n3,"\n\n"\n4,z\n');
-    expect(rows.map((r) => r.line)).toEqual([4, 7, 8]);
+    const text = '"a\nA",b\r\n"1\r\n2",x\ry\r\n3,"\n\n"\n4,z\n5,"\n"';
+    const rows = await read(text);
+    expect(rows.map((r) => r.line)).toEqual([4, 7, 8, 10]);
+    // The same with each record's raw text at hand (it ends in LF, CR or nothing).
+    expect((await read(text, { quotedEmptyIsText: true })).map((r) => r.line)).toEqual([4, 7, 8, 10]);
     expect(rows[0]!.values).toEqual({ 'a\nA': '1\r\n2', b: 'x\ry' });
     expect(rows[1]!.values).toEqual({ 'a\nA': '3', b: '\n\n' });
   });
@@ -111,5 +121,85 @@ describe('schema-driven value conversion', () => {
     expect(() => convert({ id: '1.5' }, 9)).toThrow(ValueConversionError);
     expect(() => convert({ id: '1', ok: 'yes' }, 9)).toThrow(/'yes' is not a boolean/);
     expect(() => convert({ id: null })).toThrow(/requires a value/);
+  });
+});
+
+describe('typed records straight from the cells', () => {
+  const schema: JSONSchema = {
+    type: 'object',
+    properties: {
+      id: { type: 'integer' },
+      at: { type: ['string', 'null'], format: 'date-time' },
+      score: { type: ['number', 'null'] },
+      name: { type: ['string', 'null'] },
+      tags: {
+        type: ['array', 'null'],
+        items: { type: 'object', properties: { on: { type: 'string', format: 'date-time' } } },
+      },
+    },
+  };
+
+  async function batches(text: string, emitSchema?: JSONSchema, size = 7) {
+    const bytes = Buffer.from(text, 'utf8');
+    const parts: Buffer[] = [];
+    for (let i = 0; i < bytes.length; i += size) parts.push(bytes.subarray(i, i + size));
+    const plan = compileCsvRecordPlan('s', schema, emitSchema ? { emitSchema } : {});
+    const out: Record<string, unknown>[][] = [];
+    for await (const batch of csvRowBatches(
+      Readable.from(parts),
+      { stream: 's', quotedEmptyIsText: true },
+      plan,
+    ))
+      out.push(batch);
+    return out;
+  }
+
+  const file =
+    'name,id,at,score,tags\n"",1,2024-02-29T23:30:00-0100,0.1000000000000000055511,\n' +
+    'b,2,,3,"[{""on"":""2024-01-01T01:00:00+01:00"",""x"":1}]"\n' +
+    `c,3,2024-01-01,,\n${'d,4,2024-01-01T00:00:00Z,1,\n'.repeat(50)}`;
+
+  it('builds what the conformer makes of the converted rows, in its order, in batches per piece of input', async () => {
+    const got = await batches(file, undefined, 4096);
+    expect(got.length).toBeLessThan(10);
+    const records = got.flat();
+    expect(records).toHaveLength(53);
+    const convert = compileRecordConverter('s', schema);
+    const conform = compileConformer(schema);
+    const rows = [];
+    for await (const row of csvRows(Readable.from([Buffer.from(file)]), {
+      stream: 's',
+      quotedEmptyIsText: true,
+    }))
+      rows.push(serializeJson(conform(convert(row.values, row.line))));
+    expect(records.map((r) => serializeJson(r))).toEqual(rows);
+    expect(Object.keys(records[0]!)).toEqual(['id', 'score', 'name', 'at', 'tags']);
+    expect(records[0]).toMatchObject({ id: 1, name: '', at: '2024-03-01T00:30:00Z', tags: null });
+    expect(String(records[0]!.score)).toBe('0.1000000000000000055511');
+    expect(records[1]!.tags).toEqual([{ on: '2024-01-01T00:00:00Z' }]);
+  });
+
+  it('leaves out the columns the emitted schema lacks, and still refuses a column the schema lacks', async () => {
+    const emit: JSONSchema = {
+      type: 'object',
+      properties: { name: schema.properties!.name!, id: schema.properties!.id! },
+    };
+    const records = (await batches(file, emit)).flat();
+    expect(records[2]).toEqual({ id: 3, name: 'c' });
+    await expect(batches('id,extra\n1,2\n')).rejects.toThrow(/'extra' is not in the stream's schema/);
+  });
+
+  it('gives out the rows before a bad one, then fails naming its line and field', async () => {
+    const plan = compileCsvRecordPlan('s', schema);
+    const seen: unknown[] = [];
+    const read = async () => {
+      const input = Readable.from([Buffer.from('id,name\n1,a\n2,b\nx,c\n4,d\n')]);
+      for await (const batch of csvRowBatches(input, { stream: 's' }, plan)) seen.push(...batch);
+    };
+    await expect(read()).rejects.toMatchObject({ context: { stream: 's', field: 'id', line: 4 } });
+    expect(seen).toEqual([
+      { id: 1, name: 'a' },
+      { id: 2, name: 'b' },
+    ]);
   });
 });
