@@ -47,3 +47,33 @@ export function compareRuns(size, sdk, bare) {
     bareRss: median(bare.map((r) => r.rssMb)),
   };
 }
+
+/**
+ * One tap run in this process through the real CLI path, stdout to /dev/null, for a worker script: returns the
+ * records it emitted (`recordsIn` reads them from a stderr line), the seconds of its file downloads (the
+ * `http_request_duration` metrics of requests whose line `isDownload` picks), the whole run's seconds, and peak
+ * RSS. The SDK loads undici on first use (about 0.2 s); a bare reader imports it before its clock starts, so this
+ * clock starts after it too: both sides time reading, not module loading.
+ */
+export async function timeTapRun(Tap, { configPath, catalogPath, recordsIn, isDownload }) {
+  const { runCli } = await import('@singer-ts/sdk');
+  const { createWriteStream } = await import('node:fs');
+  await import('undici');
+  let records = 0;
+  let seconds = 0;
+  const t0 = performance.now();
+  const code = await runCli(Tap, {
+    argv: ['--config', configPath, '--catalog', catalogPath],
+    stdout: createWriteStream('/dev/null'),
+    stderr: (line) => {
+      records += recordsIn(line) ?? 0;
+      if (line.includes('"http_request_duration"') && isDownload(line))
+        seconds += JSON.parse(line.slice(line.indexOf('{'))).value;
+      if (/SINGER_[A-Z_]+:/.test(line)) process.stderr.write(`${line}\n`);
+    },
+    setExitCode: false,
+    env: {},
+  });
+  if (code !== 0) process.exit(code);
+  return { records, seconds, totalSeconds: (performance.now() - t0) / 1000, rssMb: peakRssMb() };
+}
