@@ -10,11 +10,13 @@
  * install of tap-zendesk and target-postgres is those two packages, nothing else. The one module the
  * SDK loads lazily, undici (HTTP, ~0.2 s to load, needed by taps only), becomes a second file beside
  * the bundle, `dist/bundle/undici.cjs`, which the bundle loads on first use instead of resolving it
- * from an installed SDK.
+ * from an installed SDK. Likewise the CSV reader's parsing worker thread (packages/sdk/src/sources/
+ * csv-worker-rows.ts), a module the reader starts from a file beside its own: when a bundle holds the
+ * reader, the worker is bundled too, as `dist/bundle/csv-parse-worker.js`.
  *
  *   node scripts/bundle.mjs   (part of `pnpm build`)
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -45,7 +47,24 @@ function bundledUndici() {
   return { plugin, state };
 }
 
+/**
+ * Checks that the SDK's CSV reader still starts its parsing worker from CSV_WORKER_FILE: the build fails if that
+ * changes, rather than shipping a bundle whose worker is missing. Whether a bundle needs the worker is told by
+ * the bundle's text (a module can be read and then dropped as unused).
+ */
+const csvWorkerGuard = {
+  name: 'singer-ts-csv-parse-worker',
+  transform(code, id) {
+    if (!/[\\/]sdk[\\/]dist[\\/]sources[\\/]csv-worker-rows\.js$/.test(id)) return null;
+    if (!code.includes(`'./${CSV_WORKER_FILE}'`)) {
+      throw new Error(`${id}: the parsing worker's file changed; update scripts/bundle.mjs to match it`);
+    }
+    return null;
+  },
+};
+
 const sdkRequire = createRequire(join(packagesDir, 'sdk', 'package.json'));
+const CSV_WORKER_FILE = 'csv-parse-worker.js';
 
 for (const name of readdirSync(packagesDir)) {
   const dir = join(packagesDir, name);
@@ -61,7 +80,7 @@ for (const name of readdirSync(packagesDir)) {
     // pg loads its optional native binding only when asked to; it is never installed here. Faker (stream
     // maps' fake) is an optional peer loaded by name when a map uses it: installed beside, never bundled.
     external: ['pg-native', '@faker-js/faker'],
-    plugins: [undici.plugin],
+    plugins: [undici.plugin, csvWorkerGuard],
     logLevel: 'warn',
     output: { file: join(outDir, 'cli.js'), format: 'esm', codeSplitting: false },
   });
@@ -74,6 +93,16 @@ for (const name of readdirSync(packagesDir)) {
       platform: 'node',
       logLevel: 'warn',
       output: { file: join(outDir, 'emulator.js'), format: 'esm', codeSplitting: false },
+    });
+  }
+  const workerFile = join(outDir, CSV_WORKER_FILE);
+  rmSync(workerFile, { force: true });
+  if (readFileSync(join(outDir, 'cli.js'), 'utf8').includes(`"./${CSV_WORKER_FILE}"`)) {
+    await build({
+      input: join(packagesDir, 'sdk', 'dist', 'sources', CSV_WORKER_FILE),
+      platform: 'node',
+      logLevel: 'warn',
+      output: { file: workerFile, format: 'esm', codeSplitting: false },
     });
   }
   if (!undici.state.used) continue;

@@ -10,7 +10,7 @@ import {
   ValueConversionError,
 } from '../../src/sources/csv-values.js';
 
-async function read(text: string, options: Partial<Parameters<typeof csvRows>[1]> = {}, size = 3) {
+async function readCsv(text: string, options: Partial<Parameters<typeof csvRows>[1]> = {}, size = 3) {
   const bytes = Buffer.from(text, 'utf8');
   const parts: Buffer[] = [];
   for (let i = 0; i < bytes.length; i += size) parts.push(bytes.subarray(i, i + size));
@@ -19,7 +19,11 @@ async function read(text: string, options: Partial<Parameters<typeof csvRows>[1]
   return out;
 }
 
-describe('CSV rows', () => {
+// Every behaviour holds the same whether the parse runs in this thread or in a worker thread.
+describe.each([{ inWorker: false }, { inWorker: true }])('CSV rows (inWorker: $inWorker)', ({ inWorker }) => {
+  const read = (text: string, options: Partial<Parameters<typeof csvRows>[1]> = {}, size = 3) =>
+    readCsv(text, { inWorker, ...options }, size);
+
   it('reads quoted newlines, doubled quotes and multi-byte text split across chunks, with line numbers', async () => {
     expect(await read('a,b\n"x\ny ""q""",李\n2,\n')).toEqual([
       { line: 3, values: { a: 'x\ny "q"', b: '李' } },
@@ -124,7 +128,10 @@ describe('schema-driven value conversion', () => {
   });
 });
 
-describe('typed records straight from the cells', () => {
+describe.each([
+  { inWorker: false },
+  { inWorker: true },
+])('typed records straight from the cells (inWorker: $inWorker)', ({ inWorker }) => {
   const schema: JSONSchema = {
     type: 'object',
     properties: {
@@ -147,7 +154,7 @@ describe('typed records straight from the cells', () => {
     const out: Record<string, unknown>[][] = [];
     for await (const batch of csvRowBatches(
       Readable.from(parts),
-      { stream: 's', quotedEmptyIsText: true },
+      { stream: 's', quotedEmptyIsText: true, inWorker },
       plan,
     ))
       out.push(batch);
@@ -194,7 +201,7 @@ describe('typed records straight from the cells', () => {
     const seen: unknown[] = [];
     const read = async () => {
       const input = Readable.from([Buffer.from('id,name\n1,a\n2,b\nx,c\n4,d\n')]);
-      for await (const batch of csvRowBatches(input, { stream: 's' }, plan)) seen.push(...batch);
+      for await (const batch of csvRowBatches(input, { stream: 's', inWorker }, plan)) seen.push(...batch);
     };
     await expect(read()).rejects.toMatchObject({ context: { stream: 's', field: 'id', line: 4 } });
     expect(seen).toEqual([
