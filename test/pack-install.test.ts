@@ -118,11 +118,12 @@ afterAll(async () => {
 });
 
 describe('packed tarballs', () => {
-  test('the published set is the SDK, tap-marketo, tap-zendesk and target-postgres; connectors whose issues are open and examples stay private', () => {
+  test('the published set is the SDK, tap-marketo, tap-zendesk, tap-zuora and target-postgres; connectors whose issues are open and examples stay private', () => {
     expect([...tarballs.keys()].sort()).toEqual([
       '@singer-ts/sdk',
       'tap-marketo',
       'tap-zendesk',
+      'tap-zuora',
       'target-postgres',
     ]);
   });
@@ -130,15 +131,19 @@ describe('packed tarballs', () => {
   test.each([
     'tap-marketo',
     'tap-zendesk',
+    'tap-zuora',
     'target-postgres',
   ])('%s ships its bundle and licence and no source maps', (name) => {
     const files = run('tar', ['tzf', tarballs.get(name)!], work).split('\n');
     expect(files).toContain('package/dist/bundle/cli.js');
     expect(files).toContain('package/LICENSE');
     expect(files.filter((file) => file.endsWith('.map'))).toEqual([]);
+    // A bundle holding the SDK's CSV reader starts its parsing worker from a file beside it.
+    const bundle = readFileSync(new URL(`../packages/${name}/dist/bundle/cli.js`, import.meta.url), 'utf8');
+    if (bundle.includes('"./csv-parse-worker.js"')) expect(files).toContain('package/dist/bundle/csv-parse-worker.js');
   });
 
-  test.each(['tap-marketo', 'tap-zendesk'])('%s ships its emulator and its guide', (name) => {
+  test.each(['tap-marketo', 'tap-zendesk', 'tap-zuora'])('%s ships its emulator and its guide', (name) => {
     const files = run('tar', ['tzf', tarballs.get(name)!], work).split('\n');
     expect(files).toEqual(expect.arrayContaining(['package/dist/bundle/emulator.js', 'package/EMULATOR.md']));
   });
@@ -154,6 +159,7 @@ describe('npm install of the tarballs into an empty directory', () => {
     const dir = installInto('connectors', [
       tarballs.get('tap-marketo')!,
       tarballs.get('tap-zendesk')!,
+      tarballs.get('tap-zuora')!,
       tarballs.get('target-postgres')!,
     ]);
     const { packages, bytes } = installedWeight(dir);
@@ -167,9 +173,11 @@ describe('npm install of the tarballs into an empty directory', () => {
       /^target-postgres \d+\.\d+\.\d+/,
     );
     expect(run(bin(dir, 'tap-marketo'), ['--version'], dir).trim()).toMatch(/^tap-marketo \d+\.\d+\.\d+/);
+    expect(run(bin(dir, 'tap-zuora'), ['--version'], dir).trim()).toMatch(/^tap-zuora \d+\.\d+\.\d+/);
     // The emulators are bundled like the taps: they start without the SDK installed.
     expect(run(bin(dir, 'tap-zendesk-emulator'), ['--help'], dir)).toMatch(/--tickets/);
     expect(run(bin(dir, 'tap-marketo-emulator'), ['--help'], dir)).toMatch(/--leads/);
+    expect(run(bin(dir, 'tap-zuora-emulator'), ['--help'], dir)).toMatch(/--accounts/);
   }, 300_000);
 
   test("a REST tap written against the installed SDK typechecks with skipLibCheck off, needing only Node's types", () => {
