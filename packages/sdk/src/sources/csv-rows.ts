@@ -3,6 +3,7 @@
  * file in memory. Quoted cells keep their newlines (LF, CRLF), stray CRs, NUL bytes and doubled
  * quotes exactly; multi-byte characters split across chunks are decoded whole.
  */
+import { availableParallelism } from 'node:os';
 import { pipeline, Readable } from 'node:stream';
 import { CsvError, parse } from 'csv-parse';
 import { SingerError } from '../errors.js';
@@ -33,9 +34,9 @@ export interface CsvRowsOptions {
    */
   quotedEmptyIsText?: boolean;
   /**
-   * Parse in a worker thread while this thread builds the rows and the reader emits them: about twice
-   * the rows/s on a machine with a core to spare (see `csv-worker-rows.ts`). For large files; a small
-   * one pays the worker's start (some 30 ms) for little.
+   * Parse in a worker thread while this thread builds the rows and the reader emits them: about 1.5-2x
+   * the rows/s on a machine with a core to spare (see `csv-worker-rows.ts`). For large files: the worker
+   * (one per process, shared by every file) takes some 30 ms to start. Ignored where Node sees one core.
    */
   inWorker?: boolean;
 }
@@ -97,7 +98,8 @@ export function csvRowBatches<R>(
     ...(options.quotedEmptyIsText === undefined ? {} : { quotedEmptyIsText: options.quotedEmptyIsText }),
   };
   const start = (header: string[]): CsvRowBuilder<R> => plan(readHeader(header, options));
-  return options.inWorker === true
+  // With one core the two threads would take turns, paying the hand-over for nothing.
+  return options.inWorker === true && availableParallelism() > 1
     ? workerRowBatches(input, parse, start)
     : parsedRowBatches(input, parse, start);
 }
