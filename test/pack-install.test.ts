@@ -140,7 +140,8 @@ describe('packed tarballs', () => {
     expect(files.filter((file) => file.endsWith('.map'))).toEqual([]);
     // A bundle holding the SDK's CSV reader starts its parsing worker from a file beside it.
     const bundle = readFileSync(new URL(`../packages/${name}/dist/bundle/cli.js`, import.meta.url), 'utf8');
-    if (bundle.includes('"./csv-parse-worker.js"')) expect(files).toContain('package/dist/bundle/csv-parse-worker.js');
+    if (bundle.includes('"./csv-parse-worker.js"'))
+      expect(files).toContain('package/dist/bundle/csv-parse-worker.js');
   });
 
   test.each(['tap-marketo', 'tap-zendesk', 'tap-zuora'])('%s ships its emulator and its guide', (name) => {
