@@ -19,6 +19,11 @@ const COMMA = 0x2c;
 const SHORT_STRING = 48;
 /** Longer texts are escaped in segments of this many units, so room is reserved a segment at a time. */
 const SEGMENT = 8192;
+/** Integers below this are written with 32-bit integer arithmetic. */
+const SMALL_LIMIT = 2 ** 31;
+/** Larger ones as two parts: the high digits, then the last LOW_DIGITS, zero-padded. */
+const LOW_DIGITS = 8;
+const LOW_LIMIT = 10 ** LOW_DIGITS;
 const TRUE_BYTES = Buffer.from('true');
 const FALSE_BYTES = Buffer.from('false');
 
@@ -67,15 +72,21 @@ export class EscapedRow {
       buffer[this.at++] = 0x2d; // -
       rest = -rest;
     }
-    let digits = 1;
-    for (let power = 10; power <= rest; power *= 10) digits += 1;
-    for (let index = this.at + digits - 1; index >= this.at; index -= 1) {
-      // Exact for every safe integer (a division by 10 first could round up the last digit).
-      const digit = rest % 10;
-      buffer[index] = 48 + digit;
-      rest = (rest - digit) / 10;
+    if (rest < SMALL_LIMIT) this.at = writeDigits(buffer, this.at, rest, 0);
+    else {
+      // Digit arithmetic on a double is a floating-point remainder per digit, slow beside integer
+      // arithmetic: split into two parts that each fit 32 bits (`_sdc_sequence` has 16 digits).
+      let high = Math.floor(rest / LOW_LIMIT);
+      let low = rest - high * LOW_LIMIT; // exact: both products and differences stay below 2^53
+      if (low < 0) {
+        high -= 1;
+        low += LOW_LIMIT;
+      } else if (low >= LOW_LIMIT) {
+        high += 1;
+        low -= LOW_LIMIT;
+      }
+      this.at = writeDigits(buffer, writeDigits(buffer, this.at, high, 0), low, LOW_DIGITS);
     }
-    this.at += digits;
     buffer[this.at++] = BACKSLASH;
     buffer[this.at++] = QUOTE;
   }
@@ -185,4 +196,21 @@ export class EscapedRow {
     this.buffer = this.writer.moveRow(written, bytes);
     this.at = written;
   }
+}
+
+/**
+ * The decimal digits of `value` (a non-negative integer below 2^31) at buffer[at], at least
+ * `minDigits` of them (zero-padded); returns the offset after them.
+ */
+function writeDigits(buffer: Buffer, at: number, value: number, minDigits: number): number {
+  let digits = 1;
+  for (let power = 10; power <= value; power *= 10) digits += 1;
+  if (digits < minDigits) digits = minDigits;
+  let rest = value | 0;
+  for (let index = at + digits - 1; index >= at; index -= 1) {
+    const next = (rest / 10) | 0;
+    buffer[index] = 48 + rest - next * 10;
+    rest = next;
+  }
+  return at + digits;
 }

@@ -120,6 +120,12 @@ describe('rows written into the batch buffers', () => {
 
   test('integers are written digit by digit exactly, up to the largest safe integer', () => {
     const values = [1, 9, 10, 99, 100, 12345, -1, -10, 2 ** 31, 2 ** 32 + 1, 2 ** 53 - 1, 1 - 2 ** 53];
+    // Around the split into 32-bit parts: 2^31, and the 10^8 boundary of the low part.
+    const edges = [2 ** 31 - 1, 10 ** 8, 10 ** 8 - 1, 10 ** 8 + 1, 7 * 10 ** 8, 2 ** 53 - 10 ** 8];
+    for (const power of [9, 10, 12, 15]) edges.push(10 ** power - 1, 10 ** power, 10 ** power + 1);
+    // 16-digit values like _sdc_sequence (microseconds since the epoch plus a line number).
+    edges.push(1_765_152_000_000_123, 1_765_152_000_100_000, 900_719_925_474_099);
+    values.push(...edges, ...edges.map((value) => -value));
     const { text } = written([values.map((value) => ({ kind: 'integer', value }))]);
     expect(text).toBe(`[${values.map((value) => `\\"${value}\\"`).join(',')}],`);
   });

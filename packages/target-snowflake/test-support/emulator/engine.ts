@@ -38,8 +38,16 @@ export interface StatementRequest {
 
 export type Outcome = { kind: 'single'; result: ResultSet } | { kind: 'multi'; results: ResultSet[] };
 
+/** Requests made of these statements only cannot create or drop a database or schema. */
+const DATA_ONLY = /^\s*(?:SELECT|WITH|INSERT|UPDATE|DELETE|MERGE)\b/i;
+
 export class SqlEngine {
   private queue: Promise<unknown> = Promise.resolve();
+  /**
+   * Which databases and schemas exist, as last looked up: every statement checks its context (a
+   * catalog query of several ms), so answers are kept until a request that may change them runs.
+   */
+  private readonly catalog = new Map<string, Promise<boolean>>();
 
   private constructor(
     private readonly instance: DuckDBInstance,
@@ -69,20 +77,28 @@ export class SqlEngine {
     await this.execute({ statement, bindings: [], statementCount: 1 });
   }
 
-  async databaseExists(name: string): Promise<boolean> {
-    const rows = await this.connection.runAndReadAll(
-      'SELECT 1 FROM duckdb_databases() WHERE database_name = $1',
-      [duckDatabase(name)],
-    );
-    return rows.currentRowCount > 0;
+  databaseExists(name: string): Promise<boolean> {
+    return this.lookUp(JSON.stringify([name]), 'SELECT 1 FROM duckdb_databases() WHERE database_name = $1', [
+      duckDatabase(name),
+    ]);
   }
 
-  async schemaExists(database: string, schema: string): Promise<boolean> {
-    const rows = await this.connection.runAndReadAll(
+  schemaExists(database: string, schema: string): Promise<boolean> {
+    return this.lookUp(
+      JSON.stringify([database, schema]),
       'SELECT 1 FROM duckdb_schemas() WHERE database_name = $1 AND schema_name = $2',
       [duckDatabase(database), duckName(schema)],
     );
-    return rows.currentRowCount > 0;
+  }
+
+  private lookUp(key: string, query: string, parameters: string[]): Promise<boolean> {
+    let found = this.catalog.get(key);
+    if (found === undefined) {
+      found = this.connection.runAndReadAll(query, parameters).then((rows) => rows.currentRowCount > 0);
+      this.catalog.set(key, found);
+      found.catch(() => this.catalog.delete(key));
+    }
+    return found;
   }
 
   close(): void {
@@ -92,6 +108,17 @@ export class SqlEngine {
 
   private async executeNow(request: StatementRequest): Promise<Outcome> {
     const statements = splitStatements(request.statement);
+    const dataOnly = statements.every((statement) => DATA_ONLY.test(statement));
+    // Before and after: a failed request's rollback can undo a CREATE SCHEMA it looked up meanwhile.
+    if (!dataOnly) this.catalog.clear();
+    try {
+      return await this.executeStatements(request, statements);
+    } finally {
+      if (!dataOnly) this.catalog.clear();
+    }
+  }
+
+  private async executeStatements(request: StatementRequest, statements: string[]): Promise<Outcome> {
     const desired = request.statementCount;
     if (desired !== 0 && statements.length !== desired)
       throw sqlErrors.statementCount(statements.length, desired);
